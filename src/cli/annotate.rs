@@ -1,0 +1,42 @@
+//! `parley annotate`: a reviewer's note, on the negotiation or on one event.
+
+use clap::Args;
+use serde_json::{Map, Value};
+
+use super::{Global, now_text, put, record_one};
+use parley::Result;
+
+/// Add a reviewer's note (an `annotation`), optionally about one event.
+///
+/// Example:
+///   parley annotate kr-us-2025 us-liberation-day --note "The turn from rhetoric to tariffs" --label turning-point
+#[derive(Args, Debug)]
+pub struct AnnotateArgs {
+    /// The negotiation.
+    slug: String,
+    /// The ref or id of the event the note is about.
+    target: Option<String>,
+    /// The note.
+    #[arg(long)]
+    note: String,
+    /// A short label such as turning-point.
+    #[arg(long)]
+    label: Option<String>,
+    /// When; defaults to now.
+    #[arg(long)]
+    at: Option<String>,
+}
+
+/// Runs `annotate`.
+pub fn run(global: &Global, args: &AnnotateArgs) -> Result<()> {
+    let mut map = Map::new();
+    map.insert("kind".into(), "annotation".into());
+    map.insert(
+        "at".into(),
+        Value::String(args.at.clone().map_or_else(now_text, Ok)?),
+    );
+    map.insert("note".into(), Value::String(args.note.clone()));
+    put(&mut map, "target", args.target.as_deref());
+    put(&mut map, "label", args.label.as_deref());
+    record_one(global, &args.slug, map, None)
+}

@@ -1,0 +1,205 @@
+//! `parley events`: the log of a negotiation, filtered.
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::{Global, print, print_json};
+use parley::journal::recorded_events;
+use parley::model::{Body, IssueKey, Kind, PartyCode, Recorded, parse_bound};
+use parley::report::Table;
+use parley::store::Access;
+use parley::{Error, Result};
+
+/// Show the log of a negotiation in the order it was recorded (seq), with filters.
+///
+/// Example:
+///   parley events kr-us-2025 --by US --kind threat --since 2025-03-01
+///   parley events kr-us-2025 --json
+#[derive(Args, Debug)]
+pub struct EventsArgs {
+    /// The negotiation.
+    slug: String,
+    /// Only events of this kind.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only moves by this party.
+    #[arg(long)]
+    by: Option<String>,
+    /// Only events about this issue.
+    #[arg(long)]
+    issue: Option<String>,
+    /// Only events at or after this date (`at`).
+    #[arg(long)]
+    since: Option<String>,
+    /// Only events at or before this date (`at`; a date includes the whole day).
+    #[arg(long)]
+    until: Option<String>,
+    /// One JSON document: {"negotiation": ..., "events": [recorded events]}.
+    #[arg(long)]
+    json: bool,
+}
+
+struct Filter {
+    kind: Option<Kind>,
+    by: Option<PartyCode>,
+    issue: Option<IssueKey>,
+    since: Option<i64>,
+    until: Option<i64>,
+}
+
+/// Runs `events`.
+pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
+    let filter = Filter {
+        kind: args
+            .kind
+            .as_deref()
+            .map(Kind::parse)
+            .transpose()
+            .map_err(|e| Error::input("--kind", e))?,
+        by: args
+            .by
+            .as_deref()
+            .map(PartyCode::parse)
+            .transpose()
+            .map_err(|e| Error::input("--by", e))?,
+        issue: args
+            .issue
+            .as_deref()
+            .map(IssueKey::parse)
+            .transpose()
+            .map_err(|e| Error::input("--issue", e))?,
+        since: args
+            .since
+            .as_deref()
+            .map(|d| parley::model::At::parse(d).map(|a| a.millis()))
+            .transpose()
+            .map_err(|e| Error::input("--since", e))?,
+        until: args
+            .until
+            .as_deref()
+            .map(parse_bound)
+            .transpose()
+            .map_err(|e| Error::input("--until", e))?,
+    };
+    let store = global.open(Access::Read)?;
+    let meta = store.require(&args.slug)?;
+    let events: Vec<Recorded> = recorded_events(&store, &meta)?
+        .into_iter()
+        .filter(|r| filter.keeps(r))
+        .collect();
+    if args.json {
+        let list: Vec<Value> = events.into_iter().map(|r| Value::Object(r.raw)).collect();
+        return print_json(&json!({"negotiation": meta.slug.as_str(), "events": list}));
+    }
+    let mut table = Table::new(&["seq", "at", "kind", "by", "issues", "position", "summary"])
+        .right(&[0, 5])
+        .limit(4, 24)
+        .limit(6, 70);
+    for r in &events {
+        table.row(row(r));
+    }
+    let shown = events.len();
+    let note = format!("{shown} of {} events of {}\n", meta.head.seq, meta.slug);
+    print(&(table.render() + &note))
+}
+
+impl Filter {
+    fn keeps(&self, r: &Recorded) -> bool {
+        let event = &r.event;
+        let m = event.as_move();
+        self.kind.is_none_or(|k| k == event.kind)
+            && self
+                .by
+                .as_ref()
+                .is_none_or(|by| m.is_some_and(|m| &m.by == by))
+            && self
+                .issue
+                .as_ref()
+                .is_none_or(|i| m.is_some_and(|m| m.issues.contains(i)))
+            && self.since.is_none_or(|s| event.at.millis() >= s)
+            && self.until.is_none_or(|u| event.at.millis() <= u)
+    }
+}
+
+fn row(r: &Recorded) -> Vec<String> {
+    let event = &r.event;
+    let (by, issues, position) = match event.as_move() {
+        Some(m) => (
+            m.by.to_string(),
+            m.issues
+                .iter()
+                .map(IssueKey::as_str)
+                .collect::<Vec<_>>()
+                .join(","),
+            m.positions
+                .iter()
+                .map(|(_, v)| format_number(*v))
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        None => Default::default(),
+    };
+    let summary = match &event.body {
+        Body::Correction(c) => format!("{} {} — {}", c.action, c.target, c.reason),
+        Body::Annotation(a) => a.note.clone(),
+        Body::Agenda(change) => agenda_summary(event.summary.as_deref(), change),
+        _ => event.summary.clone().unwrap_or_default(),
+    };
+    let channel = event.as_move().map(|m| m.channel);
+    let summary = match channel {
+        Some(parley::model::Channel::Public) => format!("[public] {summary}"),
+        Some(parley::model::Channel::Back) => format!("[back] {summary}"),
+        _ => summary,
+    };
+    vec![
+        r.seq().to_string(),
+        event.at.to_string(),
+        event.kind.to_string(),
+        by,
+        issues,
+        position,
+        summary,
+    ]
+}
+
+fn agenda_summary(summary: Option<&str>, change: &parley::model::AgendaChange) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(title) = &change.title {
+        parts.push(format!("opens “{title}”"));
+    }
+    if !change.parties.is_empty() {
+        parts.push(format!(
+            "parties {}",
+            change
+                .parties
+                .iter()
+                .map(|p| p.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !change.issues.is_empty() {
+        parts.push(format!(
+            "issues {}",
+            change
+                .issues
+                .iter()
+                .map(|i| i.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    match summary {
+        Some(summary) => format!("{summary} ({})", parts.join("; ")),
+        None => parts.join("; "),
+    }
+}
+
+/// A number as a person writes it: no trailing `.0`.
+pub fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}

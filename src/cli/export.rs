@@ -1,0 +1,55 @@
+//! `parley export`: a negotiation as a recorded journal.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Global, io_error, stdout};
+use parley::journal::export;
+use parley::store::Access;
+use parley::{Error, Result};
+
+/// Write a negotiation as a recorded journal (NDJSON with envelopes), byte for byte as
+/// stored. Importing it into an empty store reproduces the same ids, seqs and hashes.
+///
+/// Example:
+///   parley export kr-us-2025 --out kr-us-2025.ndjson
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The negotiation.
+    slug: String,
+    /// The file to write (replaced atomically); standard output when omitted.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Runs `export`.
+pub fn run(global: &Global, args: &ExportArgs) -> Result<()> {
+    let store = global.open(Access::Read)?;
+    let meta = store.require(&args.slug)?;
+    match &args.out {
+        None => {
+            let mut out = stdout();
+            export(&store, &meta, &mut out)?;
+            out.flush().map_err(io_error)
+        }
+        Some(path) => {
+            let partial = path.with_extension("ndjson.partial");
+            let file = std::fs::File::create(&partial).map_err(|e| Error::io(&partial, e))?;
+            let mut writer = std::io::BufWriter::new(file);
+            let count = export(&store, &meta, &mut writer)?;
+            let file = writer
+                .into_inner()
+                .map_err(|e| Error::io(&partial, e.into_error()))?;
+            file.sync_all().map_err(|e| Error::io(&partial, e))?;
+            std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))?;
+            eprintln!(
+                "wrote {count} events of {} to {}",
+                meta.slug,
+                path.display()
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The command line: one file per command, each with its `Args` (whose doc comment is
+//! its `--help`) and one `run` function. Shared flags and helpers live here.
+
+mod agenda;
+mod annotate;
+mod correct;
+mod events;
+mod export;
+mod import;
+mod list;
+mod log;
+mod open;
+mod verify;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use parley::journal::{Appender, Outcome};
+use parley::model::{Invalid, Slug};
+use parley::store::{Access, Store};
+use parley::{Error, Result, clock};
+use serde_json::{Map, Value};
+
+/// parley: an event-sourced negotiation journal.
+///
+/// Record-keepers log every offer, demand, concession and threat as it happens; nothing
+/// is ever edited, corrections are new events. Reviewers replay the history at any date
+/// and audit each side's posture.
+#[derive(Parser, Debug)]
+#[command(name = "parley", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Args, Debug)]
+struct Global {
+    /// The store directory (an embedded sled database), created on first write.
+    #[arg(long, global = true, env = "PARLEY_STORE", default_value = ".parley")]
+    store: PathBuf,
+    /// Seconds to wait for another parley process to release the store.
+    #[arg(long, global = true, default_value_t = 5.0, value_name = "SECONDS")]
+    wait: f64,
+    /// Who is recording (`recorded_by`); defaults to PARLEY_USER, then the OS user.
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    recorder: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    Open(open::OpenArgs),
+    Agenda(agenda::AgendaArgs),
+    Log(Box<log::LogArgs>),
+    Correct(correct::CorrectArgs),
+    Annotate(annotate::AnnotateArgs),
+    Import(import::ImportArgs),
+    Export(export::ExportArgs),
+    List(list::ListArgs),
+    Events(events::EventsArgs),
+    Verify(verify::VerifyArgs),
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Open(args) => open::run(global, args),
+        Command::Agenda(args) => agenda::run(global, args),
+        Command::Log(args) => log::run(global, args),
+        Command::Correct(args) => correct::run(global, args),
+        Command::Annotate(args) => annotate::run(global, args),
+        Command::Import(args) => import::run(global, args),
+        Command::Export(args) => export::run(global, args),
+        Command::List(args) => list::run(global, args),
+        Command::Events(args) => events::run(global, args),
+        Command::Verify(args) => verify::run(global, args),
+    }
+}
+
+impl Global {
+    fn open(&self, access: Access) -> Result<Store> {
+        let wait =
+            Duration::try_from_secs_f64(self.wait.max(0.0)).unwrap_or(Duration::from_secs(5));
+        Store::open(&self.store, access, wait)
+    }
+
+    fn recorder(&self) -> String {
+        clock::recorder(self.recorder.as_deref())
+    }
+}
+
+/// Appends one event built from flags, durably, and prints where it landed.
+fn record_one(
+    global: &Global,
+    slug: &str,
+    map: Map<String, Value>,
+    expect_seq: Option<u64>,
+) -> Result<()> {
+    let slug = Slug::parse(slug).map_err(|e| Error::input("SLUG", e))?;
+    let store = global.open(Access::Write)?;
+    let mut appender = Appender::new(&store, clock::now()?, global.recorder())?;
+    if let Some(expected) = expect_seq {
+        let actual = appender.head(&slug)?.map_or(0, |h| h.seq);
+        if actual != expected {
+            return Err(Error::Stale {
+                slug: slug.to_string(),
+                expected,
+                actual,
+            });
+        }
+    }
+    let outcome = appender.append(map, Some(&slug))?;
+    appender.commit()?;
+    let mut out = stdout();
+    match outcome {
+        Outcome::Appended { slug, seq, id } => writeln!(out, "{slug} seq {seq}  id {id}"),
+        Outcome::AlreadyPresent { slug, seq } => writeln!(
+            out,
+            "{slug} seq {seq} already holds this event; nothing added"
+        ),
+    }
+    .map_err(io_error)
+}
+
+/// The clock's reading as an `at` value, for commands whose `--at` defaults to now.
+fn now_text() -> Result<String> {
+    Ok(parley::model::format_instant(clock::now()?))
+}
+
+/// Inserts a text field when it is given.
+fn put(map: &mut Map<String, Value>, field: &str, value: Option<&str>) {
+    if let Some(value) = value {
+        map.insert(field.into(), Value::String(value.to_owned()));
+    }
+}
+
+/// Parses `CODE=Name` pairs given to `--party`.
+fn parties(specs: &[String]) -> Result<Value> {
+    let mut out = Vec::new();
+    for spec in specs {
+        let (code, name) = spec.split_once('=').ok_or_else(|| {
+            Error::input(
+                "--party",
+                Invalid::new(format!(
+                    "{spec:?} is not CODE=Name, such as KR=\"Republic of Korea\""
+                )),
+            )
+        })?;
+        out.push(serde_json::json!({"code": code.trim(), "name": name.trim()}));
+    }
+    Ok(Value::Array(out))
+}
+
+/// Parses `--issue 'key=Title;unit=%;track=trade;prefer=KR:lower,US:higher'`.
+fn issues(specs: &[String]) -> Result<Value> {
+    specs
+        .iter()
+        .map(|spec| issue(spec))
+        .collect::<Result<Vec<_>>>()
+        .map(Value::Array)
+}
+
+fn issue(spec: &str) -> Result<Value> {
+    let bad = |why: String| Error::input("--issue", Invalid::new(why));
+    let mut parts = spec.split(';');
+    let (key, title) = parts
+        .next()
+        .and_then(|head| head.split_once('='))
+        .ok_or_else(|| bad(format!("{spec:?} does not start with key=Title, such as 'tariff=US reciprocal tariff;unit=%'")))?;
+    let mut issue = Map::new();
+    issue.insert("key".into(), key.trim().into());
+    issue.insert("title".into(), title.trim().into());
+    for part in parts.filter(|p| !p.trim().is_empty()) {
+        let (field, value) = part.split_once('=').ok_or_else(|| {
+            bad(format!(
+                "{part:?} is not field=value (fields: unit, track, prefer)"
+            ))
+        })?;
+        let value = value.trim();
+        match field.trim() {
+            "unit" | "track" => {
+                issue.insert(field.trim().into(), value.into());
+            }
+            "prefer" => {
+                let mut prefer = Map::new();
+                for pair in value.split(',') {
+                    let (code, direction) = pair.split_once(':').ok_or_else(|| {
+                        bad(format!("prefer {pair:?} is not CODE:lower or CODE:higher"))
+                    })?;
+                    prefer.insert(code.trim().into(), direction.trim().into());
+                }
+                issue.insert("prefer".into(), Value::Object(prefer));
+            }
+            other => {
+                return Err(bad(format!(
+                    "unknown issue field {other:?} (fields: unit, track, prefer)"
+                )));
+            }
+        }
+    }
+    Ok(Value::Object(issue))
+}
+
+/// Buffered standard output.
+fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::new(std::io::stdout().lock())
+}
+
+/// An error writing to standard output (a closed pipe is handled in `main`).
+fn io_error(e: std::io::Error) -> Error {
+    Error::io(std::path::Path::new("stdout"), e)
+}
+
+/// Prints a value as one JSON document.
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut out = stdout();
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| io_error(e.into()))?;
+    writeln!(out).and_then(|()| out.flush()).map_err(io_error)
+}
+
+/// Prints text.
+fn print(text: &str) -> Result<()> {
+    let mut out = stdout();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(io_error)
+}

@@ -1,0 +1,137 @@
+//! The errors parley reports, split into the user's (bad input, unknown negotiation,
+//! integrity failure: exit 1) and the machine's (I/O, the store itself).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::model::Invalid;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input at a known place (`journals/x.ndjson:14`, `--issue`).
+    #[error("{place}: {problem}")]
+    Input {
+        /// Where: a file and line, or a flag.
+        place: String,
+        /// What is wrong.
+        problem: Invalid,
+    },
+    /// Bad input with no better place than the command itself.
+    #[error("{0}")]
+    Invalid(#[from] Invalid),
+    /// The negotiation is not in the store.
+    #[error("no negotiation {slug:?} in the store{}", list_known(.known))]
+    UnknownNegotiation {
+        /// What was asked for.
+        slug: String,
+        /// What the store has.
+        known: Vec<String>,
+    },
+    /// `--expect-seq` did not match: someone else wrote first.
+    #[error("{slug} has moved on: you expected seq {expected} to be the last, but it is {actual}")]
+    Stale {
+        /// The negotiation.
+        slug: String,
+        /// What the caller expected.
+        expected: u64,
+        /// What the store has.
+        actual: u64,
+    },
+    /// Another process holds the store.
+    #[error("the store {} is busy: another parley process holds it (waited {}s)", .store.display(), .waited.as_secs_f32())]
+    Busy {
+        /// The store directory.
+        store: PathBuf,
+        /// How long we waited.
+        waited: Duration,
+    },
+    /// There is no store where one was expected.
+    #[error("no parley store at {} (it is created by the first `parley open` or `parley import`)", .0.display())]
+    NoStore(PathBuf),
+    /// The store was written by a newer parley.
+    #[error("the store {} has format {found}; this parley reads format {supported} or older: use a newer parley", .store.display())]
+    NewerFormat {
+        /// The store directory.
+        store: PathBuf,
+        /// The format found.
+        found: u32,
+        /// The newest format this build reads.
+        supported: u32,
+    },
+    /// A stored event does not decode or does not fit its hash chain.
+    #[error("integrity failure in {slug} at seq {seq}: {what}")]
+    Integrity {
+        /// The negotiation.
+        slug: String,
+        /// The first bad seq.
+        seq: u64,
+        /// What is wrong.
+        what: String,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The embedded database failed.
+    #[error("store error: {0}")]
+    Store(#[from] sled::Error),
+}
+
+fn list_known(known: &[String]) -> String {
+    if known.is_empty() {
+        " (the store holds none yet)".into()
+    } else {
+        format!(" (negotiations: {})", known.join(", "))
+    }
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// Bad input at `place`.
+    pub fn input(place: impl Into<String>, problem: Invalid) -> Error {
+        Error::Input {
+            place: place.into(),
+            problem,
+        }
+    }
+
+    /// True when the user can fix it (exit status 1); false for the machine's failures.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, Error::Store(_))
+    }
+
+    /// A next step to suggest, when there is an obvious one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Busy { .. } => {
+                Some("wait for the other command to finish, or raise --wait".into())
+            }
+            Error::UnknownNegotiation { .. } => {
+                Some("`parley list` shows the negotiations in this store".into())
+            }
+            Error::Stale { .. } => {
+                Some("read the new events with `parley events`, then log again".into())
+            }
+            Error::Integrity { .. } => Some(
+                "the store has been altered or damaged; restore it from an export or a backup"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

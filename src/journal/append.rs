@@ -1,0 +1,634 @@
+//! The write path: every event, whether typed at the command line or read from a file,
+//! goes through an [`Appender`], which checks it against its negotiation as it stands
+//! (stored events plus those staged before it), gives it its envelope and chain hash, and
+//! stages it. Nothing reaches the store until [`Appender::commit`], which writes all
+//! staged events at once, or none.
+//!
+//! Recorded lines (with `hash`) keep their envelope: the appender checks that they
+//! continue the chain exactly, and skips those the store already holds.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::model::{
+    Action, Body, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY, Recorded, References,
+    SCHEMA, Slug, Target, amended, canonical, chain_hash, check_changes, check_in_context,
+    fingerprint, format_instant,
+};
+use crate::store::{Head, StagedEvent, Store, StreamCommit, StreamId, StreamMeta};
+use crate::{Error, Result};
+
+/// The largest event, in canonical bytes.
+pub const MAX_EVENT_BYTES: usize = 64 * 1024;
+
+/// What happened to one appended line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Staged as a new event.
+    Appended {
+        /// Its negotiation.
+        slug: Slug,
+        /// Its seq.
+        seq: u64,
+        /// Its id.
+        id: Uuid,
+    },
+    /// The store already holds this event; nothing is added.
+    AlreadyPresent {
+        /// Its negotiation.
+        slug: Slug,
+        /// The seq it is stored at.
+        seq: u64,
+    },
+}
+
+/// Stages events against the store and commits them together.
+pub struct Appender<'s> {
+    store: &'s Store,
+    now: Millis,
+    recorder: String,
+    dedupe_authored: bool,
+    streams: BTreeMap<Slug, Pending>,
+    next_stream: StreamId,
+}
+
+/// One negotiation touched by this append: its state as stored and as staged.
+struct Pending {
+    stored: Option<StreamMeta>,
+    meta: StreamMeta,
+    events: Vec<StagedEvent>,
+    labels: HashMap<String, Target>,
+    ids: HashMap<Uuid, Target>,
+    fingerprints: Option<HashMap<Digest32, u64>>,
+}
+
+impl<'s> Appender<'s> {
+    /// Starts staging on `store`, with `now` as the clock and `recorder` as `recorded_by`.
+    pub fn new(store: &'s Store, now: Millis, recorder: String) -> Result<Appender<'s>> {
+        Ok(Appender {
+            store,
+            now,
+            recorder,
+            dedupe_authored: false,
+            streams: BTreeMap::new(),
+            next_stream: store.next_stream_id()?,
+        })
+    }
+
+    /// Makes authored lines that repeat a stored event (same content, envelope aside)
+    /// count as already present instead of being added again: re-importing a file is safe.
+    pub fn dedupe_authored(mut self, on: bool) -> Self {
+        self.dedupe_authored = on;
+        self
+    }
+
+    /// Checks and stages one event object. `default_slug` is the negotiation for a line
+    /// that names none.
+    pub fn append(
+        &mut self,
+        map: Map<String, Value>,
+        default_slug: Option<&Slug>,
+    ) -> Result<Outcome> {
+        if map.contains_key("hash") {
+            self.append_recorded(map)
+        } else {
+            self.append_authored(map, default_slug)
+        }
+    }
+
+    /// The head of `slug` as staged so far, if the negotiation exists.
+    pub fn head(&mut self, slug: &Slug) -> Result<Option<Head>> {
+        Ok(self.pending(slug)?.map(|p| p.meta.head))
+    }
+
+    /// Writes every staged event, durably, or nothing.
+    pub fn commit(self) -> Result<()> {
+        let commits: Vec<StreamCommit> = self
+            .streams
+            .into_values()
+            .filter(|p| !p.events.is_empty())
+            .map(|p| StreamCommit {
+                before: p.stored.as_ref().map_or(0, |m| m.head.seq),
+                meta: p.meta,
+                events: p.events,
+            })
+            .collect();
+        if commits.is_empty() {
+            return Ok(());
+        }
+        self.store.commit(&commits)
+    }
+
+    fn append_authored(
+        &mut self,
+        mut map: Map<String, Value>,
+        default_slug: Option<&Slug>,
+    ) -> Result<Outcome> {
+        let event = Event::from_map(&map)?;
+        let slug = match (&event.negotiation, default_slug) {
+            (Some(slug), _) | (None, Some(slug)) => slug.clone(),
+            (None, None) => {
+                return Err(Invalid::field(
+                    "negotiation",
+                    "this line names no negotiation and no opening comes before it; add \"negotiation\": \"SLUG\"",
+                )
+                .into());
+            }
+        };
+        let id = authored_id(&map)?;
+        if let Some(id) = id
+            && let Some((slug, seq)) = self.locate_id(&id)?
+        {
+            return Ok(Outcome::AlreadyPresent { slug, seq });
+        }
+        if let Some(seq) = self.duplicate_of(&slug, &map)? {
+            return Ok(Outcome::AlreadyPresent { slug, seq });
+        }
+        if event.kind == Kind::Opening {
+            self.create(&slug)?;
+        } else if self.pending(&slug)?.is_none() {
+            return Err(self.unknown(&slug)?);
+        }
+        let head = self.pending_mut(&slug)?.meta.head;
+        let envelope = Envelope {
+            id: id.unwrap_or_else(|| new_id(self.now.max(head.recorded_at))),
+            negotiation: slug.clone(),
+            seq: head.seq + 1,
+            recorded_at: self.now.max(head.recorded_at),
+            recorded_by: self.recorder.clone(),
+            schema: SCHEMA,
+            prev_hash: head.hash,
+            hash: Digest32::ZERO,
+        };
+        map.remove("hash");
+        envelope.write_without_hash(&mut map);
+        let hash = chain_hash(&head.hash, &map);
+        map.insert("hash".into(), Value::String(hash.to_hex()));
+        let envelope = Envelope { hash, ..envelope };
+        self.stage(Recorded {
+            envelope,
+            event,
+            raw: map,
+        })
+    }
+
+    fn append_recorded(&mut self, map: Map<String, Value>) -> Result<Outcome> {
+        let recorded = Recorded::from_map(map)?;
+        let envelope = &recorded.envelope;
+        let mut content = recorded.raw.clone();
+        content.remove("hash");
+        if chain_hash(&envelope.prev_hash, &content) != envelope.hash {
+            return Err(Invalid::field(
+                "hash",
+                "does not match the line's content: the line was altered after it was recorded",
+            )
+            .into());
+        }
+        let slug = envelope.negotiation.clone();
+        if self.pending(&slug)?.is_none() {
+            if recorded.event.kind != Kind::Opening || envelope.seq != 1 {
+                return Err(self.unknown(&slug)?);
+            }
+            self.create(&slug)?;
+        }
+        let head = self.pending_mut(&slug)?.meta.head;
+        if envelope.seq <= head.seq {
+            return self.already_recorded(&slug, envelope);
+        }
+        if envelope.seq != head.seq + 1 {
+            return Err(Invalid::field(
+                "seq",
+                format!("expected seq {} of {slug} (it holds {} events), found {}: a recorded journal has no gaps", head.seq + 1, head.seq, envelope.seq),
+            )
+            .into());
+        }
+        if envelope.prev_hash != head.hash {
+            return Err(Invalid::field(
+                "prev_hash",
+                format!("does not match the hash of seq {} of {slug}: an event before this line was removed, reordered or altered", head.seq),
+            )
+            .into());
+        }
+        if envelope.recorded_at < head.recorded_at {
+            return Err(Invalid::field(
+                "recorded_at",
+                format!(
+                    "goes back in time: seq {} was recorded at {}",
+                    head.seq,
+                    format_instant(head.recorded_at)
+                ),
+            )
+            .into());
+        }
+        if let Some((other, seq)) = self.locate_id(&envelope.id)? {
+            return Err(
+                Invalid::field("id", format!("is already used by seq {seq} of {other}")).into(),
+            );
+        }
+        self.stage(recorded)
+    }
+
+    /// A recorded line at or below the head: present if the hashes agree, else a conflict.
+    fn already_recorded(&mut self, slug: &Slug, envelope: &Envelope) -> Result<Outcome> {
+        let stored = self.stored_hash(slug, envelope.seq)?;
+        if stored == Some(envelope.hash) {
+            return Ok(Outcome::AlreadyPresent {
+                slug: slug.clone(),
+                seq: envelope.seq,
+            });
+        }
+        Err(Invalid::field(
+            "hash",
+            format!("seq {} of {slug} is already recorded with a different hash: this file and the store disagree from here", envelope.seq),
+        )
+        .into())
+    }
+
+    /// Checks `recorded` in its negotiation's context and stages it.
+    fn stage(&mut self, recorded: Recorded) -> Result<Outcome> {
+        let Recorded {
+            envelope,
+            event,
+            raw,
+        } = recorded;
+        let slug = envelope.negotiation.clone();
+        if event.at.millis() > envelope.recorded_at + ONE_DAY {
+            return Err(Invalid::field(
+                "at",
+                format!(
+                    "{} is in the future: it is more than a day after the event was recorded ({})",
+                    event.at.as_str(),
+                    format_instant(envelope.recorded_at)
+                ),
+            )
+            .into());
+        }
+        let mut agenda = self.pending_mut(&slug)?.meta.agenda.clone();
+        if let Body::Agenda(change) = &event.body {
+            agenda.apply(change)?;
+        }
+        {
+            let store = self.store;
+            let resolver = Resolver::new(store, self.pending_mut(&slug)?);
+            check_in_context(&event, &slug, &agenda, &resolver)?;
+            resolver.finish()?;
+        }
+        if let Body::Correction(correction) = &event.body
+            && correction.action == Action::Amend
+        {
+            self.check_amend(
+                &slug,
+                &correction.target,
+                &correction.changes,
+                envelope.recorded_at,
+            )?;
+        }
+        let bytes = canonical(&raw);
+        if bytes.len() > MAX_EVENT_BYTES {
+            return Err(Invalid::new(format!(
+                "the event is {} bytes once recorded; at most {MAX_EVENT_BYTES} are allowed",
+                bytes.len()
+            ))
+            .into());
+        }
+        let pending = self.pending_mut(&slug)?;
+        let target = Target {
+            seq: envelope.seq,
+            kind: event.kind,
+        };
+        if let Some(label) = &event.label {
+            pending.labels.insert(label.clone(), target);
+        }
+        pending.ids.insert(envelope.id, target);
+        pending.meta.agenda = agenda;
+        pending.meta.head = Head {
+            seq: envelope.seq,
+            hash: envelope.hash,
+            recorded_at: envelope.recorded_at,
+        };
+        widen(&mut pending.meta, &event);
+        pending.events.push(StagedEvent {
+            seq: envelope.seq,
+            id: envelope.id,
+            kind: event.kind,
+            label: event.label.clone(),
+            bytes,
+        });
+        Ok(Outcome::Appended {
+            slug,
+            seq: envelope.seq,
+            id: envelope.id,
+        })
+    }
+
+    /// Checks that the target with `changes` applied is still a valid event.
+    fn check_amend(
+        &mut self,
+        slug: &Slug,
+        target: &str,
+        changes: &Map<String, Value>,
+        recorded_at: Millis,
+    ) -> Result<()> {
+        let store = self.store;
+        let resolver = Resolver::new(store, self.pending_mut(slug)?);
+        let found = resolver.resolve(target);
+        resolver.finish()?;
+        let Some(found) = found else { return Ok(()) };
+        check_changes(found.kind, changes)?;
+        let original = self.event_map(slug, found.seq)?;
+        let mut result = amended(&original, changes);
+        result.remove("ref");
+        let event = Event::from_map(&result).map_err(in_changes)?;
+        if event.kind.is_move() != found.kind.is_move() || event.kind == Kind::Correction {
+            return Err(Invalid::field(
+                "changes",
+                format!("a {} cannot become a {}", found.kind, event.kind),
+            )
+            .into());
+        }
+        if event.at.millis() > recorded_at + ONE_DAY {
+            return Err(Invalid::field(
+                "changes",
+                format!("at {} is in the future", event.at.as_str()),
+            )
+            .into());
+        }
+        let pending = self.pending_mut(slug)?;
+        let agenda = pending.meta.agenda.clone();
+        let resolver = Resolver::new(store, pending);
+        check_in_context(&event, slug, &agenda, &resolver).map_err(in_changes)?;
+        resolver.finish()
+    }
+
+    /// The JSON object of event `seq` of `slug`, staged or stored.
+    fn event_map(&mut self, slug: &Slug, seq: u64) -> Result<Map<String, Value>> {
+        let store = self.store;
+        let pending = self.pending_mut(slug)?;
+        let bytes = match pending.events.iter().find(|e| e.seq == seq) {
+            Some(staged) => staged.bytes.clone(),
+            None => {
+                let meta = pending.stored.clone().ok_or_else(|| missing(slug, seq))?;
+                store.get(&meta, seq)?.ok_or_else(|| missing(slug, seq))?
+            }
+        };
+        let recorded = Recorded::decode(&bytes).map_err(|e| integrity(slug, seq, e))?;
+        Ok(recorded.raw)
+    }
+
+    fn stored_hash(&mut self, slug: &Slug, seq: u64) -> Result<Option<Digest32>> {
+        let map = self.event_map(slug, seq)?;
+        Ok(Envelope::from_map(&map).ok().map(|e| e.hash))
+    }
+
+    /// For an authored line: the seq of a stored event with the same content, if the
+    /// store held this negotiation before the append began.
+    fn duplicate_of(&mut self, slug: &Slug, map: &Map<String, Value>) -> Result<Option<u64>> {
+        if !self.dedupe_authored {
+            return Ok(None);
+        }
+        let store = self.store;
+        let Some(pending) = self.pending(slug)? else {
+            return Ok(None);
+        };
+        let Some(stored) = pending.stored.clone() else {
+            return Ok(None);
+        };
+        if pending.fingerprints.is_none() {
+            let mut prints = HashMap::new();
+            store.scan(&stored, 1, |seq, bytes| {
+                let recorded = Recorded::decode(bytes).map_err(|e| integrity(slug, seq, e))?;
+                prints.entry(fingerprint(&recorded.raw)).or_insert(seq);
+                Ok(())
+            })?;
+            pending.fingerprints = Some(prints);
+        }
+        Ok(pending
+            .fingerprints
+            .as_ref()
+            .and_then(|prints| prints.get(&fingerprint(map)).copied()))
+    }
+
+    fn locate_id(&mut self, id: &Uuid) -> Result<Option<(Slug, u64)>> {
+        for (slug, pending) in &self.streams {
+            if let Some(target) = pending.ids.get(id) {
+                return Ok(Some((slug.clone(), target.seq)));
+            }
+        }
+        let Some((stream, seq, _)) = self.store.find_id(id)? else {
+            return Ok(None);
+        };
+        for meta in self.store.negotiations()? {
+            if meta.stream == stream && seq <= meta.head.seq {
+                return Ok(Some((meta.slug, seq)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn create(&mut self, slug: &Slug) -> Result<()> {
+        if self.pending(slug)?.is_some() {
+            return Err(self.exists(slug)?);
+        }
+        let meta = StreamMeta {
+            stream: self.next_stream,
+            slug: slug.clone(),
+            agenda: Default::default(),
+            head: Head::default(),
+            first_at: None,
+            last_at: None,
+        };
+        self.next_stream += 1;
+        self.streams.insert(slug.clone(), Pending::new(None, meta));
+        Ok(())
+    }
+
+    fn pending(&mut self, slug: &Slug) -> Result<Option<&mut Pending>> {
+        if !self.streams.contains_key(slug) {
+            let Some(meta) = self.store.stream(slug)? else {
+                return Ok(None);
+            };
+            self.streams
+                .insert(slug.clone(), Pending::new(Some(meta.clone()), meta));
+        }
+        Ok(self.streams.get_mut(slug))
+    }
+
+    /// The pending state of a negotiation already loaded by [`Appender::pending`].
+    fn pending_mut(&mut self, slug: &Slug) -> Result<&mut Pending> {
+        self.streams
+            .get_mut(slug)
+            .ok_or_else(|| Error::UnknownNegotiation {
+                slug: slug.to_string(),
+                known: Vec::new(),
+            })
+    }
+
+    fn exists(&mut self, slug: &Slug) -> Result<Error> {
+        let events = self.pending_mut(slug)?.meta.head.seq;
+        Ok(Invalid::field(
+            "negotiation",
+            format!(
+                "{slug} already exists ({} events); to add parties or issues use `parley agenda {slug}`",
+                events
+            ),
+        )
+        .into())
+    }
+
+    fn unknown(&self, slug: &Slug) -> Result<Error> {
+        let mut known: Vec<String> = self
+            .store
+            .negotiations()?
+            .into_iter()
+            .map(|m| m.slug.to_string())
+            .collect();
+        known.extend(self.streams.keys().map(Slug::to_string));
+        known.sort();
+        known.dedup();
+        Ok(Error::UnknownNegotiation {
+            slug: slug.to_string(),
+            known,
+        })
+    }
+}
+
+impl Pending {
+    fn new(stored: Option<StreamMeta>, meta: StreamMeta) -> Pending {
+        Pending {
+            stored,
+            meta,
+            events: Vec::new(),
+            labels: HashMap::new(),
+            ids: HashMap::new(),
+            fingerprints: None,
+        }
+    }
+}
+
+/// Resolves references against the staged events first, then the store (never past the
+/// stored head). A store failure is kept and reported by [`Resolver::finish`].
+struct Resolver<'a> {
+    store: &'a Store,
+    pending: &'a Pending,
+    failure: RefCell<Option<Error>>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(store: &'a Store, pending: &'a Pending) -> Resolver<'a> {
+        Resolver {
+            store,
+            pending,
+            failure: RefCell::new(None),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self.failure.into_inner() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn in_store(&self, reference: &str) -> Result<Option<Target>> {
+        let Some(stored) = &self.pending.stored else {
+            return Ok(None);
+        };
+        if let Some((seq, kind)) = self.store.find_ref(stored, reference)? {
+            return Ok(Some(Target { seq, kind }));
+        }
+        let Ok(id) = Uuid::parse_str(reference) else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .find_id(&id)?
+            .filter(|(stream, seq, _)| *stream == stored.stream && *seq <= stored.head.seq)
+            .map(|(_, seq, kind)| Target { seq, kind }))
+    }
+}
+
+impl References for Resolver<'_> {
+    fn resolve(&self, reference: &str) -> Option<Target> {
+        if let Some(target) = self.pending.labels.get(reference) {
+            return Some(*target);
+        }
+        if let Ok(id) = Uuid::parse_str(reference)
+            && let Some(target) = self.pending.ids.get(&id)
+        {
+            return Some(*target);
+        }
+        match self.in_store(reference) {
+            Ok(found) => found,
+            Err(e) => {
+                self.failure.borrow_mut().get_or_insert(e);
+                None
+            }
+        }
+    }
+}
+
+fn authored_id(map: &Map<String, Value>) -> Result<Option<Uuid>> {
+    match map.get("id") {
+        None => Ok(None),
+        Some(Value::String(text)) => Uuid::parse_str(text)
+            .map(Some)
+            .map_err(|_| Invalid::field("id", format!("{text:?} is not a UUID")).into()),
+        Some(_) => Err(Invalid::field("id", "expected a UUID as text").into()),
+    }
+}
+
+/// A UUID v7 stamped with the recording time, so ids sort the way events were recorded.
+fn new_id(recorded_at: Millis) -> Uuid {
+    let millis = u64::try_from(recorded_at).unwrap_or_default();
+    let stamp = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        millis / 1000,
+        (millis % 1000) as u32 * 1_000_000,
+    );
+    Uuid::new_v7(stamp)
+}
+
+/// Keeps the earliest and latest `at` in the stream's meta, for `list`.
+fn widen(meta: &mut StreamMeta, event: &Event) {
+    let key = event.at.sort_key();
+    if meta
+        .first_at
+        .as_ref()
+        .is_none_or(|first| key < first.sort_key())
+    {
+        meta.first_at = Some(event.at.clone());
+    }
+    if meta
+        .last_at
+        .as_ref()
+        .is_none_or(|last| key > last.sort_key())
+    {
+        meta.last_at = Some(event.at.clone());
+    }
+}
+
+fn in_changes(e: Invalid) -> Invalid {
+    Invalid::field(
+        "changes",
+        format!("the amended event would be invalid: {e}"),
+    )
+}
+
+fn missing(slug: &Slug, seq: u64) -> Error {
+    Error::Integrity {
+        slug: slug.to_string(),
+        seq,
+        what: "the event is missing from the store".into(),
+    }
+}
+
+fn integrity(slug: &Slug, seq: u64, e: Invalid) -> Error {
+    Error::Integrity {
+        slug: slug.to_string(),
+        seq,
+        what: e.to_string(),
+    }
+}

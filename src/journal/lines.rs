@@ -1,0 +1,200 @@
+//! Reading a journal file line by line: comments and blank lines skipped, a BOM and CRLF
+//! line ends accepted, over-long lines refused without reading them into memory, and
+//! every problem tied to its line number.
+
+use std::io::BufRead;
+
+use serde_json::{Map, Value};
+
+use crate::model::{Invalid, describe};
+
+/// The longest line read, in bytes; longer lines are refused unread.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// One line of a journal that holds an event (or fails to).
+pub struct Line {
+    /// 1-based line number in the file.
+    pub number: usize,
+    /// The event object, or what is wrong with the line.
+    pub content: Result<Map<String, Value>, Invalid>,
+}
+
+/// Iterates over the event lines of a journal.
+pub struct Lines<R> {
+    reader: R,
+    number: usize,
+    buffer: Vec<u8>,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Reads from `reader`.
+    pub fn new(reader: R) -> Lines<R> {
+        Lines {
+            reader,
+            number: 0,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// Reads the next raw line into the buffer; `Ok(false)` at the end. A line over the
+    /// limit is skipped to its end and reported.
+    fn read_raw(&mut self) -> std::io::Result<Result<bool, Invalid>> {
+        self.buffer.clear();
+        let mut total = 0usize;
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                return Ok(Ok(total > 0));
+            }
+            let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            total += take;
+            if total <= MAX_LINE_BYTES {
+                self.buffer.extend_from_slice(&chunk[..take]);
+            }
+            self.reader.consume(take);
+            if done {
+                break;
+            }
+        }
+        if total > MAX_LINE_BYTES {
+            return Ok(Err(Invalid::new(format!(
+                "the line is {total} bytes long; a journal line may be at most {MAX_LINE_BYTES} bytes"
+            ))));
+        }
+        Ok(Ok(true))
+    }
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = std::io::Result<Line>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let read = match self.read_raw() {
+                Ok(read) => read,
+                Err(e) => return Some(Err(e)),
+            };
+            self.number += 1;
+            let number = self.number;
+            match read {
+                Ok(false) => return None,
+                Err(problem) => {
+                    return Some(Ok(Line {
+                        number,
+                        content: Err(problem),
+                    }));
+                }
+                Ok(true) => {}
+            }
+            let mut bytes = self.buffer.as_slice();
+            if number == 1 {
+                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            }
+            let bytes = trim_end(bytes);
+            let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+            if matches!(first, None | Some(b'#')) {
+                continue;
+            }
+            return Some(Ok(Line {
+                number,
+                content: parse_object(bytes),
+            }));
+        }
+    }
+}
+
+fn trim_end(bytes: &[u8]) -> &[u8] {
+    let end = bytes
+        .iter()
+        .rposition(|b| !matches!(b, b'\n' | b'\r'))
+        .map_or(0, |i| i + 1);
+    &bytes[..end]
+}
+
+/// Parses one line as a JSON object.
+pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Invalid> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(Invalid::new(format!(
+            "the line is not valid UTF-8 (at byte {}); save the file as UTF-8",
+            e.valid_up_to() + 1
+        )));
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(Invalid::new(format!(
+            "expected a JSON object {{\"kind\": ..., \"at\": ...}}, found {}",
+            describe(&other)
+        ))),
+        Err(e) => Err(Invalid::new(format!(
+            "not valid JSON: {} (column {})",
+            json_reason(&e),
+            e.column()
+        ))),
+    }
+}
+
+/// serde_json's message without its own " at line 1 column N" suffix.
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Parsed = Result<Map<String, Value>, Invalid>;
+
+    fn lines(text: &[u8]) -> Vec<(usize, Parsed)> {
+        Lines::new(text)
+            .map(|l| l.map(|l| (l.number, l.content)).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn comments_blank_lines_bom_and_crlf_are_handled() {
+        let got = lines(b"\xEF\xBB\xBF# title\r\n\r\n  {\"a\":1}\r\n{\"b\":2}");
+        let numbers: Vec<usize> = got.iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, [3, 4]);
+        assert!(got.iter().all(|(_, c)| c.is_ok()));
+    }
+
+    #[test]
+    fn bad_json_names_the_column() {
+        let got = lines(b"{\"a\":}\n");
+        let err = got[0].1.as_ref().unwrap_err().to_string();
+        assert!(
+            err.starts_with("not valid JSON: expected value (column 6)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_overlong_line_is_refused_and_the_next_one_read() {
+        let mut text = vec![b'{'; MAX_LINE_BYTES + 10];
+        text.extend_from_slice(b"\n{\"ok\":true}\n");
+        let got = lines(&text);
+        assert!(
+            got[0]
+                .1
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("at most")
+        );
+        assert_eq!(got[1].0, 2);
+        assert!(got[1].1.is_ok());
+    }
+
+    #[test]
+    fn invalid_utf8_is_named() {
+        let got = lines(b"{\"a\":\"\xff\"}\n");
+        assert!(got[0].1.as_ref().unwrap_err().to_string().contains("UTF-8"));
+    }
+}

@@ -1,0 +1,11 @@
+//! parley: an event-sourced negotiation journal.
+#![forbid(unsafe_code)]
+
+pub mod clock;
+mod error;
+pub mod journal;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, Result};
+pub mod report;

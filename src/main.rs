@@ -1,0 +1,26 @@
+//! The `parley` binary: parse the command line, run the command, turn errors into
+//! messages and exit codes (0 success, 1 user error, 2 usage error, 3 store failure).
+
+mod cli;
+
+use std::io::ErrorKind;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(parley::Error::Io { source, .. }) if source.kind() == ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("parley: {error}");
+            if let Some(hint) = error.hint() {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(if error.is_user_error() { 1 } else { 3 })
+        }
+    }
+}

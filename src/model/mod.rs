@@ -1,0 +1,30 @@
+//! The vocabulary of parley: names, times, kinds, events, the envelope and hash chain,
+//! and the rules an event must meet in its negotiation.
+//!
+//! Nothing here does I/O; everything here can be tested on values alone.
+
+mod envelope;
+mod event;
+mod invalid;
+mod kind;
+mod names;
+mod parse;
+mod recorded;
+mod rules;
+mod time;
+
+pub use envelope::{
+    Digest32, ENVELOPE_FIELDS, Envelope, SCHEMA, canonical, chain_hash, chain_hash_bytes,
+    fingerprint,
+};
+pub use event::{AgendaChange, Annotation, Body, Correction, Event, IssueDef, Move, Party};
+pub use invalid::Invalid;
+pub use kind::{Action, Channel, Direction, Kind, Level, Reversibility};
+pub use names::{IssueKey, PartyCode, Slug};
+pub use parse::MAX_SUMMARY_CHARS;
+pub(crate) use parse::describe;
+pub use recorded::Recorded;
+pub use rules::{Agenda, References, Target, amended, check_changes, check_in_context};
+pub use time::{
+    At, Millis, ONE_DAY, SortKey, format_human, format_instant, parse_bound, parse_instant,
+};

@@ -1,0 +1,127 @@
+//! Names that carry their own rules: negotiation slugs, party codes, issue keys.
+//!
+//! Each is parsed once at the edge (a flag, a journal line) and trusted afterwards,
+//! so the rest of the code never re-checks a string's shape.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::Invalid;
+
+/// Declares a validated string newtype with its grammar in words and a checker.
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $grammar:literal, $check:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses `text`, saying what the grammar is when it does not fit.
+            pub fn parse(text: &str) -> Result<Self, Invalid> {
+                let check: fn(&[u8]) -> bool = $check;
+                if check(text.as_bytes()) {
+                    Ok(Self(text.to_owned()))
+                } else {
+                    Err(Invalid::new(format!(
+                        "{} {:?} is not valid ({})",
+                        $what, text, $grammar
+                    )))
+                }
+            }
+
+            /// The name as written.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = Invalid;
+            fn try_from(text: String) -> Result<Self, Invalid> {
+                Self::parse(&text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(name: $name) -> String {
+                name.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+fn lower_digit(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+name_type!(
+    /// The slug of a negotiation: its stream name in the store and in every command.
+    Slug,
+    "negotiation slug",
+    "1 to 64 of a-z, 0-9 and '-', starting with a letter or digit",
+    |b| (1..=64).contains(&b.len()) && lower_digit(b[0]) && b.iter().all(|&c| lower_digit(c) || c == b'-')
+);
+
+name_type!(
+    /// The code of a party (a side at the table), such as `KR` or `US`.
+    PartyCode,
+    "party code",
+    "1 to 16 of A-Z, 0-9, '_' and '-', starting with a capital letter",
+    |b| (1..=16).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b.iter().all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_' || c == b'-')
+);
+
+name_type!(
+    /// The key of an issue on the agenda, such as `tariff`.
+    IssueKey,
+    "issue key",
+    "1 to 64 of a-z, 0-9, '_' and '-', starting with a letter or digit",
+    |b| (1..=64).contains(&b.len())
+        && lower_digit(b[0])
+        && b.iter().all(|&c| lower_digit(c) || c == b'_' || c == b'-')
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_grammar() {
+        assert!(Slug::parse("kr-us-2025").is_ok());
+        assert!(Slug::parse("-kr").is_err());
+        assert!(Slug::parse("KR").is_err());
+        assert!(Slug::parse(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn party_codes_are_capitals() {
+        assert!(PartyCode::parse("KR").is_ok());
+        assert!(PartyCode::parse("EU_27").is_ok());
+        let err = PartyCode::parse("kr").unwrap_err();
+        assert!(
+            err.to_string().contains("starting with a capital letter"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn issue_keys_allow_underscores() {
+        assert!(IssueKey::parse("troop_costs").is_ok());
+        assert!(IssueKey::parse("").is_err());
+    }
+}

@@ -1,0 +1,5 @@
+//! Rendering for people: terminal tables now; charts and the HTML report build on it.
+
+pub mod table;
+
+pub use table::{Align, Table};

@@ -1,0 +1,160 @@
+//! Aligned plain-text tables for the terminal: columns sized to their widest cell,
+//! numbers right-aligned, long text cut with an ellipsis at a column's limit.
+
+use std::fmt::Write;
+
+/// How a column lines up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    /// Text.
+    Left,
+    /// Numbers.
+    Right,
+}
+
+/// A table being built row by row.
+#[derive(Clone, Debug)]
+pub struct Table {
+    headers: Vec<String>,
+    align: Vec<Align>,
+    limits: Vec<Option<usize>>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column headers, all left-aligned and unlimited.
+    pub fn new(headers: &[&str]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            align: vec![Align::Left; headers.len()],
+            limits: vec![None; headers.len()],
+            rows: Vec::new(),
+        }
+    }
+
+    /// Right-aligns the columns at `columns`.
+    pub fn right(mut self, columns: &[usize]) -> Table {
+        for &c in columns {
+            if let Some(a) = self.align.get_mut(c) {
+                *a = Align::Right;
+            }
+        }
+        self
+    }
+
+    /// Cuts cells of `column` to `width` characters.
+    pub fn limit(mut self, column: usize, width: usize) -> Table {
+        if let Some(l) = self.limits.get_mut(column) {
+            *l = Some(width.max(2));
+        }
+        self
+    }
+
+    /// Adds a row; missing cells are blank.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// True when no row was added.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table as text, one line per row, ending with a newline.
+    pub fn render(&self) -> String {
+        let cells: Vec<Vec<String>> = std::iter::once(&self.headers)
+            .chain(&self.rows)
+            .map(|row| {
+                (0..self.headers.len())
+                    .map(|c| cut(row.get(c).map_or("", String::as_str), self.limits[c]))
+                    .collect()
+            })
+            .collect();
+        let widths: Vec<usize> = (0..self.headers.len())
+            .map(|c| cells.iter().map(|row| width(&row[c])).max().unwrap_or(0))
+            .collect();
+        let mut out = String::new();
+        for row in &cells {
+            let mut line = String::new();
+            for (c, cell) in row.iter().enumerate() {
+                let pad = widths[c] - width(cell);
+                let last = c + 1 == row.len();
+                match self.align[c] {
+                    Align::Right => {
+                        let _ = write!(line, "{}{cell}", " ".repeat(pad));
+                    }
+                    Align::Left if last => line.push_str(cell),
+                    Align::Left => {
+                        let _ = write!(line, "{cell}{}", " ".repeat(pad));
+                    }
+                }
+                if !last {
+                    line.push_str("  ");
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Display width: East Asian wide characters take two columns.
+pub fn width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let wide = matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
+}
+
+fn cut(text: &str, limit: Option<usize>) -> String {
+    match limit {
+        Some(limit) if width(text) > limit => {
+            let mut out = String::new();
+            let mut used = 0;
+            for c in text.chars() {
+                if used + char_width(c) > limit - 1 {
+                    break;
+                }
+                used += char_width(c);
+                out.push(c);
+            }
+            out.push('…');
+            out
+        }
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up_and_numbers_align_right() {
+        let mut table = Table::new(&["slug", "events"]).right(&[1]);
+        table.row(vec!["a".into(), "5".into()]);
+        table.row(vec!["longer".into(), "120".into()]);
+        assert_eq!(
+            table.render(),
+            "slug    events\na            5\nlonger     120\n"
+        );
+    }
+
+    #[test]
+    fn long_cells_are_cut_with_an_ellipsis() {
+        let mut table = Table::new(&["x"]).limit(0, 5);
+        table.row(vec!["abcdefgh".into()]);
+        assert_eq!(table.render(), "x\nabcd…\n");
+    }
+
+    #[test]
+    fn hangul_counts_double() {
+        assert_eq!(width("한국"), 4);
+    }
+}

@@ -1,0 +1,430 @@
+//! The store: the only code that touches sled.
+//!
+//! # Invariants
+//!
+//! - Events are appended, never rewritten. A negotiation's events are numbered `seq`
+//!   1, 2, 3 … with no gaps, and each carries the hash of the one before (see
+//!   [`crate::model::Envelope`]).
+//! - A commit is all or nothing. Data (segments and indexes) is written and flushed
+//!   first; then the heads of every negotiation touched move in one atomic batch, which
+//!   is flushed before [`Store::commit`] returns. Readers never look past a head, so a
+//!   crash between the two steps leaves orphans beyond the heads that no reader sees and
+//!   the next commit clears.
+//! - One process opens the store at a time ([`lock::StoreLock`]).
+//!
+//! What the store does *not* do: validate events. It keeps bytes in order; the rules live
+//! in [`crate::model`] and the write path in [`crate::journal`].
+
+mod keys;
+mod lock;
+mod segment;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::model::{Agenda, At, Digest32, Kind, Millis, Slug};
+use crate::{Error, Result};
+pub use keys::StreamId;
+use lock::StoreLock;
+
+/// The newest store layout this build reads and writes.
+pub const FORMAT: u32 = 1;
+
+/// Most events packed into one segment by a bulk write.
+const SEGMENT_EVENTS: usize = 256;
+
+/// What a negotiation's stream looks like at its head: enough to list it, validate the
+/// next event and append it without reading the log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamMeta {
+    /// Internal stream number.
+    pub stream: StreamId,
+    /// The negotiation's slug.
+    pub slug: Slug,
+    /// Parties and issues as of the head.
+    pub agenda: Agenda,
+    /// The last event.
+    pub head: Head,
+    /// Earliest and latest `at` of the events (as recorded, before corrections).
+    pub first_at: Option<At>,
+    /// See `first_at`.
+    pub last_at: Option<At>,
+}
+
+/// The last event of a stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Head {
+    /// Its seq (0 before the first event).
+    pub seq: u64,
+    /// Its hash ([`Digest32::ZERO`] before the first event).
+    pub hash: Digest32,
+    /// Its `recorded_at`.
+    pub recorded_at: Millis,
+}
+
+/// Store-wide counters, moved in the same batch as the heads.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+struct Counters {
+    next_stream: StreamId,
+    global: u64,
+}
+
+/// An event ready to be written.
+#[derive(Clone, Debug)]
+pub struct StagedEvent {
+    /// Its seq.
+    pub seq: u64,
+    /// Its id.
+    pub id: Uuid,
+    /// Its kind, kept in the indexes.
+    pub kind: Kind,
+    /// Its `ref`, if any.
+    pub label: Option<String>,
+    /// Its canonical bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The events to append to one stream, and the stream's meta after them.
+#[derive(Clone, Debug)]
+pub struct StreamCommit {
+    /// The head seq before this commit (0 for a new stream).
+    pub before: u64,
+    /// The stream's meta after this commit.
+    pub meta: StreamMeta,
+    /// The new events, in seq order.
+    pub events: Vec<StagedEvent>,
+}
+
+/// Whether a command only reads, or may create and write the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// The store must exist.
+    Read,
+    /// The store is created if missing.
+    Write,
+}
+
+/// An open store.
+pub struct Store {
+    dir: PathBuf,
+    db: sled::Db,
+    events: sled::Tree,
+    order: sled::Tree,
+    refs: sled::Tree,
+    ids: sled::Tree,
+    streams: sled::Tree,
+    _lock: StoreLock,
+}
+
+impl Store {
+    /// Opens the store in `dir`, waiting up to `wait` for another process to let go.
+    pub fn open(dir: &Path, access: Access, wait: Duration) -> Result<Store> {
+        let exists = dir.join("db").exists();
+        if !exists && access == Access::Read {
+            return Err(Error::NoStore(dir.to_path_buf()));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let lock = StoreLock::acquire(dir, wait)?;
+        let db = sled::Config::new()
+            .path(dir.join("db"))
+            .mode(sled::Mode::HighThroughput)
+            .open()?;
+        check_format(dir, &db)?;
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            events: db.open_tree("events")?,
+            order: db.open_tree("order")?,
+            refs: db.open_tree("refs")?,
+            ids: db.open_tree("ids")?,
+            streams: db.open_tree("streams")?,
+            db,
+            _lock: lock,
+        })
+    }
+
+    /// The store's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Every negotiation, in slug order.
+    pub fn negotiations(&self) -> Result<Vec<StreamMeta>> {
+        let mut out = Vec::new();
+        for entry in self.streams.iter() {
+            let (key, value) = entry?;
+            if key.first() != Some(&0) {
+                out.push(decode_meta(&key, &value)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The negotiation `slug`, if the store has it.
+    pub fn stream(&self, slug: &Slug) -> Result<Option<StreamMeta>> {
+        match self.streams.get(slug.as_str())? {
+            Some(value) => Ok(Some(decode_meta(slug.as_str().as_bytes(), &value)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The negotiation named `slug`, or an error listing the ones there are.
+    pub fn require(&self, slug: &str) -> Result<StreamMeta> {
+        let found = match Slug::parse(slug) {
+            Ok(slug) => self.stream(&slug)?,
+            Err(_) => None,
+        };
+        match found {
+            Some(meta) => Ok(meta),
+            None => Err(Error::UnknownNegotiation {
+                slug: slug.to_owned(),
+                known: self
+                    .negotiations()?
+                    .into_iter()
+                    .map(|m| m.slug.to_string())
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Calls `visit` with each event of `meta` from `from_seq` to the head, in seq order.
+    ///
+    /// This is one range scan: the segment holding `from_seq`, then forward.
+    pub fn scan(
+        &self,
+        meta: &StreamMeta,
+        from_seq: u64,
+        mut visit: impl FnMut(u64, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let head = meta.head.seq;
+        let from_seq = from_seq.max(1);
+        if from_seq > head {
+            return Ok(());
+        }
+        let start = self.segment_start(meta.stream, from_seq)?;
+        let range = keys::event_key(meta.stream, start)..=keys::event_key(meta.stream, head);
+        let mut expected = start;
+        for entry in self.events.range(range) {
+            let (key, value) = entry?;
+            let (_, first) = keys::split_event_key(&key).unwrap_or_default();
+            let corrupt = |what: String| Error::Integrity {
+                slug: meta.slug.to_string(),
+                seq: expected,
+                what,
+            };
+            if first != expected {
+                return Err(corrupt(format!(
+                    "the store has no event {expected}; the next one stored is {first}"
+                )));
+            }
+            let events = segment::decode(&value).map_err(corrupt)?;
+            for (offset, bytes) in events.into_iter().enumerate() {
+                let seq = first + offset as u64;
+                if seq > head {
+                    return Ok(());
+                }
+                if seq >= from_seq {
+                    visit(seq, bytes)?;
+                }
+                expected = seq + 1;
+            }
+        }
+        if expected <= head {
+            return Err(Error::Integrity {
+                slug: meta.slug.to_string(),
+                seq: expected,
+                what: format!("the log ends before its head (seq {head})"),
+            });
+        }
+        Ok(())
+    }
+
+    /// The stored bytes of one event.
+    pub fn get(&self, meta: &StreamMeta, seq: u64) -> Result<Option<Vec<u8>>> {
+        let mut found = None;
+        if (1..=meta.head.seq).contains(&seq) {
+            self.scan(meta, seq, |at, bytes| {
+                if at == seq {
+                    found = Some(bytes.to_vec());
+                }
+                Ok(())
+            })?;
+        }
+        Ok(found)
+    }
+
+    /// The first seq of the segment that holds `seq`.
+    fn segment_start(&self, stream: StreamId, seq: u64) -> Result<u64> {
+        let range = keys::event_key(stream, 0)..=keys::event_key(stream, seq);
+        match self.events.range(range).next_back() {
+            Some(entry) => Ok(keys::split_event_key(&entry?.0).map_or(seq, |(_, first)| first)),
+            None => Ok(seq),
+        }
+    }
+
+    /// The event labelled `label` in `meta`'s stream.
+    pub fn find_ref(&self, meta: &StreamMeta, label: &str) -> Result<Option<(u64, Kind)>> {
+        let found = self.refs.get(keys::ref_key(meta.stream, label))?;
+        Ok(found
+            .and_then(|value| keys::split_ref_value(&value))
+            .filter(|(seq, _)| *seq <= meta.head.seq))
+    }
+
+    /// Where the event with `id` is stored, if anywhere. The caller checks the seq
+    /// against its stream's head: entries past a head are orphans of a failed commit.
+    pub fn find_id(&self, id: &Uuid) -> Result<Option<(StreamId, u64, Kind)>> {
+        let found = self.ids.get(id.as_bytes())?;
+        Ok(found.and_then(|value| keys::split_id_value(&value)))
+    }
+
+    /// The number the next new stream gets.
+    pub fn next_stream_id(&self) -> Result<StreamId> {
+        Ok(self.counters()?.next_stream)
+    }
+
+    fn counters(&self) -> Result<Counters> {
+        match self.streams.get(keys::COUNTERS_KEY)? {
+            Some(value) => serde_json::from_slice(&value).map_err(|e| corrupt_meta("counters", e)),
+            None => Ok(Counters::default()),
+        }
+    }
+
+    /// Appends the staged events of every stream in `commits` atomically and durably.
+    pub fn commit(&self, commits: &[StreamCommit]) -> Result<()> {
+        let mut counters = self.counters()?;
+        self.clear_orphans(commits, counters.global)?;
+        let mut events = sled::Batch::default();
+        let mut order = sled::Batch::default();
+        let mut refs = sled::Batch::default();
+        let mut ids = sled::Batch::default();
+        for commit in commits {
+            let stream = commit.meta.stream;
+            for chunk in commit.events.chunks(SEGMENT_EVENTS) {
+                let first = chunk[0].seq;
+                let value = segment::encode(chunk.iter().map(|e| e.bytes.as_slice()));
+                events.insert(&keys::event_key(stream, first), value);
+                order.insert(
+                    &(counters.global + 1).to_be_bytes(),
+                    &keys::order_value(stream, first, chunk.len() as u32),
+                );
+                counters.global += chunk.len() as u64;
+            }
+            for event in &commit.events {
+                if let Some(label) = &event.label {
+                    refs.insert(
+                        keys::ref_key(stream, label),
+                        &keys::ref_value(event.seq, event.kind),
+                    );
+                }
+                ids.insert(
+                    event.id.as_bytes(),
+                    &keys::id_value(stream, event.seq, event.kind),
+                );
+            }
+            counters.next_stream = counters.next_stream.max(stream + 1);
+        }
+        self.events.apply_batch(events)?;
+        self.order.apply_batch(order)?;
+        self.refs.apply_batch(refs)?;
+        self.ids.apply_batch(ids)?;
+        self.db.flush()?;
+        self.move_heads(commits, counters)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The commit point: every touched head and the counters, in one atomic batch.
+    fn move_heads(&self, commits: &[StreamCommit], counters: Counters) -> Result<()> {
+        let mut heads = sled::Batch::default();
+        for commit in commits {
+            let value = serde_json::to_vec(&commit.meta).map_err(|e| corrupt_meta("meta", e))?;
+            heads.insert(commit.meta.slug.as_str().as_bytes(), value);
+        }
+        let value = serde_json::to_vec(&counters).map_err(|e| corrupt_meta("counters", e))?;
+        heads.insert(keys::COUNTERS_KEY, value);
+        self.streams.apply_batch(heads)?;
+        Ok(())
+    }
+
+    /// Removes what a failed commit left beyond the heads, so it cannot mix with new data.
+    fn clear_orphans(&self, commits: &[StreamCommit], global: u64) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for commit in commits {
+            let stream = commit.meta.stream;
+            let range =
+                keys::event_key(stream, commit.before + 1)..=keys::event_key(stream, u64::MAX);
+            for entry in self.events.range(range) {
+                batch.remove(entry?.0);
+            }
+        }
+        self.events.apply_batch(batch)?;
+        let mut batch = sled::Batch::default();
+        for entry in self.order.range((global + 1).to_be_bytes()..) {
+            batch.remove(entry?.0);
+        }
+        self.order.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Overwrites the raw value under an event key. Only for tests that prove `verify`
+    /// notices tampering; nothing in parley calls it.
+    #[doc(hidden)]
+    pub fn tamper_with_segment(
+        &self,
+        meta: &StreamMeta,
+        seq: u64,
+        edit: impl FnOnce(&mut Vec<u8>),
+    ) -> Result<()> {
+        let start = self.segment_start(meta.stream, seq)?;
+        let key = keys::event_key(meta.stream, start);
+        if let Some(value) = self.events.get(key)? {
+            let mut bytes = value.to_vec();
+            edit(&mut bytes);
+            self.events.insert(key, bytes)?;
+            self.db.flush()?;
+        }
+        Ok(())
+    }
+}
+
+fn decode_meta(key: &[u8], value: &[u8]) -> Result<StreamMeta> {
+    serde_json::from_slice(value).map_err(|e| corrupt_meta(&String::from_utf8_lossy(key), e))
+}
+
+fn corrupt_meta(what: &str, e: serde_json::Error) -> Error {
+    Error::Integrity {
+        slug: what.to_owned(),
+        seq: 0,
+        what: format!("stream metadata does not decode: {e}"),
+    }
+}
+
+/// Writes the format on a new store; refuses a store from a newer parley.
+fn check_format(dir: &Path, db: &sled::Db) -> Result<()> {
+    let meta = db.open_tree("meta")?;
+    match meta.get("format")? {
+        None => {
+            meta.insert("format", &FORMAT.to_be_bytes())?;
+            db.flush()?;
+            Ok(())
+        }
+        Some(value) => {
+            let found = value
+                .as_ref()
+                .try_into()
+                .map(u32::from_be_bytes)
+                .unwrap_or(u32::MAX);
+            if found > FORMAT {
+                Err(Error::NewerFormat {
+                    store: dir.to_path_buf(),
+                    found,
+                    supported: FORMAT,
+                })
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
