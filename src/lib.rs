@@ -5,6 +5,7 @@ pub mod clock;
 mod error;
 pub mod journal;
 pub mod model;
+pub mod projection;
 pub mod store;
 
 pub use error::{Error, Result};
