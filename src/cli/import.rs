@@ -10,7 +10,6 @@ use super::{Global, print};
 use parley::journal::{ImportOptions, import};
 use parley::model::Slug;
 use parley::report::Table;
-use parley::store::Access;
 use parley::{Error, Result, clock};
 
 /// Import a journal file (NDJSON, see journal-format.md); all lines or none.
@@ -52,13 +51,8 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<()> {
     } else {
         Box::new(File::open(&args.file).map_err(|e| Error::io(&args.file, e))?)
     };
-    let store = global.open(Access::Write)?;
-    let summary = import(
-        &store,
-        BufReader::with_capacity(1 << 20, reader),
-        &name,
-        &options,
-    )?;
+    let reader = BufReader::with_capacity(1 << 20, reader);
+    let summary = global.write(|store| import(store, reader, &name, &options))?;
     let mut table = Table::new(&["negotiation", "added", "seq"]).right(&[1]);
     for (slug, added) in &summary.added {
         table.row(vec![

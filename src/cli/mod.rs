@@ -89,6 +89,19 @@ impl Global {
         Store::open(&self.store, access, wait)
     }
 
+    /// Runs `write` on the store, opened for writing. A store this call created is
+    /// removed again if `write` fails, so a refused first command leaves nothing behind.
+    fn write<T>(&self, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let created = !self.store.join("db").exists();
+        let store = self.open(Access::Write)?;
+        let result = write(&store);
+        if result.is_err() && created {
+            drop(store);
+            let _ = std::fs::remove_dir_all(&self.store);
+        }
+        result
+    }
+
     fn recorder(&self) -> String {
         clock::recorder(self.recorder.as_deref())
     }

@@ -68,16 +68,19 @@ impl Timeline {
             .into_iter()
             .filter(|r| spec.known_at.is_none_or(|k| r.envelope.recorded_at <= k))
             .collect();
-        let (corrections, events): (Vec<Recorded>, Vec<Recorded>) =
-            known.into_iter().partition(|r| r.event.kind == Kind::Correction);
+        let (corrections, events): (Vec<Recorded>, Vec<Recorded>) = known
+            .into_iter()
+            .partition(|r| r.event.kind == Kind::Correction);
         let targets = Targets::new(&events, &corrections);
         let active = active_corrections(&corrections, &targets);
         let mut voided = Vec::new();
         let mut entries = Vec::with_capacity(events.len());
         for recorded in events {
             let seq = recorded.envelope.seq;
-            let applied: Vec<&(u64, &Correction)> =
-                active.iter().filter(|(_, c)| targets.seq(&c.target) == Some(seq)).collect();
+            let applied: Vec<&(u64, &Correction)> = active
+                .iter()
+                .filter(|(_, c)| targets.seq(&c.target) == Some(seq))
+                .collect();
             if let Some((by, _)) = applied.iter().rev().find(|(_, c)| c.action == Action::Void) {
                 voided.push((seq, *by));
                 continue;
@@ -86,11 +89,21 @@ impl Timeline {
             if spec.as_of.is_some_and(|d| event.at.millis() > d) {
                 continue;
             }
-            entries.push(Entry { recorded, event, corrected_by });
+            entries.push(Entry {
+                recorded,
+                event,
+                corrected_by,
+            });
         }
         entries.sort_by_key(|e| (e.event.at.sort_key(), e.seq()));
         let agenda = agenda_of(&entries);
-        Timeline { slug, agenda, entries, corrections, voided }
+        Timeline {
+            slug,
+            agenda,
+            entries,
+            corrections,
+            voided,
+        }
     }
 
     /// The moves in view, in valid-time order.
@@ -119,12 +132,18 @@ impl Targets {
     }
 
     fn seq(&self, target: &str) -> Option<u64> {
-        self.by_label.get(target).or_else(|| self.by_id.get(&target.to_ascii_lowercase())).copied()
+        self.by_label
+            .get(target)
+            .or_else(|| self.by_id.get(&target.to_ascii_lowercase()))
+            .copied()
     }
 }
 
 /// The corrections that still apply: those not voided by a later correction in view.
-fn active_corrections<'a>(corrections: &'a [Recorded], targets: &Targets) -> Vec<(u64, &'a Correction)> {
+fn active_corrections<'a>(
+    corrections: &'a [Recorded],
+    targets: &Targets,
+) -> Vec<(u64, &'a Correction)> {
     let all: Vec<(u64, &Correction)> = corrections
         .iter()
         .filter_map(|r| match &r.event.body {
@@ -138,7 +157,9 @@ fn active_corrections<'a>(corrections: &'a [Recorded], targets: &Targets) -> Vec
         .filter_map(|(_, c)| targets.seq(&c.target))
         .filter(|seq| all.iter().any(|(s, _)| s == seq))
         .collect();
-    all.into_iter().filter(|(seq, _)| !undone.contains(seq)).collect()
+    all.into_iter()
+        .filter(|(seq, _)| !undone.contains(seq))
+        .collect()
 }
 
 /// The target with its amendments applied in seq order. The store checked every

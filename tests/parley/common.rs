@@ -28,14 +28,22 @@ impl Run {
     /// Panics with both streams unless the run succeeded.
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(self.status, 0, "parley failed:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.status, 0,
+            "parley failed:\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Panics unless the run failed with a user error (exit 1).
     #[track_caller]
     pub fn user_error(self) -> Run {
-        assert_eq!(self.status, 1, "expected exit 1:\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.status, 1,
+            "expected exit 1:\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -52,7 +60,10 @@ impl From<Output> for Run {
 
 impl TestEnv {
     pub fn new() -> TestEnv {
-        TestEnv { dir: tempfile::tempdir().expect("temp dir"), now: NOW.to_owned() }
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+            now: NOW.to_owned(),
+        }
     }
 
     /// The store directory.
@@ -100,14 +111,20 @@ impl TestEnv {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn parley");
-        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
         child.wait_with_output().expect("wait for parley").into()
     }
 
     /// Imports journal text, which must succeed.
     pub fn import(&self, text: &str) -> Run {
         let path = self.write("import.ndjson", text);
-        self.run(&["import", path.to_str().expect("utf-8 path")]).ok()
+        self.run(&["import", path.to_str().expect("utf-8 path")])
+            .ok()
     }
 
     /// Exports a negotiation to a string.
@@ -118,7 +135,9 @@ impl TestEnv {
 
 /// The path of a bundled journal.
 pub fn bundled(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("journals").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("journals")
+        .join(name)
 }
 
 /// A two-party opening line with a numeric `tariff` issue (KR lower, US higher), an
