@@ -323,8 +323,24 @@ impl<'a> Fields<'a> {
     }
 
     fn required_str(&self, field: &str) -> Result<&'a str, Invalid> {
-        self.optional_str(field)?
-            .ok_or_else(|| Invalid::field(field, "is required"))
+        self.optional_str(field)?.ok_or_else(|| {
+            let what = match field {
+                "kind" => format!(
+                    "is required: one of {}",
+                    Kind::ALL
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "at" => {
+                    "is required: when it happened, YYYY-MM-DD or an RFC 3339 date-time with offset"
+                        .into()
+                }
+                _ => "is required".into(),
+            };
+            Invalid::field(field, what)
+        })
     }
 
     /// Free text: non-blank, at most the summary limit.
