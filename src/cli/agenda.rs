@@ -11,6 +11,7 @@ use parley::Result;
 /// Example:
 ///   parley agenda kr-us-2025 --issue 'chips=CHIPS Act subsidies;track=technology' --at 2025-03-05
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct AgendaArgs {
     /// The negotiation.
     slug: String,

@@ -11,6 +11,7 @@ use parley::Result;
 /// Example:
 ///   parley annotate kr-us-2025 us-liberation-day --note "The turn from rhetoric to tariffs" --label turning-point
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct AnnotateArgs {
     /// The negotiation.
     slug: String,

@@ -14,6 +14,7 @@ use parley::{Error, Result};
 ///   parley correct kr-us-2025 kr-offer-jul --set position=15 --reason "Figure misread"
 ///   parley correct kr-us-2025 kr-offer-jul --void --reason "Logged twice"
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct CorrectArgs {
     /// The negotiation.
     slug: String,

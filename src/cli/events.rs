@@ -16,6 +16,7 @@ use parley::{Error, Result};
 ///   parley events kr-us-2025 --by US --kind threat --since 2025-03-01
 ///   parley events kr-us-2025 --json
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct EventsArgs {
     /// The negotiation.
     slug: String,

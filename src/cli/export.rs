@@ -16,6 +16,7 @@ use parley::{Error, Result};
 /// Example:
 ///   parley export kr-us-2025 --out kr-us-2025.ndjson
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct ExportArgs {
     /// The negotiation.
     slug: String,

@@ -21,6 +21,7 @@ use parley::{Error, Result, clock};
 ///   parley import journals/korea-us-2025.ndjson
 ///   cat moves.ndjson | parley import - --negotiation kr-us-2025 --dry-run
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct ImportArgs {
     /// The journal file, or - for standard input.
     file: PathBuf,

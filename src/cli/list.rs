@@ -14,6 +14,7 @@ use parley::store::Access;
 ///   parley list
 ///   parley list --json | jq '.negotiations[].slug'
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct ListArgs {
     /// One JSON document instead of a table.
     #[arg(long)]

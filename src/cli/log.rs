@@ -16,6 +16,7 @@ use parley::model::Invalid;
 ///   parley log kr-us-2025 offer --by KR --issue tariff --position 15 \
 ///     --summary "Korea offers to accept a 15% tariff" --at 2025-07-30 --reversibility pledge
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct LogArgs {
     /// The negotiation.
     slug: String,

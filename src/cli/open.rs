@@ -11,8 +11,10 @@ use parley::Result;
 /// Example:
 ///   parley open kr-us-2025 --title "Korea–US tariff talks" \
 ///     --party KR="Republic of Korea" --party US="United States" \
-///     --issue 'tariff=US reciprocal tariff;unit=%;track=trade;prefer=KR:lower,US:higher' --at 2025-03-04
+///     --issue 'tariff=US reciprocal tariff;unit=%;track=trade;prefer=KR:lower,US:higher' \
+///     --at 2025-03-04
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct OpenArgs {
     /// The negotiation's slug: a-z, 0-9 and '-'.
     slug: String,

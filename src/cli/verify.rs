@@ -15,6 +15,7 @@ use parley::{Error, Result};
 ///   parley verify
 ///   parley verify kr-us-2025
 #[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
     /// Only this negotiation.
     slug: Option<String>,
