@@ -35,7 +35,8 @@ fn every_bundled_journal_imports_verifies_and_reimports_as_nothing() {
     journals.sort();
     assert!(journals.len() >= 2, "the project bundles at least two journals");
     for path in journals {
-        let env = TestEnv::new();
+        let mut env = TestEnv::new();
+        env.now = "2026-01-15T09:00:00Z".into();
         let file = path.to_str().unwrap();
         let first = env.run(&["import", file]).ok().stdout;
         assert!(first.contains("0 already in the store"), "{first}");
