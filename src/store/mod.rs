@@ -196,9 +196,21 @@ impl Store {
         &self,
         meta: &StreamMeta,
         from_seq: u64,
+        visit: impl FnMut(u64, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        self.scan_range(meta, from_seq, meta.head.seq, visit)
+    }
+
+    /// Calls `visit` with each event of `meta` from `from_seq` to `to_seq` (at most the
+    /// head), in seq order.
+    pub fn scan_range(
+        &self,
+        meta: &StreamMeta,
+        from_seq: u64,
+        to_seq: u64,
         mut visit: impl FnMut(u64, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        let head = meta.head.seq;
+        let head = meta.head.seq.min(to_seq);
         let from_seq = from_seq.max(1);
         if from_seq > head {
             return Ok(());
@@ -245,7 +257,7 @@ impl Store {
     pub fn get(&self, meta: &StreamMeta, seq: u64) -> Result<Option<Vec<u8>>> {
         let mut found = None;
         if (1..=meta.head.seq).contains(&seq) {
-            self.scan(meta, seq, |at, bytes| {
+            self.scan_range(meta, seq, seq, |at, bytes| {
                 if at == seq {
                     found = Some(bytes.to_vec());
                 }

@@ -31,9 +31,15 @@ fn log_prints_seq_and_id_and_events_shows_the_move() {
 #[test]
 fn every_bundled_journal_imports_verifies_and_reimports_as_nothing() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("journals");
-    let mut journals: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut journals: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     journals.sort();
-    assert!(journals.len() >= 2, "the project bundles at least two journals");
+    assert!(
+        journals.len() >= 2,
+        "the project bundles at least two journals"
+    );
     for path in journals {
         let mut env = TestEnv::new();
         env.now = "2026-01-15T09:00:00Z".into();
@@ -42,6 +48,9 @@ fn every_bundled_journal_imports_verifies_and_reimports_as_nothing() {
         assert!(first.contains("0 already in the store"), "{first}");
         env.run(&["verify"]).ok();
         let again = env.run(&["import", file]).ok().stdout;
-        assert!(again.contains("added 0,"), "re-import adds nothing: {again}");
+        assert!(
+            again.contains("added 0,"),
+            "re-import adds nothing: {again}"
+        );
     }
 }
