@@ -2,6 +2,8 @@
 //!
 //! - `common`: the hermetic test environment (temp store, pinned clock) and helpers
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
+//! - `library`: the write path and timeline through the library API
 
 mod common;
 mod journal;
+mod library;
