@@ -1,9 +1,9 @@
 //! `parley agenda`: add issues or parties to an open negotiation.
 
 use clap::Args;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
-use super::{Global, issues, now_text, parties, put, record_one};
+use super::{EntryFlags, Global, issues, parties, record_one};
 use parley::Result;
 
 /// Add issues or parties to a negotiation (an `agenda` event).
@@ -21,32 +21,20 @@ pub struct AgendaArgs {
     /// A party as CODE=Name.
     #[arg(long = "party", value_name = "CODE=NAME")]
     parties: Vec<String>,
-    /// When: YYYY-MM-DD or RFC 3339; defaults to now.
-    #[arg(long)]
-    at: Option<String>,
-    /// One line on why the agenda grew.
-    #[arg(long)]
-    summary: Option<String>,
-    /// Where you learned it.
-    #[arg(long)]
-    source: Option<String>,
+    #[command(flatten)]
+    entry: EntryFlags,
 }
 
 /// Runs `agenda`.
 pub fn run(global: &Global, args: &AgendaArgs) -> Result<()> {
     let mut map = Map::new();
     map.insert("kind".into(), "agenda".into());
-    map.insert(
-        "at".into(),
-        Value::String(args.at.clone().map_or_else(now_text, Ok)?),
-    );
+    args.entry.write_into(&mut map)?;
     if !args.issues.is_empty() {
         map.insert("issues".into(), issues(&args.issues)?);
     }
     if !args.parties.is_empty() {
         map.insert("parties".into(), parties(&args.parties)?);
     }
-    put(&mut map, "summary", args.summary.as_deref());
-    put(&mut map, "source", args.source.as_deref());
     record_one(global, &args.slug, map, None)
 }

@@ -140,6 +140,33 @@ fn record_one(
     .map_err(io_error)
 }
 
+/// Flags of commands that record a journal entry: when, what, from where.
+#[derive(Args, Debug)]
+struct EntryFlags {
+    /// When: YYYY-MM-DD or RFC 3339; defaults to now.
+    #[arg(long)]
+    at: Option<String>,
+    /// One line in your words.
+    #[arg(long)]
+    summary: Option<String>,
+    /// Where you learned it.
+    #[arg(long)]
+    source: Option<String>,
+}
+
+impl EntryFlags {
+    /// Writes `at` (the clock when not given), `summary` and `source` into an event.
+    fn write_into(&self, map: &mut Map<String, Value>) -> Result<()> {
+        map.insert(
+            "at".into(),
+            Value::String(self.at.clone().map_or_else(now_text, Ok)?),
+        );
+        put(map, "summary", self.summary.as_deref());
+        put(map, "source", self.source.as_deref());
+        Ok(())
+    }
+}
+
 /// The clock's reading as an `at` value, for commands whose `--at` defaults to now.
 fn now_text() -> Result<String> {
     Ok(parley::model::format_instant(clock::now()?))

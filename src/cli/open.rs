@@ -3,7 +3,7 @@
 use clap::Args;
 use serde_json::{Map, Value};
 
-use super::{Global, issues, now_text, parties, put, record_one};
+use super::{EntryFlags, Global, issues, parties, record_one};
 use parley::Result;
 
 /// Start a negotiation (an `opening` event).
@@ -27,15 +27,8 @@ pub struct OpenArgs {
     /// An issue as 'key=Title;unit=U;track=T;prefer=KR:lower,US:higher'.
     #[arg(long = "issue", value_name = "SPEC")]
     issues: Vec<String>,
-    /// When the talks opened: YYYY-MM-DD or RFC 3339; defaults to now.
-    #[arg(long)]
-    at: Option<String>,
-    /// One line on how the talks began.
-    #[arg(long)]
-    summary: Option<String>,
-    /// Where you learned it.
-    #[arg(long)]
-    source: Option<String>,
+    #[command(flatten)]
+    entry: EntryFlags,
 }
 
 /// Runs `open`.
@@ -43,14 +36,9 @@ pub fn run(global: &Global, args: &OpenArgs) -> Result<()> {
     let mut map = Map::new();
     map.insert("kind".into(), "opening".into());
     map.insert("negotiation".into(), Value::String(args.slug.clone()));
-    map.insert(
-        "at".into(),
-        Value::String(args.at.clone().map_or_else(now_text, Ok)?),
-    );
+    args.entry.write_into(&mut map)?;
     map.insert("title".into(), Value::String(args.title.clone()));
     map.insert("parties".into(), parties(&args.parties)?);
     map.insert("issues".into(), issues(&args.issues)?);
-    put(&mut map, "summary", args.summary.as_deref());
-    put(&mut map, "source", args.source.as_deref());
     record_one(global, &args.slug, map, None)
 }
