@@ -4,12 +4,15 @@
 mod agenda;
 mod annotate;
 mod correct;
+mod diff;
 mod events;
 mod export;
 mod import;
 mod list;
 mod log;
 mod open;
+mod positions;
+mod replay;
 mod verify;
 
 use std::io::Write;
@@ -63,6 +66,9 @@ enum Command {
     List(list::ListArgs),
     Events(events::EventsArgs),
     Verify(verify::VerifyArgs),
+    Positions(positions::PositionsArgs),
+    Replay(replay::ReplayArgs),
+    Diff(diff::DiffArgs),
 }
 
 /// Runs the parsed command.
@@ -79,6 +85,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list::run(global, args),
         Command::Events(args) => events::run(global, args),
         Command::Verify(args) => verify::run(global, args),
+        Command::Positions(args) => positions::run(global, args),
+        Command::Replay(args) => replay::run(global, args),
+        Command::Diff(args) => diff::run(global, args),
     }
 }
 
@@ -138,6 +147,43 @@ fn record_one(
         ),
     }
     .map_err(io_error)
+}
+
+/// The bitemporal view flags every reviewer command takes.
+#[derive(Args, Debug, Clone)]
+struct ViewFlags {
+    /// The world as of this date (`at` ≤ D; a date means the end of that day, UTC), with
+    /// every correction recorded so far applied.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// The journal as it stood at this instant (`recorded_at` ≤ D), later corrections not applied.
+    #[arg(long, value_name = "DATE")]
+    known_at: Option<String>,
+}
+
+impl ViewFlags {
+    fn spec(&self) -> Result<parley::projection::ViewSpec> {
+        let bound = |flag: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(parley::model::parse_bound)
+                .transpose()
+                .map_err(|e| Error::input(flag, e))
+        };
+        Ok(parley::projection::ViewSpec {
+            as_of: bound("--as-of", &self.as_of)?,
+            known_at: bound("--known-at", &self.known_at)?,
+        })
+    }
+
+    /// A phrase saying which view this is, for headings.
+    fn describe(&self) -> String {
+        match (&self.as_of, &self.known_at) {
+            (None, None) => "now, every correction applied".into(),
+            (Some(d), None) => format!("as of {d}, every correction recorded so far applied"),
+            (None, Some(k)) => format!("as the journal stood at {k}"),
+            (Some(d), Some(k)) => format!("as of {d}, as the journal stood at {k}"),
+        }
+    }
 }
 
 /// Flags of commands that record a journal entry: when, what, from where.

@@ -1,0 +1,148 @@
+//! `parley positions`: each side's position on each issue in a view.
+
+use clap::Args;
+use serde_json::{Map, Value, json};
+
+use super::{Global, ViewFlags, print, print_json};
+use crate::cli::events::format_number;
+use parley::Result;
+use parley::model::Agenda;
+use parley::projection::positions::{IssueView, Positions};
+use parley::projection::{ViewSpec, load};
+use parley::report::Table;
+use parley::store::Access;
+
+/// Each side's position on each issue: latest number and terms, since when, the gap, the
+/// opening gap, concession shares, status and the last move.
+///
+/// Example:
+///   parley positions korea-us-2025
+///   parley positions korea-us-2025 --as-of 2025-07-31 --json
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct PositionsArgs {
+    /// The negotiation.
+    slug: String,
+    #[command(flatten)]
+    view: ViewFlags,
+    /// One JSON document (shape in docs/cli.md).
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `positions`.
+pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
+    let spec: ViewSpec = args.view.spec()?;
+    let store = global.open(Access::Read)?;
+    let timeline = load(&store, &args.slug, spec)?;
+    let issues = Positions::of(&timeline).report(&timeline.agenda);
+    if args.json {
+        return print_json(&json!({
+            "negotiation": timeline.slug.as_str(),
+            "as_of": args.view.as_of,
+            "known_at": args.view.known_at,
+            "issues": issues.iter().map(issue_json).collect::<Vec<_>>(),
+        }));
+    }
+    let heading = format!("{} — positions {}\n\n", timeline.slug, args.view.describe());
+    print(&(heading + &table(&issues, &timeline.agenda) + &terms(&issues)))
+}
+
+/// One issue in the cli.md shape, plus `title`, `status` and `last_move`.
+pub fn issue_json(view: &IssueView) -> Value {
+    let sides: Map<String, Value> = view
+        .sides
+        .iter()
+        .map(|(party, side)| {
+            let value = json!({"position": side.position, "terms": side.terms, "since": side.since, "seq": side.seq});
+            (party.to_string(), value)
+        })
+        .collect();
+    json!({
+        "issue": view.issue,
+        "title": view.title,
+        "unit": view.unit,
+        "sides": sides,
+        "gap": view.gap,
+        "opening_gap": view.opening_gap,
+        "concession_share": view.concession_share,
+        "status": view.status,
+        "last_move": view.last_move,
+    })
+}
+
+fn table(issues: &[IssueView], agenda: &Agenda) -> String {
+    let parties: Vec<&str> = agenda.parties.iter().map(|p| p.code.as_str()).collect();
+    let mut headers = vec!["issue", "unit"];
+    headers.extend(parties.iter().copied());
+    headers.extend([
+        "gap",
+        "opening gap",
+        "concession share",
+        "status",
+        "last move",
+    ]);
+    let numeric: Vec<usize> = (2..2 + parties.len() + 2).collect();
+    let mut table = Table::new(&headers).right(&numeric);
+    for view in issues {
+        let mut row = vec![
+            view.issue.to_string(),
+            view.unit.clone().unwrap_or_default(),
+        ];
+        for party in &parties {
+            row.push(side_cell(view, party));
+        }
+        row.push(number(view.gap));
+        row.push(number(view.opening_gap));
+        row.push(share_cell(view));
+        row.push(format!("{:?}", view.status).to_lowercase());
+        row.push(
+            view.last_move
+                .as_ref()
+                .map_or(String::new(), |m| format!("{} {} {}", m.by, m.kind, m.at)),
+        );
+        table.row(row);
+    }
+    table.render()
+}
+
+fn side_cell(view: &IssueView, party: &str) -> String {
+    match view.sides.get(party) {
+        Some(side) => match side.position {
+            Some(value) => format!("{} ({})", format_number(value), side.since.day()),
+            None if side.terms.is_some() => "terms".into(),
+            None => "—".into(),
+        },
+        None => "—".into(),
+    }
+}
+
+fn share_cell(view: &IssueView) -> String {
+    let parts: Vec<String> = view
+        .concession_share
+        .iter()
+        .filter_map(|(party, share)| share.map(|s| format!("{party} {:.0}%", s * 100.0)))
+        .collect();
+    parts.join(" · ")
+}
+
+fn number(value: Option<f64>) -> String {
+    value.map_or("—".into(), format_number)
+}
+
+/// The latest terms in words, per issue and side, under the table.
+fn terms(issues: &[IssueView]) -> String {
+    let mut out = String::new();
+    for view in issues {
+        for (party, side) in &view.sides {
+            if let (Some(terms), Some(at)) = (&side.terms, &side.terms_at) {
+                out.push_str(&format!("  {} · {party} ({at}): {terms}\n", view.issue));
+            }
+        }
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("\nTerms stated:\n{out}")
+    }
+}
