@@ -10,6 +10,7 @@ mod import;
 mod list;
 mod log;
 mod open;
+mod report;
 mod verify;
 
 use std::io::Write;
@@ -63,6 +64,7 @@ enum Command {
     List(list::ListArgs),
     Events(events::EventsArgs),
     Verify(verify::VerifyArgs),
+    Report(report::ReportArgs),
 }
 
 /// Runs the parsed command.
@@ -79,6 +81,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list::run(global, args),
         Command::Events(args) => events::run(global, args),
         Command::Verify(args) => verify::run(global, args),
+        Command::Report(args) => report::run(global, args),
     }
 }
 
