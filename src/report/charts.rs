@@ -12,13 +12,16 @@ use std::fmt::Write;
 use crate::model::{Channel, Millis};
 
 use super::html::escape;
-use super::model::{Dance, MoveMark, Report, Series, with_unit};
+use super::model::{Dance, MoveMark, Report, Series, number, with_unit};
 use super::posture::SidePosture;
 use super::svg::{Scale, party_style, px, time_ticks, value_ticks};
 
 const WIDTH: f64 = 1000.0;
 /// Longest summary shown in a mark's tooltip.
 const TIP: usize = 180;
+/// Above this many moves, a timeline mark's tooltip leaves the summary to the table
+/// below the chart, which keeps a 10,000-move page a few megabytes lighter.
+const FULL_TIPS: usize = 2000;
 
 /// The slot of `party` in the agenda, for its colour and dash.
 fn party_index(report: &Report, party: &str) -> usize {
@@ -133,10 +136,19 @@ pub fn dance(out: &mut String, report: &Report, dance: &Dance, n: usize) {
             out,
             "<line class=\"grid\" x1=\"{l}\" x2=\"{r}\" y1=\"{at}\" y2=\"{at}\"/>\
              <text x=\"{tx}\" y=\"{at}\" dy=\"4\" text-anchor=\"end\">{}</text>",
-            escape(&with_unit(tick, unit)),
+            escape(&tick_label(tick, unit)),
             l = px(left),
             r = px(right),
             tx = px(left - 8.0),
+        );
+    }
+    if let Some(unit) = unit.filter(|u| *u != "%") {
+        let _ = write!(
+            out,
+            "<text class=\"unit-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            px(left - 8.0),
+            px(top - 12.0),
+            escape(unit)
         );
     }
     out.push_str("</g>");
@@ -152,6 +164,14 @@ pub fn dance(out: &mut String, report: &Report, dance: &Dance, n: usize) {
     end_labels(out, report, dance, &y, right);
     cursor(out, top, bottom, right);
     out.push_str("</svg>");
+}
+
+/// An axis tick: the number, with `%` but without longer units (the axis names those once).
+fn tick_label(value: f64, unit: Option<&str>) -> String {
+    match unit {
+        Some("%") => with_unit(value, unit),
+        _ => number(value),
+    }
 }
 
 /// The y domain of a dance: zero-based when every number is positive (tariffs, sums of
@@ -332,7 +352,7 @@ fn end_labels(out: &mut String, report: &Report, dance: &Dance, y: &Scale, right
                 format!(
                     "{} {}",
                     s.party,
-                    with_unit(last.value, dance.unit.as_deref())
+                    tick_label(last.value, dance.unit.as_deref())
                 ),
                 colour,
             ))
@@ -423,7 +443,7 @@ pub fn swimlanes(out: &mut String, report: &Report) {
     let places = place_marks(report, &lanes, &x, top, LANE);
     links(out, report, &places);
     for (m, (mx, my)) in report.moves.iter().zip(&places) {
-        move_mark(out, m, *mx, *my);
+        move_mark(out, m, (*mx, *my), report.moves.len() <= FULL_TIPS);
     }
     cursor(out, top, bottom, right);
     out.push_str("</svg>");
@@ -511,7 +531,7 @@ fn links(out: &mut String, report: &Report, places: &[(f64, f64)]) {
     }
 }
 
-fn move_mark(out: &mut String, m: &MoveMark, x: f64, y: f64) {
+fn move_mark(out: &mut String, m: &MoveMark, (x, y): (f64, f64), full_tip: bool) {
     let public = match m.channel {
         Channel::Public => " pub",
         Channel::Back => " back",
@@ -520,7 +540,7 @@ fn move_mark(out: &mut String, m: &MoveMark, x: f64, y: f64) {
     let _ = write!(
         out,
         "<use href=\"#k-{kind}\" x=\"{x}\" y=\"{y}\" class=\"mv k-{kind}{public}\" data-seq=\"{seq}\" data-kind=\"{kind}\">\
-         <title>#{seq} {date} {by} {kind} ({channel}): {summary}</title></use>",
+         <title>#{seq} {date} {by} {kind} ({channel}){summary}</title></use>",
         kind = m.kind,
         x = px(x),
         y = px(y),
@@ -528,7 +548,11 @@ fn move_mark(out: &mut String, m: &MoveMark, x: f64, y: f64) {
         date = escape(&m.date),
         by = escape(&m.by),
         channel = m.channel,
-        summary = escape(&clip(&m.summary, TIP)),
+        summary = if full_tip {
+            format!(": {}", escape(&clip(&m.summary, TIP)))
+        } else {
+            String::new()
+        },
     );
 }
 

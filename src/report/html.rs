@@ -52,8 +52,8 @@ pub fn render(report: &Report) -> String {
     out.push_str("<main>");
     replay(&mut out, report);
     dances(&mut out, report);
-    posture(&mut out, report);
     timeline(&mut out, report);
+    posture(&mut out, report);
     tables(&mut out, report);
     out.push_str("</main>");
     footer(&mut out);
@@ -124,7 +124,7 @@ fn header(out: &mut String, report: &Report) {
         "<header><p class=\"kicker\">parley report · <code>{slug}</code></p><h1>{title}</h1>\
          <p class=\"meta\">{parties}</p><p class=\"meta\">{moves} moves{span}{as_of}.</p>\
          <nav aria-label=\"Contents\"><a href=\"#replay\">Replay</a><a href=\"#dance\">Positions over time</a>\
-         <a href=\"#posture\">Posture</a><a href=\"#timeline-section\">Timeline</a><a href=\"#tables\">Tables</a></nav></header>",
+         <a href=\"#timeline-section\">Timeline</a><a href=\"#posture\">Posture</a><a href=\"#tables\">Tables</a></nav></header>",
         slug = escape(&report.slug),
         title = escape(&title(report)),
         moves = report.moves.len(),
@@ -146,7 +146,9 @@ fn replay(out: &mut String, report: &Report) {
     out.push_str(
         "<section id=\"replay\" aria-labelledby=\"replay-h\"><h2 id=\"replay-h\">Replay</h2>",
     );
-    out.push_str("<p class=\"hint\">Move the slider (or focus it and use the arrow keys, Home and End) to see where each side stood on each day that something happened. The charts below dim everything after the chosen date.</p>");
+    out.push_str("<p class=\"hint\">Move the slider (or focus it and use the arrow keys, Home and End) to see where each side stood on each day that something happened. The charts below dim everything after the chosen date; the slider stays at the top of the window as you scroll.</p></section>");
+    // The slider is a child of <main>, not of a section, so it stays in view (sticky)
+    // over every chart below it.
     let _ = write!(
         out,
         "<div class=\"slider\" role=\"group\" aria-label=\"Replay the talks\"><label for=\"as-of\">Show the talks as of</label>\
@@ -158,7 +160,7 @@ fn replay(out: &mut String, report: &Report) {
         disabled = if days < 2 { "disabled" } else { "" },
         moves = report.moves.len(),
     );
-    out.push_str("<table class=\"replay\"><caption>Positions as of the chosen date</caption><thead><tr><th scope=\"col\">Issue</th>");
+    out.push_str("<section class=\"replay-table\" aria-label=\"Positions as of the chosen date\"><table class=\"replay\"><caption>Positions as of the chosen date</caption><thead><tr><th scope=\"col\">Issue</th>");
     for p in &report.parties {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&p.code));
     }
@@ -257,7 +259,7 @@ fn dance_table(out: &mut String, dance: &super::model::Dance) {
     for (party, p) in rows {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td><a href=\"#ev-{seq}\">#{seq}</a> {}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"date\">{}</td><td>{}</td><td><a href=\"#ev-{seq}\">#{seq}</a> {}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             escape(&p.date),
             escape(party),
             p.kind,
@@ -269,7 +271,7 @@ fn dance_table(out: &mut String, dance: &super::model::Dance) {
     for a in &dance.agreements {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td><a href=\"#ev-{seq}\">#{seq}</a> acceptance</td><td colspan=\"2\">{}</td></tr>",
+            "<tr><td class=\"date\">{}</td><td>{}</td><td><a href=\"#ev-{seq}\">#{seq}</a> acceptance</td><td colspan=\"2\">{}</td></tr>",
             escape(&a.date),
             escape(&a.by),
             escape(&a.summary),
@@ -311,7 +313,7 @@ fn posture_side(out: &mut String, side: &SidePosture, n: usize) {
     for w in &side.windows {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"date\">{}</td><td class=\"date\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             escape(&w.from),
             escape(&w.to),
             w.moves,
@@ -370,7 +372,7 @@ fn moves_table(out: &mut String, report: &Report) {
     for m in &report.moves {
         let _ = write!(
             out,
-            "<tr id=\"ev-{seq}\"><td class=\"num\">{seq}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr id=\"ev-{seq}\"><td class=\"num\">{seq}</td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&m.date),
             escape(&m.by),
             m.channel,
@@ -494,7 +496,7 @@ fn ledger(out: &mut String, report: &Report) {
     for e in &report.ledger {
         let _ = write!(
             out,
-            "<tr><td class=\"num\"><a href=\"#ev-{seq}\">{seq}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"num\"><a href=\"#ev-{seq}\">{seq}</a></td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(&e.date),
             escape(&e.by),
             escape(&e.to.join(", ")),
