@@ -581,7 +581,7 @@ fn notes(out: &mut String, report: &Report, x: &Scale, top: f64, bottom: f64) {
 pub fn posture_windows(out: &mut String, side: &SidePosture, n: usize) {
     const W: f64 = 460.0;
     const H: f64 = 190.0;
-    let (left, right, top, bottom) = (44.0, W - 10.0, 14.0, H - 40.0);
+    let (left, right, top, bottom) = (44.0, W - 74.0, 14.0, H - 40.0);
     let y = Scale::new(-1.0, 1.0, bottom, top);
     let id = format!("posture-{n}");
     let desc = side
@@ -627,10 +627,10 @@ pub fn posture_windows(out: &mut String, side: &SidePosture, n: usize) {
     let _ = write!(
         out,
         "<text class=\"band\" x=\"{}\" y=\"{}\">proactive</text><text class=\"band\" x=\"{}\" y=\"{}\">defensive</text>",
-        px(right - 4.0),
-        px(y.at(0.2) - 5.0),
-        px(right - 4.0),
-        px(y.at(-0.2) + 13.0)
+        px(right + 6.0),
+        px(y.at(0.6)),
+        px(right + 6.0),
+        px(y.at(-0.6))
     );
     let count = side.windows.len().max(1) as f64;
     let slot = (right - left) / count;

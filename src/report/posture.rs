@@ -154,8 +154,8 @@ fn describe(value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Array(items) => items.iter().map(describe).collect::<Vec<_>>().join(", "),
-        Value::Object(fields) => fields
-            .iter()
+        Value::Object(fields) => headline_first(fields)
+            .into_iter()
             .map(|(k, v)| match v {
                 Value::Object(_) | Value::Array(_) => format!("{k}: {v}"),
                 _ => format!("{k} {}", describe(v)),
@@ -163,6 +163,13 @@ fn describe(value: &Value) -> String {
             .collect::<Vec<_>>()
             .join("; "),
     }
+}
+
+/// An object's fields with the headline figure (`value`, `share`, `index`) first.
+fn headline_first(fields: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut all: Vec<(&String, &Value)> = fields.iter().collect();
+    all.sort_by_key(|(k, _)| !matches!(k.as_str(), "value" | "share" | "index"));
+    all
 }
 
 fn fixed(value: f64) -> String {
@@ -197,7 +204,7 @@ mod tests {
         assert_eq!(kr.verdict, "drifted-defensive");
         assert_eq!(kr.windows[0].moves, 4);
         assert_eq!(kr.measures[0], ("INI".into(), "0.50".into()));
-        assert_eq!(kr.measures[1], ("CB".into(), "moves 3; value 0.70".into()));
+        assert_eq!(kr.measures[1], ("CB".into(), "value 0.70; moves 3".into()));
         assert_eq!(kr.measures[2], ("XX".into(), "no data".into()));
         assert_eq!(kr.flags[0].events, vec![4, 9]);
     }

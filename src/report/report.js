@@ -45,14 +45,15 @@
       var line = svg.querySelector(".cursor");
       if (!rect || !line) { return; }
       rect.setAttribute("x", last ? x1 : x);
-      rect.setAttribute("width", last ? 0 : Math.max(0, x1 - x));
+      /* Cover the end labels too: they give the final positions. */
+      rect.setAttribute("width", last ? 0 : Math.max(0, svg.viewBox.baseVal.width - x));
       line.setAttribute("x1", x);
       line.setAttribute("x2", x);
       line.setAttribute("visibility", last ? "hidden" : "visible");
     });
   }
 
-  function show(day) {
+  function show(day, flash) {
     var when = days[day] || "";
     var count = data.moves ? data.moves[day] : 0;
     slider.setAttribute("aria-valuetext", when + " (day " + (day + 1) + " of " + days.length + ")");
@@ -66,8 +67,10 @@
       var text = (value === null || value === undefined) ? "\u2014" : format(value, issue.unit);
       if (cell.textContent !== text) {
         cell.textContent = text;
-        cell.classList.add("changed");
-        setTimeout(function () { cell.classList.remove("changed"); }, 500);
+        if (flash) {
+          cell.classList.add("changed");
+          setTimeout(function () { cell.classList.remove("changed"); }, 500);
+        }
       }
     });
     moveCursor(day);
@@ -80,11 +83,11 @@
     var day = 0;
     while (day + 1 < days.length && days[day + 1] <= match[1]) { day++; }
     slider.value = day;
-    show(day);
+    show(day, false);
   }
 
   if (slider && days.length) {
-    slider.addEventListener("input", function () { show(+slider.value); });
+    slider.addEventListener("input", function () { show(+slider.value, true); });
     window.addEventListener("hashchange", fromHash);
     fromHash();
   }

@@ -204,7 +204,7 @@ fn posture_comes_from_the_audit_json_or_is_said_to_be_missing() {
     assert!(with.contains("drifted-defensive"));
     assert!(with.contains("−0.35"), "the index with a real minus sign");
     assert!(with.contains(
-        "<abbr>CB</abbr> concession balance</th><td>given 10; received 10; share 0.60</td>"
+        "<abbr>CB</abbr> concession balance</th><td>share 0.60; given 10; received 10</td>"
     ));
     assert!(with.contains("<abbr>CUP</abbr> concessions under pressure</th><td>no data</td>"));
     // The flag names its event with date, side, kind and summary, linked to the log.
