@@ -160,6 +160,7 @@ pub fn dance(out: &mut String, report: &Report, dance: &Dance, n: usize) {
     }
     for side in &dance.sides {
         dance_marks(out, report, dance, side, &x, &y);
+        words_marks(out, report, side, &x, &y);
     }
     end_labels(out, report, dance, &y, right);
     cursor(out, top, bottom, right);
@@ -315,6 +316,29 @@ fn dance_marks(
             party = escape(&side.party),
             value = escape(&with_unit(p.value, unit)),
             note = if p.concession { " (a concession)" } else { "" },
+        );
+    }
+}
+
+/// Concessions in words (no number): a dashed ring on the line where the side stood.
+fn words_marks(out: &mut String, report: &Report, side: &Series, x: &Scale, y: &Scale) {
+    let (colour, _) = party_style(party_index(report, &side.party));
+    for p in &side.in_words {
+        let public = if p.channel == Channel::Public {
+            " pub"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<g class=\"words\" data-seq=\"{seq}\"><title>#{seq} {date} {party} concession in words, no number stated</title>\
+             <circle class=\"ring words\" cx=\"{cx}\" cy=\"{cy}\" r=\"10.5\" stroke=\"{colour}\"/>\
+             <use href=\"#k-concession\" x=\"{cx}\" y=\"{cy}\" class=\"pm{public}\" style=\"--c:{colour}\"/></g>",
+            seq = p.seq,
+            date = escape(&p.date),
+            party = escape(&side.party),
+            cx = px(x.time(p.at)),
+            cy = px(y.at(p.value)),
         );
     }
 }

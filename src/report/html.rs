@@ -201,7 +201,7 @@ fn replay(out: &mut String, report: &Report) {
 
 fn dances(out: &mut String, report: &Report) {
     out.push_str("<section id=\"dance\" aria-labelledby=\"dance-h\"><h2 id=\"dance-h\">Positions over time</h2>");
-    out.push_str("<p class=\"hint\">Each side's stated position as a step line; the hatched band is the gap between them. A ring marks a concession (a move toward the other side's preferred number); ✓ lines mark acceptances. Mark shapes follow the legend in the timeline; hollow marks were made in public.</p>");
+    out.push_str("<p class=\"hint\">Each side's stated position as a step line; the hatched band is the gap between them. A ring marks a concession (a number moved toward the other side's preferred one), a dashed ring a concession in words with no number; ✓ lines mark acceptances. Mark shapes follow the legend in the timeline; hollow marks were made in public.</p>");
     dance_legend(out, report);
     if report.dances.is_empty() {
         out.push_str(
@@ -238,7 +238,8 @@ fn dance_legend(out: &mut String, report: &Report) {
         );
     }
     out.push_str("<li><svg width=\"22\" height=\"14\" aria-hidden=\"true\"><rect width=\"22\" height=\"14\" fill=\"url(#gap-hatch)\"/></svg>gap</li>\
-        <li><svg width=\"24\" height=\"24\" viewBox=\"-12 -12 24 24\" aria-hidden=\"true\"><circle class=\"ring\" r=\"10\" stroke=\"#333\"/><use href=\"#k-offer\" class=\"pm\" style=\"--c:#333\"/></svg>concession</li>\
+        <li><svg width=\"24\" height=\"24\" viewBox=\"-12 -12 24 24\" aria-hidden=\"true\"><circle class=\"ring\" r=\"10\" stroke=\"#333\"/><use href=\"#k-offer\" class=\"pm\" style=\"--c:#333\"/></svg>concession</li>
+        <li><svg width=\"24\" height=\"24\" viewBox=\"-12 -12 24 24\" aria-hidden=\"true\"><circle class=\"ring words\" r=\"10\" stroke=\"#333\"/><use href=\"#k-concession\" class=\"pm\" style=\"--c:#333\"/></svg>concession in words (no number)</li>\
         <li><svg width=\"16\" height=\"24\" aria-hidden=\"true\"><line class=\"agree-key\" x1=\"8\" x2=\"8\" y1=\"0\" y2=\"24\"/></svg>✓ acceptance</li></ul>");
 }
 
@@ -250,21 +251,33 @@ fn dance_table(out: &mut String, dance: &super::model::Dance) {
          <th scope=\"col\">Date</th><th scope=\"col\">Side</th><th scope=\"col\">Move</th><th scope=\"col\">Position</th><th scope=\"col\">Concession</th></tr></thead><tbody>",
         escape(&dance.issue)
     );
-    let mut rows: Vec<(&str, &super::model::Point)> = dance
+    let mut rows: Vec<(&str, &super::model::Point, bool)> = dance
         .sides
         .iter()
-        .flat_map(|s| s.points.iter().map(move |p| (s.party.as_str(), p)))
+        .flat_map(|s| {
+            let stated = s.points.iter().map(move |p| (s.party.as_str(), p, true));
+            stated.chain(s.in_words.iter().map(move |p| (s.party.as_str(), p, false)))
+        })
         .collect();
-    rows.sort_by_key(|(_, p)| (p.at, p.seq));
-    for (party, p) in rows {
+    rows.sort_by_key(|(_, p, _)| (p.at, p.seq));
+    for (party, p, stated) in rows {
+        let value = with_unit(p.value, dance.unit.as_deref());
         let _ = write!(
             out,
             "<tr><td class=\"date\">{}</td><td>{}</td><td><a href=\"#ev-{seq}\">#{seq}</a> {}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             escape(&p.date),
             escape(party),
             p.kind,
-            escape(&with_unit(p.value, dance.unit.as_deref())),
-            if p.concession { "yes" } else { "" },
+            escape(&if stated {
+                value
+            } else {
+                format!("(held at {value})")
+            }),
+            match (p.concession, stated) {
+                (true, true) => "yes",
+                (true, false) => "in words",
+                _ => "",
+            },
             seq = p.seq,
         );
     }

@@ -124,6 +124,9 @@ pub struct Series {
     pub party: String,
     /// The statements.
     pub points: Vec<Point>,
+    /// Concessions on the issue that stated no number, placed at the position the side
+    /// held then (after its first statement).
+    pub in_words: Vec<Point>,
 }
 
 /// One stated position.
@@ -253,7 +256,11 @@ impl Report {
         let agenda = &timeline.agenda;
         let moves = move_marks(timeline);
         let dances = dances(timeline);
-        let span = span(&moves);
+        let span = if moves.is_empty() {
+            span(timeline.entries.iter().map(|e| e.event.at.millis()))
+        } else {
+            span(moves.iter().map(|m| m.at))
+        };
         let positions = dances.iter().map(|d| position_row(d, timeline)).collect();
         let ledger = ledger(timeline, &dances);
         let parties: Vec<PartySide> = agenda
@@ -380,9 +387,10 @@ fn notes(timeline: &Timeline) -> Vec<Note> {
         .collect()
 }
 
-fn span(moves: &[MoveMark]) -> (Millis, Millis) {
-    let first = moves.iter().map(|m| m.at).min().unwrap_or(0);
-    let last = moves.iter().map(|m| m.at).max().unwrap_or(first);
+/// The days the time axes cover: from the start of the first day to the end of the last.
+fn span(times: impl Iterator<Item = Millis> + Clone) -> (Millis, Millis) {
+    let first = times.clone().min().unwrap_or(0);
+    let last = times.max().unwrap_or(first);
     let start = first - first.rem_euclid(DAY);
     let end = (last - last.rem_euclid(DAY) + DAY).max(start + DAY);
     (start, end)
@@ -428,6 +436,7 @@ fn dance(timeline: &Timeline, issue: &IssueDef) -> Option<Dance> {
         if !points.is_empty() {
             sides.push(Series {
                 party: party.code.to_string(),
+                in_words: in_words(timeline, issue, &party.code, &points),
                 points,
             });
         }
@@ -478,6 +487,27 @@ fn series(timeline: &Timeline, issue: &IssueDef, party: &PartyCode) -> Vec<Point
         points.push(point(entry, value, m.channel, concession));
     }
     points
+}
+
+fn in_words(
+    timeline: &Timeline,
+    issue: &IssueDef,
+    party: &PartyCode,
+    points: &[Point],
+) -> Vec<Point> {
+    timeline
+        .moves()
+        .filter(|e| e.event.kind == Kind::Concession)
+        .filter_map(|e| {
+            let m = e.event.as_move()?;
+            let wordy = &m.by == party
+                && m.issues.contains(&issue.key)
+                && m.position_on(&issue.key).is_none();
+            let at = e.event.at.millis();
+            let held = points.iter().take_while(|p| p.at <= at).last()?;
+            wordy.then(|| point(e, held.value, m.channel, true))
+        })
+        .collect()
 }
 
 fn point(entry: &Entry, value: f64, channel: Channel, concession: bool) -> Point {
@@ -660,7 +690,9 @@ fn replay(moves: &[MoveMark], dances: &[Dance]) -> Replay {
     let day_of = |at: Millis| starts.partition_point(|&s| s <= at).saturating_sub(1);
     let mut counts = vec![0usize; starts.len()];
     for m in moves {
-        counts[day_of(m.at)] += 1;
+        if let Some(count) = counts.get_mut(day_of(m.at)) {
+            *count += 1;
+        }
     }
     let mut running = 0;
     let cumulative = counts

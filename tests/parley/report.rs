@@ -144,6 +144,29 @@ fn the_page_has_every_section_one_mark_per_move_and_the_slider() {
 }
 
 #[test]
+fn a_negotiation_without_moves_still_renders_and_says_so() {
+    let html = render(&Report::build(&timeline(&journal(&[]), "t"), None, None));
+    assert_eq!(move_marks(&html), 0);
+    assert!(html.contains("No side has stated a number on any issue yet"));
+    assert!(
+        html.contains("disabled>"),
+        "a slider with nothing to replay is disabled"
+    );
+    assert!(html.contains("0 moves."));
+}
+
+#[test]
+fn a_concession_in_words_is_marked_where_the_side_stood() {
+    let text = talks().replace(
+        r#"{"kind":"acceptance""#,
+        "{\"kind\":\"concession\",\"at\":\"2025-04-02\",\"by\":\"US\",\"issue\":\"tariff\",\"summary\":\"US pauses\"}\n{\"kind\":\"acceptance\"",
+    );
+    let html = render(&Report::build(&timeline(&text, "t"), None, None));
+    assert_eq!(count(&html, "<g class=\"words\""), 1);
+    assert!(html.contains("<td class=\"num\">(held at 15%)</td><td>in words</td>"));
+}
+
+#[test]
 fn the_report_applies_corrections() {
     let html = render(&Report::build(&timeline(&talks(), "t"), None, None));
     // The demand was corrected from 0% to 5%: the opening gap is 20%, not 25%.
