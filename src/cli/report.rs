@@ -19,14 +19,15 @@ use parley::{Error, Result};
 /// Example:
 ///   parley report kr-us-2025 --out kr-us-2025.html
 ///   parley report kr-us-2025 --out july.html --as-of 2025-07-31
-///   parley audit kr-us-2025 --json > audit.json && parley report kr-us-2025 --out r.html --audit audit.json
+///   parley audit kr-us-2025 --json > audit.json
+///   parley report kr-us-2025 --out kr-us-2025.html --audit audit.json
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct ReportArgs {
     /// The negotiation.
     slug: String,
     /// The HTML file to write (replaced atomically).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     out: PathBuf,
     /// Show the world as of this date (`at` ≤ D; a date includes the whole day).
     #[arg(long, value_name = "D")]

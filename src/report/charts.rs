@@ -13,7 +13,7 @@ use crate::model::{Channel, Millis};
 
 use super::html::escape;
 use super::model::{Dance, MoveMark, Report, Series, number, with_unit};
-use super::posture::SidePosture;
+use super::posture::{SidePosture, Window};
 use super::svg::{Scale, party_style, px, time_ticks, value_ticks};
 
 const WIDTH: f64 = 1000.0;
@@ -129,6 +129,30 @@ pub fn dance(out: &mut String, report: &Report, dance: &Dance, n: usize) {
         &title,
         &dance_desc(dance),
     );
+    value_axis(out, &y, (lo, hi), unit, (left, right, top));
+    time_axis(out, &x, report.span, top, bottom);
+    gap_band(out, dance, &x, &y, report.span.1);
+    agreements(out, report, dance, &x, top, bottom);
+    for side in &dance.sides {
+        step_line(out, report, side, &x, &y, report.span.1);
+    }
+    for side in &dance.sides {
+        dance_marks(out, report, dance, side, &x, &y);
+        words_marks(out, report, side, &x, &y);
+    }
+    end_labels(out, report, dance, &y, right);
+    cursor(out, top, bottom, right);
+    out.push_str("</svg>");
+}
+
+/// The y axis of a dance: grid lines with round numbers, and the unit named once on top.
+fn value_axis(
+    out: &mut String,
+    y: &Scale,
+    (lo, hi): (f64, f64),
+    unit: Option<&str>,
+    (left, right, top): (f64, f64, f64),
+) {
     out.push_str("<g class=\"axis y\" aria-hidden=\"true\">");
     for tick in value_ticks(lo, hi, 5) {
         let at = px(y.at(tick));
@@ -152,19 +176,6 @@ pub fn dance(out: &mut String, report: &Report, dance: &Dance, n: usize) {
         );
     }
     out.push_str("</g>");
-    time_axis(out, &x, report.span, top, bottom);
-    gap_band(out, dance, &x, &y, report.span.1);
-    agreements(out, report, dance, &x, top, bottom);
-    for side in &dance.sides {
-        step_line(out, report, side, &x, &y, report.span.1);
-    }
-    for side in &dance.sides {
-        dance_marks(out, report, dance, side, &x, &y);
-        words_marks(out, report, side, &x, &y);
-    }
-    end_labels(out, report, dance, &y, right);
-    cursor(out, top, bottom, right);
-    out.push_str("</svg>");
 }
 
 /// An axis tick: the number, with `%` but without longer units (the axis names those once).
@@ -600,43 +611,59 @@ fn notes(out: &mut String, report: &Report, x: &Scale, top: f64, bottom: f64) {
     }
 }
 
+/// The posture chart's frame: width, height and the plot's left, right, top, bottom.
+const POSTURE: (f64, f64, f64, f64, f64, f64) = (460.0, 190.0, 44.0, 386.0, 14.0, 150.0);
+
 /// One side's posture index per window: bars on [-1, 1] with the ±0.2 verdict lines,
 /// each bar labelled with its index and verdict in words.
 pub fn posture_windows(out: &mut String, side: &SidePosture, n: usize) {
-    const W: f64 = 460.0;
-    const H: f64 = 190.0;
-    let (left, right, top, bottom) = (44.0, W - 74.0, 14.0, H - 40.0);
+    let (w, h, left, right, top, bottom) = POSTURE;
     let y = Scale::new(-1.0, 1.0, bottom, top);
     let id = format!("posture-{n}");
     let desc = side
         .windows
         .iter()
         .map(|w| {
+            let index = index_text(w.index);
             format!(
-                "{} to {}: {} ({} moves, index {})",
-                w.from,
-                w.to,
-                w.verdict,
-                w.moves,
-                index_text(w.index)
+                "{} to {}: {} ({} moves, index {index})",
+                w.from, w.to, w.verdict, w.moves
             )
         })
         .collect::<Vec<_>>()
         .join("; ");
     let _ = write!(
         out,
-        "<svg class=\"posture-chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\">\
+        "<svg class=\"posture-chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\">\
          <title id=\"{id}-t\">Posture index of {party} per window</title><desc id=\"{id}-d\">{}</desc>",
         escape(&desc),
         party = escape(&side.party),
     );
-    for (value, label) in [
+    posture_grid(out, &y);
+    let slot = (right - left) / side.windows.len().max(1) as f64;
+    for (i, window) in side.windows.iter().enumerate() {
+        window_bar(
+            out,
+            window,
+            left + slot * (i as f64 + 0.5),
+            (slot * 0.5).min(70.0),
+            &y,
+        );
+    }
+    out.push_str("</svg>");
+}
+
+/// The index scale with the verdict lines at ±0.2, named in words beside the plot.
+fn posture_grid(out: &mut String, y: &Scale) {
+    let (_, _, left, right, _, _) = POSTURE;
+    let lines = [
         (1.0, "1"),
         (0.2, "0.2"),
         (0.0, "0"),
         (-0.2, "−0.2"),
         (-1.0, "−1"),
-    ] {
+    ];
+    for (value, label) in lines {
         let at = px(y.at(value));
         let class = if value == 0.0 { "zero" } else { "grid" };
         let _ = write!(
@@ -650,53 +677,49 @@ pub fn posture_windows(out: &mut String, side: &SidePosture, n: usize) {
     }
     let _ = write!(
         out,
-        "<text class=\"band\" x=\"{}\" y=\"{}\">proactive</text><text class=\"band\" x=\"{}\" y=\"{}\">defensive</text>",
-        px(right + 6.0),
+        "<text class=\"band\" x=\"{x}\" y=\"{}\">proactive</text><text class=\"band\" x=\"{x}\" y=\"{}\">defensive</text>",
         px(y.at(0.6)),
-        px(right + 6.0),
-        px(y.at(-0.6))
+        px(y.at(-0.6)),
+        x = px(right + 6.0),
     );
-    let count = side.windows.len().max(1) as f64;
-    let slot = (right - left) / count;
-    for (i, w) in side.windows.iter().enumerate() {
-        let cx = left + slot * (i as f64 + 0.5);
-        let bar = (slot * 0.5).min(70.0);
-        if let Some(index) = w.index {
-            let (y0, y1) = (y.at(index.max(0.0)), y.at(index.min(0.0)));
-            let _ = write!(
-                out,
-                "<rect class=\"bar v-{verdict}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                px(cx - bar / 2.0),
-                px(y0),
-                px(bar),
-                px((y1 - y0).max(1.0)),
-                verdict = css_word(&w.verdict),
-            );
-        }
-        let label_y = w.index.map_or(y.at(0.0) - 6.0, |v| {
-            if v >= 0.0 {
-                y.at(v) - 6.0
-            } else {
-                y.at(v) + 14.0
-            }
-        });
+}
+
+/// One window's bar centred on `cx`, its index and verdict above (or below) it, and its
+/// dates and move count under the axis.
+fn window_bar(out: &mut String, window: &Window, cx: f64, bar: f64, y: &Scale) {
+    let (_, _, _, _, _, bottom) = POSTURE;
+    if let Some(index) = window.index {
+        let (y0, y1) = (y.at(index.max(0.0)), y.at(index.min(0.0)));
         let _ = write!(
             out,
-            "<text class=\"val\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{} {}</text>\
-             <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}–</text>\
-             <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{} ({} moves)</text>",
-            px(label_y),
-            escape(&index_text(w.index)),
-            escape(&w.verdict),
-            px(bottom + 16.0),
-            escape(&w.from),
-            px(bottom + 30.0),
-            escape(&w.to),
-            w.moves,
-            cx = px(cx),
+            "<rect class=\"bar v-{verdict}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+            px(cx - bar / 2.0),
+            px(y0),
+            px(bar),
+            px((y1 - y0).max(1.0)),
+            verdict = css_word(&window.verdict),
         );
     }
-    out.push_str("</svg>");
+    let label_y = match window.index {
+        Some(v) if v < 0.0 => y.at(v) + 14.0,
+        Some(v) => y.at(v) - 6.0,
+        None => y.at(0.0) - 6.0,
+    };
+    let _ = write!(
+        out,
+        "<text class=\"val\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{} {}</text>\
+         <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}–</text>\
+         <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{} ({} moves)</text>",
+        px(label_y),
+        escape(&index_text(window.index)),
+        escape(&window.verdict),
+        px(bottom + 16.0),
+        escape(&window.from),
+        px(bottom + 30.0),
+        escape(&window.to),
+        window.moves,
+        cx = px(cx),
+    );
 }
 
 /// An index to two decimals with a real minus sign, or "no data".

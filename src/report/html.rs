@@ -11,7 +11,7 @@ use std::fmt::Write;
 use crate::projection::Timeline;
 
 use super::charts::{self, css_word, index_text};
-use super::model::{Report, day_text, number, with_unit};
+use super::model::{PositionRow, Report, day_text, number, with_unit};
 use super::posture::{MEASURES, SidePosture};
 use super::svg::{MOVE_KINDS, kind_colour, party_style, symbol_defs};
 
@@ -160,6 +160,11 @@ fn replay(out: &mut String, report: &Report) {
         disabled = if days < 2 { "disabled" } else { "" },
         moves = report.moves.len(),
     );
+    replay_table(out, report);
+}
+
+/// The positions and gaps the slider rewrites: one cell per issue and side.
+fn replay_table(out: &mut String, report: &Report) {
     out.push_str("<section class=\"replay-table\" aria-label=\"Positions as of the chosen date\"><table class=\"replay\"><caption>Positions as of the chosen date</caption><thead><tr><th scope=\"col\">Issue</th>");
     for p in &report.parties {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&p.code));
@@ -425,55 +430,60 @@ fn positions_table(out: &mut String, report: &Report) {
     }
     out.push_str("<th scope=\"col\">Gap</th><th scope=\"col\">Opening gap</th><th scope=\"col\">Concession share</th><th scope=\"col\">Last move</th></tr></thead><tbody>");
     for row in &report.positions {
-        let unit = row.unit.as_deref();
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{} <span class=\"key\">{}</span></th>",
-            escape(&row.title),
-            escape(&row.issue)
-        );
-        for (_, side) in &row.sides {
-            let cell = side
-                .as_ref()
-                .map(|(v, since)| {
-                    format!(
-                        "{} <span class=\"since\">since {}</span>",
-                        escape(&with_unit(*v, unit)),
-                        escape(since)
-                    )
-                })
-                .unwrap_or_else(|| "—".into());
-            let _ = write!(out, "<td class=\"num\">{cell}</td>");
-        }
-        let share = if row.concession_share.is_empty() {
-            "—".to_owned()
-        } else if row.concession_share.iter().all(|(_, s)| s.is_none()) {
-            "nobody moved".to_owned()
-        } else {
-            row.concession_share
-                .iter()
-                .map(|(p, s)| format!("{p} {}%", number(s.unwrap_or(0.0) * 100.0)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let last_move = row
-            .last_move
-            .as_ref()
-            .map(|(by, kind, at)| format!("{by} {kind}, {at}"))
-            .unwrap_or_default();
-        let _ = write!(
-            out,
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&row.gap.map_or_else(|| "—".into(), |g| with_unit(g, unit))),
-            escape(
-                &row.opening_gap
-                    .map_or_else(|| "—".into(), |g| with_unit(g, unit))
-            ),
-            escape(&share),
-            escape(&last_move)
-        );
+        positions_row(out, row);
     }
     out.push_str("</tbody></table>");
+}
+
+/// One issue: each side's number and since when, the gaps, shares and the last move.
+fn positions_row(out: &mut String, row: &PositionRow) {
+    let unit = row.unit.as_deref();
+    let _ = write!(
+        out,
+        "<tr><th scope=\"row\">{} <span class=\"key\">{}</span></th>",
+        escape(&row.title),
+        escape(&row.issue)
+    );
+    for (_, side) in &row.sides {
+        let cell = side
+            .as_ref()
+            .map(|(v, since)| {
+                format!(
+                    "{} <span class=\"since\">since {}</span>",
+                    escape(&with_unit(*v, unit)),
+                    escape(since)
+                )
+            })
+            .unwrap_or_else(|| "—".into());
+        let _ = write!(out, "<td class=\"num\">{cell}</td>");
+    }
+    let share = if row.concession_share.is_empty() {
+        "—".to_owned()
+    } else if row.concession_share.iter().all(|(_, s)| s.is_none()) {
+        "nobody moved".to_owned()
+    } else {
+        row.concession_share
+            .iter()
+            .map(|(p, s)| format!("{p} {}%", number(s.unwrap_or(0.0) * 100.0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let last_move = row
+        .last_move
+        .as_ref()
+        .map(|(by, kind, at)| format!("{by} {kind}, {at}"))
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+        escape(&row.gap.map_or_else(|| "—".into(), |g| with_unit(g, unit))),
+        escape(
+            &row.opening_gap
+                .map_or_else(|| "—".into(), |g| with_unit(g, unit))
+        ),
+        escape(&share),
+        escape(&last_move)
+    );
 }
 
 const REV_NAMES: [&str; 5] = ["pledge", "executive", "binding", "sunk", "unstated"];
