@@ -8,6 +8,7 @@
 
 use std::fmt::Write;
 
+use crate::model::{Channel, Kind};
 use crate::projection::Timeline;
 
 use super::charts::{self, css_word, index_text};
@@ -412,6 +413,7 @@ fn tables(out: &mut String, report: &Report) {
         "<section id=\"tables\" aria-labelledby=\"tables-h\"><h2 id=\"tables-h\">Tables</h2>",
     );
     positions_table(out, report);
+    channels_table(out, report);
     ledger_totals(out, report);
     ledger(out, report);
     flags(out, report);
@@ -484,6 +486,51 @@ fn positions_row(out: &mut String, row: &PositionRow) {
         escape(&share),
         escape(&last_move)
     );
+}
+
+/// Moves per side and kind, at the table and in public side by side (the audit weighs
+/// public moves less: rhetoric is not substance).
+fn channels_table(out: &mut String, report: &Report) {
+    let mut channels = vec![Channel::Table];
+    if report.moves.iter().any(|m| m.channel == Channel::Back) {
+        channels.push(Channel::Back);
+    }
+    channels.push(Channel::Public);
+    out.push_str("<h3>Moves by channel</h3><table><caption>Each side's moves by kind, at the table and in public side by side.</caption><thead><tr><th scope=\"col\">Kind</th>");
+    for p in &report.parties {
+        for c in &channels {
+            let _ = write!(
+                out,
+                "<th scope=\"col\" class=\"num\">{} {c}</th>",
+                escape(&p.code)
+            );
+        }
+    }
+    out.push_str("</tr></thead><tbody>");
+    let kinds: Vec<Option<Kind>> = MOVE_KINDS
+        .iter()
+        .filter(|k| report.moves.iter().any(|m| m.kind == **k))
+        .map(|k| Some(*k))
+        .chain([None])
+        .collect();
+    for kind in kinds {
+        let name = kind.map_or("all moves", |k| k.as_str());
+        let _ = write!(out, "<tr><th scope=\"row\">{name}</th>");
+        for p in &report.parties {
+            for c in &channels {
+                let n = report
+                    .moves
+                    .iter()
+                    .filter(|m| {
+                        m.by == p.code && m.channel == *c && kind.is_none_or(|k| m.kind == k)
+                    })
+                    .count();
+                let _ = write!(out, "<td class=\"num\">{n}</td>");
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
 }
 
 const REV_NAMES: [&str; 5] = ["pledge", "executive", "binding", "sunk", "unstated"];
