@@ -141,6 +141,9 @@ fn the_page_has_every_section_one_mark_per_move_and_the_slider() {
         html.contains("class=\"links\""),
         "responds_to drawn as links"
     );
+    // Table and public figures side by side: KR table, KR public, US table, US public.
+    let threats = "<tr><th scope=\"row\">threat</th><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td></tr>";
+    assert!(html.contains(threats));
 }
 
 #[test]
@@ -372,6 +375,7 @@ fn headless(args: &[&str], url: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--disable-quic",
+            "--disable-dev-shm-usage",
             "--hide-scrollbars",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
