@@ -354,24 +354,51 @@ fn words_marks(out: &mut String, report: &Report, side: &Series, x: &Scale, y: &
     }
 }
 
+/// Above this many acceptances on one issue, each is a short tick on top of the chart
+/// instead of a labelled line across it, so a long journal stays readable.
+const LABELLED_AGREEMENTS: usize = 12;
+
 fn agreements(out: &mut String, report: &Report, dance: &Dance, x: &Scale, top: f64, bottom: f64) {
+    let labelled = dance.agreements.len() <= LABELLED_AGREEMENTS;
+    if !labelled {
+        let _ = write!(
+            out,
+            "<text class=\"agree-count\" x=\"{}\" y=\"{}\">✓ {} acceptances (ticks on top; see the table)</text>",
+            px(x.time(report.span.0)),
+            px(top - 22.0),
+            dance.agreements.len()
+        );
+    }
     for (i, a) in dance.agreements.iter().enumerate() {
         let at = px(x.time(a.at));
-        let label_y = px(if i % 2 == 0 { top - 22.0 } else { top - 8.0 });
         let (colour, _) = party_style(party_index(report, &a.by));
         let _ = write!(
             out,
-            "<g class=\"agree\" data-seq=\"{seq}\"><title>#{seq} {date} {by} accepts: {summary}</title>\
-             <line x1=\"{at}\" x2=\"{at}\" y1=\"{t}\" y2=\"{b}\"/>\
-             <use href=\"#k-acceptance\" x=\"{at}\" y=\"{t}\" class=\"pm\" style=\"--c:{colour}\"/>\
-             <text x=\"{at}\" y=\"{label_y}\" dx=\"9\">✓ {by} accepts</text></g>",
+            "<g class=\"agree\" data-seq=\"{seq}\"><title>#{seq} {date} {by} accepts: {summary}</title>",
             seq = a.seq,
             date = escape(&a.date),
             by = escape(&a.by),
             summary = escape(&clip(&a.summary, TIP)),
-            t = px(top),
-            b = px(bottom),
         );
+        if labelled {
+            let label_y = px(if i % 2 == 0 { top - 22.0 } else { top - 8.0 });
+            let _ = write!(
+                out,
+                "<line x1=\"{at}\" x2=\"{at}\" y1=\"{t}\" y2=\"{b}\"/>\
+                 <use href=\"#k-acceptance\" x=\"{at}\" y=\"{t}\" class=\"pm\" style=\"--c:{colour}\"/>\
+                 <text x=\"{at}\" y=\"{label_y}\" dx=\"9\">✓ {by} accepts</text></g>",
+                by = escape(&a.by),
+                t = px(top),
+                b = px(bottom),
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<line class=\"tick-mark\" x1=\"{at}\" x2=\"{at}\" y1=\"{}\" y2=\"{}\" style=\"stroke:{colour}\"/></g>",
+                px(top - 12.0),
+                px(top - 2.0),
+            );
+        }
     }
 }
 

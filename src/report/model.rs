@@ -300,7 +300,8 @@ pub fn day_text(millis: Millis) -> String {
 
 /// A number as a person writes it: no trailing `.0`, at most two decimals.
 pub fn number(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
+    // Adding 0.0 turns a rounded -0 into 0.
+    let rounded = (value * 100.0).round() / 100.0 + 0.0;
     if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
         format!("{rounded:.0}")
     } else {
@@ -722,5 +723,19 @@ fn replay(moves: &[MoveMark], dances: &[Dance]) -> Replay {
         ends: starts.iter().map(|&s| s + DAY).collect(),
         moves: cumulative,
         issues,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(number(15.0), "15");
+        assert_eq!(number(1519.2), "1519.2");
+        assert_eq!(number(-0.001), "0");
+        assert_eq!(with_unit(15.0, Some("%")), "15%");
+        assert_eq!(with_unit(350.0, Some("USD bn")), "350 USD bn");
     }
 }

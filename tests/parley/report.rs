@@ -516,3 +516,17 @@ fn a_ten_thousand_move_report_stays_light() {
         "building and rendering took {took:?}"
     );
 }
+
+#[test]
+fn many_acceptances_become_ticks_instead_of_labels() {
+    let accept =
+        r#"{"kind":"acceptance","at":"2025-04-05","by":"KR","issue":"tariff","summary":"Fine"}"#;
+    let mut lines = vec![
+        r#"{"kind":"offer","at":"2025-04-01","by":"US","issue":"tariff","position":15,"summary":"15"}"#,
+    ];
+    lines.extend(std::iter::repeat_n(accept, 13));
+    let html = render(&Report::build(&timeline(&journal(&lines), "t"), None, None));
+    assert_eq!(count(&html, "class=\"tick-mark\""), 13);
+    assert!(html.contains("✓ 13 acceptances"));
+    assert!(!html.contains("✓ KR accepts"));
+}
