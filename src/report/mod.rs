@@ -1,9 +1,20 @@
-//! Rendering for people: terminal tables, and the self-contained HTML report (a report
-//! model computed from the timeline, then rendered to one page of HTML with inline SVG).
+//! Rendering for people: aligned terminal tables, and the self-contained HTML report.
+//!
+//! The report is built in two steps, data then page:
+//!
+//! - [`model`] turns a timeline (and the audit's JSON, when there is one) into a plain
+//!   [`Report`]: the moves, the dances and positions (`positions`), the
+//!   concession ledger, the posture ([`posture`]) and the replay series;
+//! - [`html`] renders a `Report` into one page: sections and tables (`html_tables`),
+//!   inline SVG charts (`charts`, with scales and symbols from `svg`), and the page's
+//!   own CSS and script (`report.css`, `report.js`), both inlined.
 
 mod charts;
 pub mod html;
+mod html_tables;
+mod ledger;
 pub mod model;
+mod positions;
 pub mod posture;
 mod svg;
 pub mod table;
