@@ -50,7 +50,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<()> {
     let audit = args.audit.as_deref().map(read_audit).transpose()?;
     let store = global.open(Access::Read)?;
     let timeline = load(&store, &args.slug, spec)?;
-    let html = parley::report::report_html(&timeline, args.as_of.clone(), audit.as_ref());
+    let html = parley::report::report_html(&timeline, view(args), audit.as_ref());
     write_atomically(&args.out, html.as_bytes())?;
     eprintln!(
         "wrote the report on {} ({} moves) to {} in {} ms",
@@ -60,6 +60,20 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<()> {
         started.elapsed().as_millis()
     );
     Ok(())
+}
+
+/// The view in words for the page's header: "as of D", "as the journal stood at K".
+fn view(args: &ReportArgs) -> Option<String> {
+    let parts: Vec<String> = [
+        args.as_of.as_ref().map(|d| format!("as of {d}")),
+        args.known_at
+            .as_ref()
+            .map(|k| format!("as the journal stood at {k}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 fn bound(flag: &str, text: Option<&str>) -> Result<Option<i64>> {

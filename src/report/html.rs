@@ -23,10 +23,10 @@ const SCRIPT: &str = include_str!("report.js");
 /// `audit --json` document when the audit is available.
 pub fn report_html(
     timeline: &Timeline,
-    as_of: Option<String>,
+    view: Option<String>,
     audit: Option<&serde_json::Value>,
 ) -> String {
-    render(&Report::build(timeline, as_of, audit))
+    render(&Report::build(timeline, view, audit))
 }
 
 /// Escapes text for HTML content and attribute values (`&`, `<`, `>`, `"`, `'`).
@@ -123,22 +123,46 @@ fn header(out: &mut String, report: &Report) {
     let _ = write!(
         out,
         "<header><p class=\"kicker\">parley report · <code>{slug}</code></p><h1>{title}</h1>\
-         <p class=\"meta\">{parties}</p><p class=\"meta\">{moves} moves{span}{as_of}.</p>\
+         <p class=\"meta\">{parties}</p><p class=\"meta\">{moves} move{plural}{span}{view}.{fixes}</p>\
          <nav aria-label=\"Contents\"><a href=\"#replay\">Replay</a><a href=\"#dance\">Positions over time</a>\
          <a href=\"#timeline-section\">Timeline</a><a href=\"#posture\">Posture</a><a href=\"#tables\">Tables</a></nav></header>",
         slug = escape(&report.slug),
         title = escape(&title(report)),
         moves = report.moves.len(),
+        plural = if report.moves.len() == 1 { "" } else { "s" },
         span = match (first, last) {
             (Some(f), Some(l)) => format!(" from {f} to {l}"),
             _ => String::new(),
         },
-        as_of = report
-            .as_of
+        view = report
+            .view
             .as_ref()
-            .map(|d| format!(", as of {}", escape(d)))
+            .map(|d| format!(", {}", escape(d)))
             .unwrap_or_default(),
+        fixes = corrections(report),
     );
+}
+
+/// " 2 corrections applied; 1 event voided." or nothing, for the header.
+fn corrections(report: &Report) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if report.corrections > 0 {
+        parts.push(plural(
+            report.corrections,
+            "correction applied",
+            "corrections applied",
+        ));
+    }
+    if report.voided > 0 {
+        parts.push(plural(report.voided, "event voided", "events voided"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" {}.", parts.join("; "))
+    }
 }
 
 fn replay(out: &mut String, report: &Report) {

@@ -26,8 +26,12 @@ pub struct Report {
     pub slug: String,
     /// Its title from the opening.
     pub title: String,
-    /// The `--as-of` date the view was cut at, as given.
-    pub as_of: Option<String>,
+    /// The view in words, such as "as of 2025-07-31", when it is not the whole journal.
+    pub view: Option<String>,
+    /// Amendments applied to the events shown.
+    pub corrections: usize,
+    /// Events voided by a correction, and so not shown.
+    pub voided: usize,
     /// The parties, in agenda order.
     pub parties: Vec<PartySide>,
     /// Earliest and latest instant shown on every time axis.
@@ -245,11 +249,11 @@ pub struct ReplayIssue {
 }
 
 impl Report {
-    /// Builds the report model from a timeline and, when there is one, the audit's
-    /// JSON (`audit --json` shape).
+    /// Builds the report model from a timeline, the view in words (see
+    /// [`Report::view`]) and, when there is one, the audit's JSON (`audit --json` shape).
     pub fn build(
         timeline: &Timeline,
-        as_of: Option<String>,
+        view: Option<String>,
         audit: Option<&serde_json::Value>,
     ) -> Report {
         let agenda = &timeline.agenda;
@@ -275,7 +279,9 @@ impl Report {
         Report {
             slug: timeline.slug.to_string(),
             title: agenda.title.clone(),
-            as_of,
+            view,
+            corrections: amendments(timeline),
+            voided: timeline.voided.len(),
             parties,
             span,
             notes: notes(timeline),
@@ -288,6 +294,18 @@ impl Report {
             replay,
         }
     }
+}
+
+/// How many amendments are applied to the events in view.
+fn amendments(timeline: &Timeline) -> usize {
+    let mut seqs: Vec<u64> = timeline
+        .entries
+        .iter()
+        .flat_map(|e| e.corrected_by.iter().copied())
+        .collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    seqs.len()
 }
 
 /// The UTC day of an instant, `YYYY-MM-DD`.

@@ -179,6 +179,7 @@ fn the_report_applies_corrections() {
     );
     assert!(!html.contains("tariff 0%"), "the original number is gone");
     assert!(html.contains("tariff 5%"));
+    assert!(html.contains("6 moves from 2025-03-04 to 2025-04-03. 1 correction applied.</p>"));
 }
 
 #[test]
@@ -303,7 +304,7 @@ fn the_report_command_writes_the_page_and_refuses_bad_input() {
     );
     let html = std::fs::read_to_string(env.path("r.html")).unwrap();
     assert_eq!(move_marks(&html), 2, "--as-of cuts the view");
-    assert!(html.contains(", as of 2025-03-31."));
+    assert!(html.contains(", as of 2025-03-31. 1 correction applied."));
 
     let audit = env.write("audit.json", &kr_us_audit().to_string());
     env.run(&[
@@ -529,4 +530,16 @@ fn many_acceptances_become_ticks_instead_of_labels() {
     assert_eq!(count(&html, "class=\"tick-mark\""), 13);
     assert!(html.contains("✓ 13 acceptances"));
     assert!(!html.contains("✓ KR accepts"));
+}
+
+#[test]
+fn a_voided_move_is_left_out_and_the_header_says_so() {
+    let text = journal(&[
+        r#"{"kind":"offer","at":"2025-04-01","by":"US","issue":"tariff","position":15,"summary":"15","ref":"o"}"#,
+        r#"{"kind":"threat","at":"2025-04-02","by":"US","summary":"Or else"}"#,
+        r#"{"kind":"correction","at":"2025-04-03","target":"o","action":"void","reason":"Never offered"}"#,
+    ]);
+    let html = render(&Report::build(&timeline(&text, "t"), None, None));
+    assert_eq!(move_marks(&html), 1);
+    assert!(html.contains("1 move from 2025-04-02 to 2025-04-02. 1 event voided.</p>"));
 }
