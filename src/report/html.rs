@@ -192,9 +192,13 @@ fn replay(out: &mut String, report: &Report) {
 fn replay_table(out: &mut String, report: &Report) {
     out.push_str("<section class=\"replay-table\" aria-label=\"Positions as of the chosen date\"><table class=\"replay\"><caption>Positions as of the chosen date</caption><thead><tr><th scope=\"col\">Issue</th>");
     for p in &report.parties {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&p.code));
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(&p.code)
+        );
     }
-    out.push_str("<th scope=\"col\">Gap</th></tr></thead><tbody>");
+    out.push_str("<th scope=\"col\" class=\"num\">Gap</th></tr></thead><tbody>");
     for (i, row) in report.positions.iter().enumerate() {
         let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape(&row.title));
         for (party, side) in &row.sides {
@@ -352,7 +356,7 @@ fn posture_side(out: &mut String, side: &SidePosture, n: usize) {
         index = escape(&index_text(side.index)),
     );
     charts::posture_windows(out, side, n);
-    out.push_str("<table><caption>Windows</caption><thead><tr><th scope=\"col\">From</th><th scope=\"col\">To</th><th scope=\"col\">Moves</th><th scope=\"col\">Index</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
+    out.push_str("<table><caption>Windows</caption><thead><tr><th scope=\"col\">From</th><th scope=\"col\">To</th><th scope=\"col\" class=\"num\">Moves</th><th scope=\"col\" class=\"num\">Index</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
     for w in &side.windows {
         let _ = write!(
             out,

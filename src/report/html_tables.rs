@@ -31,9 +31,13 @@ fn positions_table(out: &mut String, report: &Report) {
         escape(&last)
     );
     for p in &report.parties {
-        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&p.code));
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(&p.code)
+        );
     }
-    out.push_str("<th scope=\"col\">Gap</th><th scope=\"col\">Opening gap</th><th scope=\"col\">Concession share</th><th scope=\"col\">Last move</th></tr></thead><tbody>");
+    out.push_str("<th scope=\"col\" class=\"num\">Gap</th><th scope=\"col\" class=\"num\">Opening gap</th><th scope=\"col\">Concession share</th><th scope=\"col\">Last move</th></tr></thead><tbody>");
     for row in &report.positions {
         positions_row(out, row);
     }
@@ -139,11 +143,11 @@ fn channels_table(out: &mut String, report: &Report) {
 const REV_NAMES: [&str; 5] = ["pledge", "executive", "binding", "sunk", "unstated"];
 
 fn ledger_totals(out: &mut String, report: &Report) {
-    out.push_str("<h3>Concession ledger</h3><table><caption>Concessions and implementations given and received per side, by how hard they are to undo (pledge: words only; executive: undone by one decision; binding: law or treaty; sunk: money spent).</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\"></th>");
+    out.push_str("<h3>Concession ledger</h3><table><caption>Concessions and implementations given and received per side, by how hard they are to undo (pledge: words only; executive: undone by one decision; binding: law or treaty; sunk: money spent).</caption><thead><tr><th scope=\"col\">Side</th><td></td>");
     for name in REV_NAMES {
-        let _ = write!(out, "<th scope=\"col\">{name}</th>");
+        let _ = write!(out, "<th scope=\"col\" class=\"num\">{name}</th>");
     }
-    out.push_str("<th scope=\"col\">total</th></tr></thead><tbody>");
+    out.push_str("<th scope=\"col\" class=\"num\">total</th></tr></thead><tbody>");
     for t in &report.ledger_totals {
         for (label, counts) in [("gave", &t.given), ("received", &t.received)] {
             let _ = write!(

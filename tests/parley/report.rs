@@ -414,39 +414,62 @@ fn file_url(path: &Path) -> String {
 }
 
 #[test]
-fn a_real_browser_renders_the_bundled_journal_without_fetching_anything() {
-    let journal = bundled("korea-us-2025.ndjson");
-    let text = std::fs::read_to_string(&journal).unwrap();
-    let moves = timeline(&text, "korea-us-2025").moves().count();
+fn a_real_browser_renders_every_bundled_journal_without_fetching_anything() {
     let mut env = TestEnv::new();
     env.now = LATER.into();
-    env.run(&["import", journal.to_str().unwrap()]).ok();
-    env.run(&["report", "korea-us-2025", "--out", "report.html"])
-        .ok();
-    let page = env.path("report.html");
-
-    let dom = headless(&["--dump-dom"], &file_url(&page));
-    assert!(moves > 20, "the bundled journal has {moves} moves");
-    assert_eq!(
-        move_marks(&dom),
-        moves,
-        "the rendered timeline holds one mark per move"
-    );
-    assert!(
-        dom.contains("data-replay=\"ready\""),
-        "the page's script ran and read its data"
-    );
-    assert!(
-        dom.contains("<input type=\"range\" id=\"as-of\""),
-        "the slider exists"
-    );
-    assert_eq!(external_references(&dom), Vec::<String>::new());
-    assert!(
-        count(&dom, "<svg class=\"chart\"") >= 3,
-        "dances and the timeline are drawn"
-    );
+    let dir = bundled("");
+    let mut journals: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ndjson"))
+        .collect();
+    journals.sort();
+    assert!(journals.iter().any(|p| p.ends_with("korea-us-2025.ndjson")));
+    for journal in &journals {
+        env.run(&["import", journal.to_str().unwrap()]).ok();
+    }
+    let listing: Value = serde_json::from_str(&env.run(&["list", "--json"]).ok().stdout).unwrap();
+    let slugs: Vec<String> = listing["negotiations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["slug"].as_str().unwrap().to_owned())
+        .collect();
+    for slug in &slugs {
+        let moves = {
+            let store = Store::open(&env.store(), Access::Read, Duration::from_secs(5)).unwrap();
+            load(&store, slug, ViewSpec::default())
+                .unwrap()
+                .moves()
+                .count()
+        };
+        let page = env.path(&format!("{slug}.html"));
+        env.run(&["report", slug, "--out", page.to_str().unwrap()])
+            .ok();
+        let dom = headless(&["--dump-dom"], &file_url(&page));
+        assert!(moves > 20, "{slug} has {moves} moves");
+        assert_eq!(
+            move_marks(&dom),
+            moves,
+            "{slug}: one rendered mark per move"
+        );
+        assert!(
+            dom.contains("data-replay=\"ready\""),
+            "{slug}: the page's script ran and read its data"
+        );
+        assert!(
+            dom.contains("<input type=\"range\" id=\"as-of\""),
+            "{slug}: the slider exists"
+        );
+        assert_eq!(external_references(&dom), Vec::<String>::new(), "{slug}");
+        assert!(
+            count(&dom, "<svg class=\"chart\"") >= 2,
+            "{slug}: dances and the timeline are drawn"
+        );
+    }
 
     // Replaying to the first 2+2 talks: Korea asked for 0%, the US stood at 25%.
+    let page = env.path("korea-us-2025.html");
     let replayed = headless(&["--dump-dom"], &(file_url(&page) + "#as-of=2025-04-24"));
     assert!(
         replayed.contains("aria-valuetext=\"2025-04-24"),
