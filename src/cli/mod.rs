@@ -13,6 +13,7 @@ mod log;
 mod open;
 mod positions;
 mod replay;
+mod report;
 mod verify;
 
 use std::io::Write;
@@ -69,6 +70,7 @@ enum Command {
     Positions(positions::PositionsArgs),
     Replay(replay::ReplayArgs),
     Diff(diff::DiffArgs),
+    Report(report::ReportArgs),
 }
 
 /// Runs the parsed command.
@@ -88,6 +90,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Positions(args) => positions::run(global, args),
         Command::Replay(args) => replay::run(global, args),
         Command::Diff(args) => diff::run(global, args),
+        Command::Report(args) => report::run(global, args),
     }
 }
 

@@ -1,6 +1,26 @@
-//! Rendering for people: terminal tables now; charts and the HTML report build on it.
+//! Rendering for people: aligned terminal tables, the replay narrative, and the
+//! self-contained HTML report.
+//!
+//! The report is built in two steps, data then page:
+//!
+//! - [`model`] turns a timeline (and the audit's JSON, when there is one) into a plain
+//!   [`Report`]: the moves, the dances and positions (`positions`), the
+//!   concession ledger, the posture ([`posture`]) and the replay series;
+//! - [`html`] renders a `Report` into one page: sections and tables (`html_tables`),
+//!   inline SVG charts (`charts`, with scales and symbols from `svg`), and the page's
+//!   own CSS and script (`report.css`, `report.js`), both inlined.
 
+mod charts;
+pub mod html;
+mod html_tables;
+mod ledger;
+pub mod model;
 pub mod narrative;
+mod positions;
+pub mod posture;
+mod svg;
 pub mod table;
 
+pub use html::{render, report_html};
+pub use model::Report;
 pub use table::{Align, Table};

@@ -3,7 +3,9 @@
 //! - `common`: the hermetic test environment (temp store, pinned clock) and helpers
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
+//! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
 
 mod common;
 mod journal;
 mod library;
+mod report;

@@ -1,0 +1,441 @@
+//! The HTML report: one self-contained page (inline SVG, CSS and script; no fonts, images
+//! or scripts from anywhere, and a Content-Security-Policy that forbids fetching any) that
+//! opens offline, prints cleanly and can be sent by mail.
+//!
+//! [`render`] turns a [`Report`] (built by [`Report::build`]) into the page; it computes
+//! nothing about the negotiation itself. Every string from the journal goes through
+//! [`escape`]. The replay data for the time slider is embedded as JSON with `<` escaped.
+
+use std::fmt::Write;
+
+use crate::projection::Timeline;
+
+use super::charts::{self, css_word, index_text};
+use super::html_tables::tables;
+use super::model::{Report, day_text, with_unit};
+use super::posture::{MEASURES, SidePosture};
+use super::svg::{MOVE_KINDS, kind_colour, party_style, symbol_defs};
+
+const STYLE: &str = include_str!("report.css");
+const SCRIPT: &str = include_str!("report.js");
+
+/// Builds and renders the report for a timeline in one call; `audit` is the
+/// `audit --json` document when the audit is available.
+pub fn report_html(
+    timeline: &Timeline,
+    view: Option<String>,
+    audit: Option<&serde_json::Value>,
+) -> String {
+    render(&Report::build(timeline, view, audit))
+}
+
+/// Escapes text for HTML content and attribute values (`&`, `<`, `>`, `"`, `'`).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders the whole page.
+pub fn render(report: &Report) -> String {
+    let mut out = String::with_capacity(4096 + report.moves.len() * 700);
+    head(&mut out, report);
+    header(&mut out, report);
+    out.push_str("<main>");
+    replay(&mut out, report);
+    dances(&mut out, report);
+    timeline(&mut out, report);
+    posture(&mut out, report);
+    tables(&mut out, report);
+    out.push_str("</main>");
+    footer(&mut out);
+    let _ = writeln!(
+        out,
+        "<script type=\"application/json\" id=\"replay-data\">{}</script><script>{SCRIPT}</script></body></html>",
+        replay_json(report)
+    );
+    out
+}
+
+/// The replay series as JSON that cannot close its `<script>` element.
+fn replay_json(report: &Report) -> String {
+    serde_json::to_string(&report.replay)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+}
+
+fn head(out: &mut String, report: &Report) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\
+         <meta name=\"generator\" content=\"parley\">\
+         <title>{} — parley report</title><style>{STYLE}{}</style></head><body>",
+        escape(&title(report)),
+        kind_css()
+    );
+    out.push_str(&symbol_defs());
+}
+
+/// One rule per kind: its colour, used by every mark of that kind.
+fn kind_css() -> String {
+    MOVE_KINDS
+        .iter()
+        .map(|k| format!(".k-{k}{{--c:{}}}", kind_colour(*k)))
+        .collect()
+}
+
+fn title(report: &Report) -> String {
+    if report.title.is_empty() {
+        report.slug.clone()
+    } else {
+        report.title.clone()
+    }
+}
+
+fn header(out: &mut String, report: &Report) {
+    let first = report.moves.first().map(|m| day_text(m.at));
+    let last = report.moves.last().map(|m| day_text(m.at));
+    let parties = report
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "<span class=\"party\" style=\"--c:{}\">{}</span> {}",
+                party_style(i).0,
+                escape(&p.code),
+                escape(&p.name)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let _ = write!(
+        out,
+        "<header><p class=\"kicker\">parley report · <code>{slug}</code></p><h1>{title}</h1>\
+         <p class=\"meta\">{parties}</p><p class=\"meta\">{moves} move{plural}{span}{view}.{fixes}</p>\
+         <nav aria-label=\"Contents\"><a href=\"#replay\">Replay</a><a href=\"#dance\">Positions over time</a>\
+         <a href=\"#timeline-section\">Timeline</a><a href=\"#posture\">Posture</a><a href=\"#tables\">Tables</a></nav></header>",
+        slug = escape(&report.slug),
+        title = escape(&title(report)),
+        moves = report.moves.len(),
+        plural = if report.moves.len() == 1 { "" } else { "s" },
+        span = match (first, last) {
+            (Some(f), Some(l)) => format!(" from {f} to {l}"),
+            _ => String::new(),
+        },
+        view = report
+            .view
+            .as_ref()
+            .map(|d| format!(", {}", escape(d)))
+            .unwrap_or_default(),
+        fixes = corrections(report),
+    );
+}
+
+/// " 2 corrections applied; 1 event voided." or nothing, for the header.
+fn corrections(report: &Report) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if report.corrections > 0 {
+        parts.push(plural(
+            report.corrections,
+            "correction applied",
+            "corrections applied",
+        ));
+    }
+    if report.voided > 0 {
+        parts.push(plural(report.voided, "event voided", "events voided"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" {}.", parts.join("; "))
+    }
+}
+
+fn replay(out: &mut String, report: &Report) {
+    let days = report.replay.days.len();
+    let last_day = report.replay.days.last().cloned().unwrap_or_default();
+    out.push_str(
+        "<section id=\"replay\" aria-labelledby=\"replay-h\"><h2 id=\"replay-h\">Replay</h2>",
+    );
+    out.push_str("<p class=\"hint\">Move the slider (or focus it and use the arrow keys, Home and End) to see where each side stood on each day that something happened. The charts below dim everything after the chosen date; the slider stays at the top of the window as you scroll.</p></section>");
+    // The slider is a child of <main>, not of a section, so it stays in view (sticky)
+    // over every chart below it.
+    let _ = write!(
+        out,
+        "<div class=\"slider\" role=\"group\" aria-label=\"Replay the talks\"><label for=\"as-of\">Show the talks as of</label>\
+         <input type=\"range\" id=\"as-of\" min=\"0\" max=\"{max}\" step=\"1\" value=\"{max}\" aria-valuetext=\"{last} (day {days} of {days})\" {disabled}>\
+         <output for=\"as-of\" id=\"as-of-date\">{last}</output>\
+         <span id=\"as-of-moves\" aria-live=\"polite\">{moves} of {moves} moves</span></div>",
+        max = days.saturating_sub(1),
+        last = escape(&last_day),
+        disabled = if days < 2 { "disabled" } else { "" },
+        moves = report.moves.len(),
+    );
+    replay_table(out, report);
+}
+
+/// The positions and gaps the slider rewrites: one cell per issue and side.
+fn replay_table(out: &mut String, report: &Report) {
+    out.push_str("<section class=\"replay-table\" aria-label=\"Positions as of the chosen date\"><table class=\"replay\"><caption>Positions as of the chosen date</caption><thead><tr><th scope=\"col\">Issue</th>");
+    for p in &report.parties {
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(&p.code)
+        );
+    }
+    out.push_str("<th scope=\"col\" class=\"num\">Gap</th></tr></thead><tbody>");
+    for (i, row) in report.positions.iter().enumerate() {
+        let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape(&row.title));
+        for (party, side) in &row.sides {
+            let text = side
+                .as_ref()
+                .map(|(v, _)| with_unit(*v, row.unit.as_deref()))
+                .unwrap_or_else(|| "—".into());
+            let _ = write!(
+                out,
+                "<td class=\"num\" data-issue=\"{i}\" data-party=\"{}\">{}</td>",
+                escape(party),
+                escape(&text)
+            );
+        }
+        let gap = row
+            .gap
+            .map(|g| with_unit(g, row.unit.as_deref()))
+            .unwrap_or_else(|| "—".into());
+        let _ = write!(
+            out,
+            "<td class=\"num gap-cell\" data-issue=\"{i}\">{}</td></tr>",
+            escape(&gap)
+        );
+    }
+    if report.positions.is_empty() {
+        let _ = write!(
+            out,
+            "<tr><td colspan=\"{}\">No side has stated a number on any issue.</td></tr>",
+            report.parties.len() + 2
+        );
+    }
+    out.push_str("</tbody></table></section>");
+}
+
+fn dances(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"dance\" aria-labelledby=\"dance-h\"><h2 id=\"dance-h\">Positions over time</h2>");
+    out.push_str("<p class=\"hint\">Each side's stated position as a step line; the hatched band is the gap between them. A ring marks a concession (a number moved toward the other side's preferred one), a dashed ring a concession in words with no number; ✓ lines mark acceptances. Mark shapes follow the legend in the timeline; hollow marks were made in public.</p>");
+    dance_legend(out, report);
+    if report.dances.is_empty() {
+        out.push_str(
+            "<p>No side has stated a number on any issue yet, so there is no dance to draw.</p>",
+        );
+    }
+    for (n, dance) in report.dances.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<figure class=\"dance\" aria-labelledby=\"dance-{n}-c\"><figcaption id=\"dance-{n}-c\"><strong>{}</strong> <span class=\"key\">{}</span>{}</figcaption>",
+            escape(&dance.title),
+            escape(&dance.issue),
+            dance
+                .unit
+                .as_ref()
+                .map(|u| format!(" <span class=\"unit\">in {}</span>", escape(u)))
+                .unwrap_or_default()
+        );
+        charts::dance(out, report, dance, n);
+        dance_table(out, dance);
+        out.push_str("</figure>");
+    }
+    out.push_str("</section>");
+}
+
+fn dance_legend(out: &mut String, report: &Report) {
+    out.push_str("<ul class=\"legend\" aria-label=\"Line legend\">");
+    for (i, p) in report.parties.iter().enumerate() {
+        let (colour, dash) = party_style(i);
+        let _ = write!(
+            out,
+            "<li><svg width=\"34\" height=\"12\" aria-hidden=\"true\"><line x1=\"1\" y1=\"6\" x2=\"33\" y2=\"6\" stroke=\"{colour}\" stroke-width=\"3\" stroke-dasharray=\"{dash}\"/></svg>{}</li>",
+            escape(&p.code)
+        );
+    }
+    out.push_str("<li><svg width=\"22\" height=\"14\" aria-hidden=\"true\"><rect width=\"22\" height=\"14\" fill=\"url(#gap-hatch)\"/></svg>gap</li>\
+        <li><svg width=\"24\" height=\"24\" viewBox=\"-12 -12 24 24\" aria-hidden=\"true\"><circle class=\"ring\" r=\"10\" stroke=\"#333\"/><use href=\"#k-offer\" class=\"pm\" style=\"--c:#333\"/></svg>concession</li>
+        <li><svg width=\"24\" height=\"24\" viewBox=\"-12 -12 24 24\" aria-hidden=\"true\"><circle class=\"ring words\" r=\"10\" stroke=\"#333\"/><use href=\"#k-concession\" class=\"pm\" style=\"--c:#333\"/></svg>concession in words (no number)</li>\
+        <li><svg width=\"16\" height=\"24\" aria-hidden=\"true\"><line class=\"agree-key\" x1=\"8\" x2=\"8\" y1=\"0\" y2=\"24\"/></svg>✓ acceptance</li></ul>");
+}
+
+fn dance_table(out: &mut String, dance: &super::model::Dance) {
+    let count: usize = dance.sides.iter().map(|s| s.points.len()).sum();
+    let _ = write!(
+        out,
+        "<details><summary>Data: {count} stated positions on {}</summary><table><thead><tr>\
+         <th scope=\"col\">Date</th><th scope=\"col\">Side</th><th scope=\"col\">Move</th><th scope=\"col\">Position</th><th scope=\"col\">Concession</th></tr></thead><tbody>",
+        escape(&dance.issue)
+    );
+    let mut rows: Vec<(&str, &super::model::Point, bool)> = dance
+        .sides
+        .iter()
+        .flat_map(|s| {
+            let stated = s.points.iter().map(move |p| (s.party.as_str(), p, true));
+            stated.chain(s.in_words.iter().map(move |p| (s.party.as_str(), p, false)))
+        })
+        .collect();
+    rows.sort_by_key(|(_, p, _)| (p.at, p.seq));
+    for (party, p, stated) in rows {
+        let value = with_unit(p.value, dance.unit.as_deref());
+        let _ = write!(
+            out,
+            "<tr><td class=\"date\">{}</td><td>{}</td><td><a href=\"#ev-{seq}\">#{seq}</a> {}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            escape(&p.date),
+            escape(party),
+            p.kind,
+            escape(&if stated {
+                value
+            } else {
+                format!("(held at {value})")
+            }),
+            match (p.concession, stated) {
+                (true, true) => "yes",
+                (true, false) => "in words",
+                _ => "",
+            },
+            seq = p.seq,
+        );
+    }
+    for a in &dance.agreements {
+        let _ = write!(
+            out,
+            "<tr><td class=\"date\">{}</td><td>{}</td><td><a href=\"#ev-{seq}\">#{seq}</a> acceptance</td><td colspan=\"2\">{}</td></tr>",
+            escape(&a.date),
+            escape(&a.by),
+            escape(&a.summary),
+            seq = a.seq,
+        );
+    }
+    out.push_str("</tbody></table></details>");
+}
+
+fn posture(out: &mut String, report: &Report) {
+    out.push_str(
+        "<section id=\"posture\" aria-labelledby=\"posture-h\"><h2 id=\"posture-h\">Posture</h2>",
+    );
+    let Some(posture) = &report.posture else {
+        out.push_str("<p class=\"notice\">The posture audit is not available in this report, so no verdicts, indices or flags are shown. Run <code>parley audit SLUG</code> for it.</p></section>");
+        return;
+    };
+    out.push_str("<p class=\"hint\">The audit's index per window, in [−1, 1]: at or above 0.2 is proactive, at or below −0.2 defensive, balanced between. The measures behind it and the rules that fired are listed under each side.</p><div class=\"sides\">");
+    for (n, side) in posture.sides.iter().enumerate() {
+        posture_side(out, side, n);
+    }
+    if posture.sides.is_empty() {
+        out.push_str("<p>The audit lists no sides.</p>");
+    }
+    out.push_str("</div></section>");
+}
+
+fn posture_side(out: &mut String, side: &SidePosture, n: usize) {
+    let _ = write!(
+        out,
+        "<article class=\"side\"><h3>{party} <span class=\"verdict v-{class}\">{verdict}</span></h3><p>Index over the whole talks: <strong>{index}</strong></p>",
+        party = escape(&side.party),
+        class = css_word(&side.verdict),
+        verdict = escape(&side.verdict),
+        index = escape(&index_text(side.index)),
+    );
+    charts::posture_windows(out, side, n);
+    out.push_str("<table><caption>Windows</caption><thead><tr><th scope=\"col\">From</th><th scope=\"col\">To</th><th scope=\"col\" class=\"num\">Moves</th><th scope=\"col\" class=\"num\">Index</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
+    for w in &side.windows {
+        let _ = write!(
+            out,
+            "<tr><td class=\"date\">{}</td><td class=\"date\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            escape(&w.from),
+            escape(&w.to),
+            w.moves,
+            escape(&index_text(w.index)),
+            escape(&w.verdict)
+        );
+    }
+    out.push_str("</tbody></table><table><caption>Measures</caption><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">Value</th></tr></thead><tbody>");
+    for (code, value) in &side.measures {
+        let name = MEASURES
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, name)| format!(" {name}"))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\"><abbr>{}</abbr>{}</th><td>{}</td></tr>",
+            escape(code),
+            escape(&name),
+            escape(value)
+        );
+    }
+    out.push_str("</tbody></table></article>");
+}
+
+fn timeline(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"timeline-section\" aria-labelledby=\"timeline-h\"><h2 id=\"timeline-h\">Timeline by side</h2>");
+    out.push_str("<p class=\"hint\">One lane per side and channel; public moves sit in their own lane and are drawn hollow. Grey curves link a move to the earlier event it answers (<code>responds_to</code>). Flags on top are reviewers' notes.</p>");
+    out.push_str("<ul class=\"legend\" aria-label=\"Kinds of move\">");
+    for kind in MOVE_KINDS {
+        let _ = write!(
+            out,
+            "<li><svg width=\"16\" height=\"16\" viewBox=\"-8 -8 16 16\" aria-hidden=\"true\"><use href=\"#k-{kind}\" class=\"key k-{kind}\"/></svg>{kind}</li>"
+        );
+    }
+    out.push_str("<li><svg width=\"16\" height=\"16\" viewBox=\"-8 -8 16 16\" aria-hidden=\"true\"><use href=\"#k-offer\" class=\"key pub k-offer\"/></svg>hollow: public</li></ul>");
+    out.push_str("<figure class=\"swim\">");
+    charts::swimlanes(out, report);
+    moves_table(out, report);
+    out.push_str("</figure></section>");
+}
+
+fn moves_table(out: &mut String, report: &Report) {
+    let _ = write!(
+        out,
+        "<details class=\"log\"{}><summary>Data: all {} moves</summary><table><thead><tr>\
+         <th scope=\"col\">#</th><th scope=\"col\">Date</th><th scope=\"col\">Side</th><th scope=\"col\">Channel</th><th scope=\"col\">Kind</th>\
+         <th scope=\"col\">Issues</th><th scope=\"col\">Position</th><th scope=\"col\">Answers</th><th scope=\"col\">Summary</th></tr></thead><tbody>",
+        if report.moves.len() > 400 {
+            " data-print=\"closed\""
+        } else {
+            ""
+        },
+        report.moves.len()
+    );
+    for m in &report.moves {
+        let _ = write!(
+            out,
+            "<tr id=\"ev-{seq}\"><td class=\"num\">{seq}</td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&m.date),
+            escape(&m.by),
+            m.channel,
+            m.kind,
+            escape(&m.issues.join(", ")),
+            escape(&m.positions.join(", ")),
+            m.responds_to
+                .map(|s| format!("<a href=\"#ev-{s}\">#{s}</a>"))
+                .unwrap_or_default(),
+            escape(&m.summary),
+            seq = m.seq,
+        );
+    }
+    out.push_str("</tbody></table></details>");
+}
+
+fn footer(out: &mut String) {
+    out.push_str("<footer><p>Made by parley from the journal, with every correction applied. This page is self-contained: it loads nothing from any network. Kinds of move are told apart by shape as well as colour, and every chart has a data table beside it.</p></footer>");
+}

@@ -1,0 +1,240 @@
+//! The report's tables section: positions now, moves by side, kind and channel, the
+//! concession ledger (given and received by reversibility, then every entry), and the
+//! audit's flags with their events. Every journal string is escaped.
+
+use std::fmt::Write;
+
+use crate::model::{Channel, Kind};
+
+use super::html::escape;
+use super::model::{PositionRow, Report, number, with_unit};
+use super::svg::MOVE_KINDS;
+
+/// The tables section: positions now, moves by channel, the ledger and the flags.
+pub(super) fn tables(out: &mut String, report: &Report) {
+    out.push_str(
+        "<section id=\"tables\" aria-labelledby=\"tables-h\"><h2 id=\"tables-h\">Tables</h2>",
+    );
+    positions_table(out, report);
+    channels_table(out, report);
+    ledger_totals(out, report);
+    ledger(out, report);
+    flags(out, report);
+    out.push_str("</section>");
+}
+
+fn positions_table(out: &mut String, report: &Report) {
+    let last = report.replay.days.last().cloned().unwrap_or_default();
+    let _ = write!(
+        out,
+        "<h3>Positions now</h3><table><caption>Each side's latest stated number per issue as of {}, the gap between them, and each side's share of the net movement toward the other.</caption><thead><tr><th scope=\"col\">Issue</th>",
+        escape(&last)
+    );
+    for p in &report.parties {
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(&p.code)
+        );
+    }
+    out.push_str("<th scope=\"col\" class=\"num\">Gap</th><th scope=\"col\" class=\"num\">Opening gap</th><th scope=\"col\">Concession share</th><th scope=\"col\">Last move</th></tr></thead><tbody>");
+    for row in &report.positions {
+        positions_row(out, row);
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// One issue: each side's number and since when, the gaps, shares and the last move.
+fn positions_row(out: &mut String, row: &PositionRow) {
+    let unit = row.unit.as_deref();
+    let _ = write!(
+        out,
+        "<tr><th scope=\"row\">{} <span class=\"key\">{}</span></th>",
+        escape(&row.title),
+        escape(&row.issue)
+    );
+    for (_, side) in &row.sides {
+        let cell = side
+            .as_ref()
+            .map(|(v, since)| {
+                format!(
+                    "{} <span class=\"since\">since {}</span>",
+                    escape(&with_unit(*v, unit)),
+                    escape(since)
+                )
+            })
+            .unwrap_or_else(|| "—".into());
+        let _ = write!(out, "<td class=\"num\">{cell}</td>");
+    }
+    let share = if row.concession_share.is_empty() {
+        "—".to_owned()
+    } else if row.concession_share.iter().all(|(_, s)| s.is_none()) {
+        "nobody moved".to_owned()
+    } else {
+        row.concession_share
+            .iter()
+            .map(|(p, s)| format!("{p} {}%", number(s.unwrap_or(0.0) * 100.0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let last_move = row
+        .last_move
+        .as_ref()
+        .map(|(by, kind, at)| format!("{by} {kind}, {at}"))
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+        escape(&row.gap.map_or_else(|| "—".into(), |g| with_unit(g, unit))),
+        escape(
+            &row.opening_gap
+                .map_or_else(|| "—".into(), |g| with_unit(g, unit))
+        ),
+        escape(&share),
+        escape(&last_move)
+    );
+}
+
+/// Moves per side and kind, at the table and in public side by side (the audit weighs
+/// public moves less: rhetoric is not substance).
+fn channels_table(out: &mut String, report: &Report) {
+    let mut channels = vec![Channel::Table];
+    if report.moves.iter().any(|m| m.channel == Channel::Back) {
+        channels.push(Channel::Back);
+    }
+    channels.push(Channel::Public);
+    out.push_str("<h3>Moves by channel</h3><table><caption>Each side's moves by kind, at the table and in public side by side.</caption><thead><tr><th scope=\"col\">Kind</th>");
+    for p in &report.parties {
+        for c in &channels {
+            let _ = write!(
+                out,
+                "<th scope=\"col\" class=\"num\">{} {c}</th>",
+                escape(&p.code)
+            );
+        }
+    }
+    out.push_str("</tr></thead><tbody>");
+    let kinds: Vec<Option<Kind>> = MOVE_KINDS
+        .iter()
+        .filter(|k| report.moves.iter().any(|m| m.kind == **k))
+        .map(|k| Some(*k))
+        .chain([None])
+        .collect();
+    for kind in kinds {
+        let name = kind.map_or("all moves", |k| k.as_str());
+        let _ = write!(out, "<tr><th scope=\"row\">{name}</th>");
+        for p in &report.parties {
+            for c in &channels {
+                let n = report
+                    .moves
+                    .iter()
+                    .filter(|m| {
+                        m.by == p.code && m.channel == *c && kind.is_none_or(|k| m.kind == k)
+                    })
+                    .count();
+                let _ = write!(out, "<td class=\"num\">{n}</td>");
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+}
+
+const REV_NAMES: [&str; 5] = ["pledge", "executive", "binding", "sunk", "unstated"];
+
+fn ledger_totals(out: &mut String, report: &Report) {
+    out.push_str("<h3>Concession ledger</h3><table><caption>Concessions and implementations given and received per side, by how hard they are to undo (pledge: words only; executive: undone by one decision; binding: law or treaty; sunk: money spent).</caption><thead><tr><th scope=\"col\">Side</th><td></td>");
+    for name in REV_NAMES {
+        let _ = write!(out, "<th scope=\"col\" class=\"num\">{name}</th>");
+    }
+    out.push_str("<th scope=\"col\" class=\"num\">total</th></tr></thead><tbody>");
+    for t in &report.ledger_totals {
+        for (label, counts) in [("gave", &t.given), ("received", &t.received)] {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td>{label}</td>",
+                escape(&t.party)
+            );
+            for c in counts {
+                let _ = write!(out, "<td class=\"num\">{c}</td>");
+            }
+            let _ = write!(
+                out,
+                "<td class=\"num\"><strong>{}</strong></td></tr>",
+                counts.iter().sum::<u32>()
+            );
+        }
+    }
+    out.push_str("</tbody></table>");
+}
+
+fn ledger(out: &mut String, report: &Report) {
+    out.push_str("<table class=\"ledger\"><caption>Every concession (by kind, or a number moved toward the other side) and implementation</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Date</th><th scope=\"col\">Gave</th><th scope=\"col\">To</th><th scope=\"col\">Kind</th><th scope=\"col\">Movement</th><th scope=\"col\">Reversibility</th><th scope=\"col\">Summary</th></tr></thead><tbody>");
+    for e in &report.ledger {
+        let _ = write!(
+            out,
+            "<tr><td class=\"num\"><a href=\"#ev-{seq}\">{seq}</a></td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&e.date),
+            escape(&e.by),
+            escape(&e.to.join(", ")),
+            e.kind,
+            escape(&if e.movement.is_empty() {
+                e.issues.join(", ")
+            } else {
+                e.movement.join("; ")
+            }),
+            e.reversibility.map_or("unstated", |r| r.as_str()),
+            escape(&e.summary),
+            seq = e.seq,
+        );
+    }
+    if report.ledger.is_empty() {
+        out.push_str("<tr><td colspan=\"8\">No concessions or implementations in view.</td></tr>");
+    }
+    out.push_str("</tbody></table>");
+}
+
+fn flags(out: &mut String, report: &Report) {
+    out.push_str("<h3>Flags</h3>");
+    let Some(posture) = &report.posture else {
+        out.push_str("<p class=\"notice\">Flags come from the posture audit, which is not available in this report.</p>");
+        return;
+    };
+    out.push_str("<table><caption>The audit's flags, each with the events behind it</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\">Flag</th><th scope=\"col\">Events</th></tr></thead><tbody>");
+    let mut any = false;
+    for side in &posture.sides {
+        for flag in &side.flags {
+            any = true;
+            let events = flag
+                .events
+                .iter()
+                .map(|seq| event_ref(report, *seq))
+                .collect::<Vec<_>>()
+                .join("<br>");
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{events}</td></tr>",
+                escape(&side.party),
+                escape(&flag.flag)
+            );
+        }
+    }
+    if !any {
+        out.push_str("<tr><td colspan=\"3\">No flags fired.</td></tr>");
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// A link to an event in the log with its date, kind and summary, when it is in view.
+fn event_ref(report: &Report, seq: u64) -> String {
+    match report.moves.iter().find(|m| m.seq == seq) {
+        Some(m) => format!(
+            "<a href=\"#ev-{seq}\">#{seq}</a> {} {} {}: {}",
+            escape(&m.date),
+            escape(&m.by),
+            m.kind,
+            escape(&m.summary)
+        ),
+        None => format!("#{seq}"),
+    }
+}

@@ -1,0 +1,568 @@
+//! The HTML report (issue 5): its structure, escaping and self-containment through the
+//! library (fast, no browser), the `report` command, and the real page in headless
+//! Chromium (marks per move, the slider, no external resource, a screenshot).
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use parley::journal::{ImportOptions, import};
+use parley::model::{Kind, parse_instant};
+use parley::projection::{Timeline, ViewSpec, load};
+use parley::report::{Report, render};
+use parley::store::{Access, Store};
+use serde_json::{Value, json};
+
+use crate::common::{TestEnv, bundled, journal};
+
+/// A clock after every bundled journal's last move.
+const LATER: &str = "2026-06-01T00:00:00Z";
+
+/// A small negotiation: a public threat, a demand answering it (later corrected), two
+/// concessions that close the gap, an acceptance and a meeting.
+fn talks() -> String {
+    journal(&[
+        r#"{"kind":"threat","at":"2025-03-04","by":"US","issue":"tariff","position":25,"summary":"Tariff of 25% <announced> & \"feared\" by 'all'","channel":"public","ref":"th"}"#,
+        r#"{"kind":"demand","at":"2025-03-10","by":"KR","issue":"tariff","position":0,"summary":"Korea asks for 0","responds_to":"th","ref":"ask"}"#,
+        r#"{"kind":"correction","at":"2025-03-11","target":"ask","action":"amend","changes":{"position":5},"reason":"The ask was 5%"}"#,
+        r#"{"kind":"concession","at":"2025-04-01","by":"US","issue":"tariff","position":15,"summary":"US cuts to 15","responds_to":"ask","reversibility":"executive"}"#,
+        r#"{"kind":"concession","at":"2025-04-02","by":"KR","issue":"tariff","position":15,"summary":"Korea moves to 15","reversibility":"pledge"}"#,
+        r#"{"kind":"acceptance","at":"2025-04-03","by":"US","issue":"tariff","summary":"Deal at 15"}"#,
+        r#"{"kind":"meeting","at":"2025-04-03","by":"KR","to":["US"],"summary":"Talks in Washington"}"#,
+    ])
+}
+
+/// Imports `text` into a fresh store and returns the timeline of negotiation `slug`.
+fn timeline(text: &str, slug: &str) -> Timeline {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("s"), Access::Write, Duration::from_secs(1)).unwrap();
+    let options = ImportOptions {
+        negotiation: None,
+        dry_run: false,
+        now: parse_instant(LATER).unwrap(),
+        recorder: "tester".into(),
+    };
+    import(&store, Cursor::new(text.as_bytes()), "test", &options).unwrap();
+    load(&store, slug, ViewSpec::default()).unwrap()
+}
+
+/// How often `needle` occurs in `haystack`.
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// Timeline marks: one `<use class="mv …">` per move, in the page or the rendered DOM.
+fn move_marks(html: &str) -> usize {
+    count(html, "class=\"mv ")
+}
+
+/// Every reference in `html` that would make a browser fetch something: `src`, `href`,
+/// `srcset`, `action`, `poster` and `data` attribute values other than in-page `#…`
+/// anchors, `url(…)` other than `url(#…)`, `@import`, and elements that load by nature.
+fn external_references(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in [
+        "src=",
+        "href=",
+        "srcset=",
+        "action=",
+        "poster=",
+        "data=",
+        "xlink:href=",
+    ] {
+        for (at, _) in html.match_indices(attr) {
+            let before = html[..at].chars().last();
+            if !matches!(before, Some(' ' | '\n' | '\t')) {
+                continue;
+            }
+            let value = html[at + attr.len()..].trim_start_matches(['"', '\'']);
+            if !value.starts_with('#') {
+                found.push(html[at..(at + 60).min(html.len())].to_owned());
+            }
+        }
+    }
+    for (at, _) in html.match_indices("url(") {
+        let value = html[at + 4..].trim_start_matches(['"', '\'']);
+        if !value.starts_with('#') {
+            found.push(html[at..(at + 40).min(html.len())].to_owned());
+        }
+    }
+    for bad in [
+        "@import", "<link", "<img", "<iframe", "<object", "<embed", "\"//", "'//",
+    ] {
+        if html.contains(bad) {
+            found.push(bad.to_owned());
+        }
+    }
+    found
+}
+
+fn kr_us_audit() -> Value {
+    json!({"negotiation": "t", "sides": {
+        "KR": {"verdict": "drifted-defensive", "index": -0.35,
+               "windows": [{"from": "2025-03-10", "to": "2025-03-10", "moves": 1, "index": 0.3, "verdict": "proactive"},
+                           {"from": "2025-04-02", "to": "2025-04-03", "moves": 2, "index": -0.5, "verdict": "defensive"}],
+               "measures": {"INI": 0.5, "CB": {"share": 0.6, "given": 10, "received": 10}, "CUP": null},
+               "flags": [{"flag": "concession under threat", "events": [5]}]},
+        "US": {"verdict": "stayed-proactive", "index": 0.4, "windows": [], "measures": {}, "flags": []}}})
+}
+
+#[test]
+fn the_page_has_every_section_one_mark_per_move_and_the_slider() {
+    let timeline = timeline(&talks(), "t");
+    let moves = timeline.moves().count();
+    let html = render(&Report::build(&timeline, None, None));
+    assert_eq!(moves, 6);
+    assert_eq!(move_marks(&html), moves, "one timeline mark per move");
+    for id in [
+        "id=\"replay\"",
+        "id=\"dance\"",
+        "id=\"posture\"",
+        "id=\"timeline\"",
+        "id=\"tables\"",
+    ] {
+        assert!(html.contains(id), "missing {id}");
+    }
+    assert!(html.contains("<input type=\"range\" id=\"as-of\""));
+    assert!(html.contains("<label for=\"as-of\">"));
+    assert!(html.contains("aria-valuetext=\"2025-04-03 (day 5 of 5)\""));
+    // Four stated positions on the tariff, two of them concessions, one acceptance.
+    assert_eq!(count(&html, "class=\"pm pos"), 4);
+    assert_eq!(count(&html, "class=\"ring\" cx"), 2);
+    assert_eq!(count(&html, "class=\"agree\""), 1);
+    // Every chart has a title and a description; the public threat is hollow.
+    assert_eq!(
+        count(&html, "<svg class=\"chart\""),
+        count(&html, "<desc id=")
+    );
+    assert!(html.contains("class=\"mv k-threat pub\""));
+    assert!(
+        html.contains("class=\"links\""),
+        "responds_to drawn as links"
+    );
+    // Table and public figures side by side: KR table, KR public, US table, US public.
+    let threats = "<tr><th scope=\"row\">threat</th><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td></tr>";
+    assert!(html.contains(threats));
+}
+
+#[test]
+fn a_negotiation_without_moves_still_renders_and_says_so() {
+    let html = render(&Report::build(&timeline(&journal(&[]), "t"), None, None));
+    assert_eq!(move_marks(&html), 0);
+    assert!(html.contains("No side has stated a number on any issue yet"));
+    assert!(
+        html.contains("disabled>"),
+        "a slider with nothing to replay is disabled"
+    );
+    assert!(html.contains("0 moves."));
+}
+
+#[test]
+fn a_concession_in_words_is_marked_where_the_side_stood() {
+    let text = talks().replace(
+        r#"{"kind":"acceptance""#,
+        "{\"kind\":\"concession\",\"at\":\"2025-04-02\",\"by\":\"US\",\"issue\":\"tariff\",\"summary\":\"US pauses\"}\n{\"kind\":\"acceptance\"",
+    );
+    let html = render(&Report::build(&timeline(&text, "t"), None, None));
+    assert_eq!(count(&html, "<g class=\"words\""), 1);
+    assert!(html.contains("<td class=\"num\">(held at 15%)</td><td>in words</td>"));
+}
+
+#[test]
+fn the_report_applies_corrections() {
+    let html = render(&Report::build(&timeline(&talks(), "t"), None, None));
+    // The demand was corrected from 0% to 5%: the opening gap is 20%, not 25%.
+    assert!(
+        html.contains("<td class=\"num\">20%</td>"),
+        "opening gap after the correction"
+    );
+    assert!(!html.contains("tariff 0%"), "the original number is gone");
+    assert!(html.contains("tariff 5%"));
+    assert!(html.contains("6 moves from 2025-03-04 to 2025-04-03. 1 correction applied.</p>"));
+}
+
+#[test]
+fn every_journal_string_is_escaped() {
+    let text = talks().replace(
+        "\"unit\":\"%\",\"track\":\"trade\"",
+        "\"unit\":\"</script><b>\",\"track\":\"trade\"",
+    );
+    let html = render(&Report::build(&timeline(&text, "t"), None, None));
+    assert!(
+        html.contains("Tariff of 25% &lt;announced&gt; &amp; &quot;feared&quot; by &#39;all&#39;")
+    );
+    assert!(!html.contains("<announced>"));
+    assert!(!html.contains("<b>"), "a unit cannot open an element");
+    assert_eq!(
+        count(&html, "</script>"),
+        2,
+        "only the page's own two scripts close"
+    );
+}
+
+#[test]
+fn the_page_references_nothing_outside_itself() {
+    let html = render(&Report::build(
+        &timeline(&talks(), "t"),
+        None,
+        Some(&kr_us_audit()),
+    ));
+    assert_eq!(external_references(&html), Vec::<String>::new());
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    // The checker itself finds what it is meant to find.
+    assert_eq!(
+        external_references("<img src=\"https://x/y.png\"> <a href=\"//x\">").len(),
+        4
+    );
+    assert_eq!(
+        external_references("<style>a{background:url(http://x)}</style>").len(),
+        1
+    );
+}
+
+#[test]
+fn posture_comes_from_the_audit_json_or_is_said_to_be_missing() {
+    let timeline = timeline(&talks(), "t");
+    let without = render(&Report::build(&timeline, None, None));
+    assert!(without.contains("The posture audit is not available"));
+    let with = render(&Report::build(&timeline, None, Some(&kr_us_audit())));
+    assert!(!with.contains("The posture audit is not available"));
+    assert!(with.contains("drifted-defensive"));
+    assert!(with.contains("−0.35"), "the index with a real minus sign");
+    assert!(with.contains(
+        "<abbr>CB</abbr> concession balance</th><td>share 0.60; given 10; received 10</td>"
+    ));
+    assert!(with.contains("<abbr>CUP</abbr> concessions under pressure</th><td>no data</td>"));
+    // The flag names its event with date, side, kind and summary, linked to the log.
+    assert!(with.contains("<a href=\"#ev-5\">#5</a> 2025-04-01 US concession: US cuts to 15"));
+    assert_eq!(count(&with, "class=\"bar v-"), 2, "one bar per window");
+}
+
+#[test]
+fn the_ledger_counts_what_each_side_gave_and_received() {
+    let report = Report::build(&timeline(&talks(), "t"), None, None);
+    let kr = report
+        .ledger_totals
+        .iter()
+        .find(|t| t.party == "KR")
+        .unwrap();
+    // KR gave one pledge and received one executive concession from the US.
+    assert_eq!(kr.given, [1, 0, 0, 0, 0]);
+    assert_eq!(kr.received, [0, 1, 0, 0, 0]);
+    let movement: Vec<&str> = report
+        .ledger
+        .iter()
+        .flat_map(|e| e.movement.iter().map(String::as_str))
+        .collect();
+    assert_eq!(movement, vec!["tariff 25 → 15%", "tariff 5 → 15%"]);
+    let row = &report.positions[0];
+    assert_eq!(row.gap, Some(0.0));
+    // US moved 10 toward KR, KR moved 10 toward the US.
+    assert_eq!(
+        row.concession_share,
+        vec![("KR".into(), Some(0.5)), ("US".into(), Some(0.5))]
+    );
+}
+
+#[test]
+fn the_replay_data_holds_each_sides_positions_by_day() {
+    let report = Report::build(&timeline(&talks(), "t"), None, None);
+    let data: Value = serde_json::to_value(&report.replay).unwrap();
+    assert_eq!(
+        data["days"],
+        json!([
+            "2025-03-04",
+            "2025-03-10",
+            "2025-04-01",
+            "2025-04-02",
+            "2025-04-03"
+        ])
+    );
+    assert_eq!(data["moves"], json!([1, 2, 3, 4, 6]));
+    assert_eq!(
+        data["issues"][0]["sides"],
+        json!([
+            ["KR", [[1, 5.0], [3, 15.0]]],
+            ["US", [[0, 25.0], [2, 15.0]]]
+        ])
+    );
+}
+
+#[test]
+fn the_report_command_writes_the_page_and_refuses_bad_input() {
+    let env = TestEnv::new();
+    env.import(&talks());
+    let run = env
+        .run(&["report", "t", "--out", "r.html", "--as-of", "2025-03-31"])
+        .ok();
+    assert!(
+        run.stderr
+            .contains("wrote the report on t (2 moves) to r.html"),
+        "{}",
+        run.stderr
+    );
+    let html = std::fs::read_to_string(env.path("r.html")).unwrap();
+    assert_eq!(move_marks(&html), 2, "--as-of cuts the view");
+    assert!(html.contains(", as of 2025-03-31. 1 correction applied."));
+
+    let audit = env.write("audit.json", &kr_us_audit().to_string());
+    env.run(&[
+        "report",
+        "t",
+        "--out",
+        "a.html",
+        "--audit",
+        audit.to_str().unwrap(),
+    ])
+    .ok();
+    assert!(
+        std::fs::read_to_string(env.path("a.html"))
+            .unwrap()
+            .contains("drifted-defensive")
+    );
+
+    let bad = env.write("bad.json", "{\"negotiation\": \"t\"}");
+    let run = env
+        .run(&[
+            "report",
+            "t",
+            "--out",
+            "b.html",
+            "--audit",
+            bad.to_str().unwrap(),
+        ])
+        .user_error();
+    assert!(
+        run.stderr.contains("bad.json: has no \"sides\" object"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["report", "nope", "--out", "n.html"]).user_error();
+    assert!(
+        run.stderr.contains("no negotiation \"nope\""),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.path("n.html").exists() && !env.path("b.html").exists());
+}
+
+/// Debian's Chromium, or a failing test that says how to get it.
+fn chromium() -> PathBuf {
+    let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "the report test needs a real browser and found none at {candidates:?}: \
+                 install Debian's chromium (`apt-get update && apt-get install -y chromium`; \
+                 .ci/run does this in CI)"
+            )
+        })
+}
+
+/// Runs headless Chromium on `url` with a fresh profile and returns its standard output.
+fn headless(args: &[&str], url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let mut child = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    // Read standard output while waiting: a DOM larger than the pipe's buffer would
+    // otherwise block the browser.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().ok();
+            panic!("chromium did not finish within 90 s on {url}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "chromium failed on {url}");
+    reader.join().unwrap().unwrap()
+}
+
+fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+#[test]
+fn a_real_browser_renders_every_bundled_journal_without_fetching_anything() {
+    let mut env = TestEnv::new();
+    env.now = LATER.into();
+    let dir = bundled("");
+    let mut journals: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ndjson"))
+        .collect();
+    journals.sort();
+    assert!(journals.iter().any(|p| p.ends_with("korea-us-2025.ndjson")));
+    for journal in &journals {
+        env.run(&["import", journal.to_str().unwrap()]).ok();
+    }
+    let listing: Value = serde_json::from_str(&env.run(&["list", "--json"]).ok().stdout).unwrap();
+    let slugs: Vec<String> = listing["negotiations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["slug"].as_str().unwrap().to_owned())
+        .collect();
+    for slug in &slugs {
+        let moves = {
+            let store = Store::open(&env.store(), Access::Read, Duration::from_secs(5)).unwrap();
+            load(&store, slug, ViewSpec::default())
+                .unwrap()
+                .moves()
+                .count()
+        };
+        let page = env.path(&format!("{slug}.html"));
+        env.run(&["report", slug, "--out", page.to_str().unwrap()])
+            .ok();
+        let dom = headless(&["--dump-dom"], &file_url(&page));
+        assert!(moves > 20, "{slug} has {moves} moves");
+        assert_eq!(
+            move_marks(&dom),
+            moves,
+            "{slug}: one rendered mark per move"
+        );
+        assert!(
+            dom.contains("data-replay=\"ready\""),
+            "{slug}: the page's script ran and read its data"
+        );
+        assert!(
+            dom.contains("<input type=\"range\" id=\"as-of\""),
+            "{slug}: the slider exists"
+        );
+        assert_eq!(external_references(&dom), Vec::<String>::new(), "{slug}");
+        assert!(
+            count(&dom, "<svg class=\"chart\"") >= 2,
+            "{slug}: dances and the timeline are drawn"
+        );
+    }
+
+    // Replaying to the first 2+2 talks: Korea asked for 0%, the US stood at 25%.
+    let page = env.path("korea-us-2025.html");
+    let replayed = headless(&["--dump-dom"], &(file_url(&page) + "#as-of=2025-04-24"));
+    assert!(
+        replayed.contains("aria-valuetext=\"2025-04-24"),
+        "the slider moved"
+    );
+    let tariff_row = replayed
+        .split("<tr>")
+        .find(|row| row.contains("US reciprocal tariff on Korean goods</th>"))
+        .expect("tariff row in the replay table");
+    assert!(
+        tariff_row.contains(">0%</td>") && tariff_row.contains(">25%</td>"),
+        "{tariff_row}"
+    );
+
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-korea-us-2025.png");
+    let _ = std::fs::remove_file(&shot);
+    headless(
+        &[
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1280,2000",
+        ],
+        &file_url(&page),
+    );
+    let png = std::fs::read(&shot).expect("a screenshot was written");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "a real screenshot"
+    );
+}
+
+#[test]
+fn a_ten_thousand_move_report_stays_light() {
+    let mut lines = Vec::new();
+    for i in 0..10_000u32 {
+        let day = i / 45;
+        let (month, day) = (3 + day / 28, 1 + day % 28);
+        let by = if i % 2 == 0 { "KR" } else { "US" };
+        let kind = [Kind::Offer, Kind::Demand, Kind::Statement, Kind::Threat][(i % 4) as usize];
+        let channel = if i % 3 == 0 { "public" } else { "table" };
+        let answers = if i > 0 {
+            format!(",\"responds_to\":\"m{}\"", i - 1)
+        } else {
+            String::new()
+        };
+        let position = if kind == Kind::Offer {
+            format!(",\"position\":{}", 25 - (i % 25) as i32)
+        } else {
+            String::new()
+        };
+        lines.push(format!(
+            "{{\"kind\":\"{kind}\",\"at\":\"{year}-{month:02}-{day:02}\",\"by\":\"{by}\",\"issue\":\"tariff\",\"summary\":\"Move {i} <&>\",\"channel\":\"{channel}\",\"ref\":\"m{i}\"{answers}{position}}}",
+            year = 2025 + (month - 1) / 12,
+            month = (month - 1) % 12 + 1,
+        ));
+    }
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let timeline = timeline(&journal(&refs), "t");
+    let started = Instant::now();
+    let html = render(&Report::build(&timeline, None, None));
+    let took = started.elapsed();
+    assert_eq!(move_marks(&html), 10_000);
+    assert_eq!(count(&html, "class=\"links\""), 1, "all links are one path");
+    assert!(!html.contains("filter"), "no SVG filters");
+    assert!(html.len() < 12_000_000, "page of {} bytes", html.len());
+    // Generous for an unoptimised test build; the release build takes far less.
+    assert!(
+        took < Duration::from_secs(10),
+        "building and rendering took {took:?}"
+    );
+}
+
+#[test]
+fn many_acceptances_become_ticks_instead_of_labels() {
+    let accept =
+        r#"{"kind":"acceptance","at":"2025-04-05","by":"KR","issue":"tariff","summary":"Fine"}"#;
+    let mut lines = vec![
+        r#"{"kind":"offer","at":"2025-04-01","by":"US","issue":"tariff","position":15,"summary":"15"}"#,
+    ];
+    lines.extend(std::iter::repeat_n(accept, 13));
+    let html = render(&Report::build(&timeline(&journal(&lines), "t"), None, None));
+    assert_eq!(count(&html, "class=\"tick-mark\""), 13);
+    assert!(html.contains("✓ 13 acceptances"));
+    assert!(!html.contains("✓ KR accepts"));
+}
+
+#[test]
+fn a_voided_move_is_left_out_and_the_header_says_so() {
+    let text = journal(&[
+        r#"{"kind":"offer","at":"2025-04-01","by":"US","issue":"tariff","position":15,"summary":"15","ref":"o"}"#,
+        r#"{"kind":"threat","at":"2025-04-02","by":"US","summary":"Or else"}"#,
+        r#"{"kind":"correction","at":"2025-04-03","target":"o","action":"void","reason":"Never offered"}"#,
+    ]);
+    let html = render(&Report::build(&timeline(&text, "t"), None, None));
+    assert_eq!(move_marks(&html), 1);
+    assert!(html.contains("1 move from 2025-04-02 to 2025-04-02. 1 event voided.</p>"));
+}
