@@ -3,6 +3,7 @@
 
 mod agenda;
 mod annotate;
+mod audit;
 mod correct;
 mod diff;
 mod events;
@@ -70,6 +71,7 @@ enum Command {
     Positions(positions::PositionsArgs),
     Replay(replay::ReplayArgs),
     Diff(diff::DiffArgs),
+    Audit(audit::AuditArgs),
     Report(report::ReportArgs),
 }
 
@@ -90,6 +92,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Positions(args) => positions::run(global, args),
         Command::Replay(args) => replay::run(global, args),
         Command::Diff(args) => diff::run(global, args),
+        Command::Audit(args) => audit::run(global, args),
         Command::Report(args) => report::run(global, args),
     }
 }

@@ -5,6 +5,7 @@
 //! To add a view: a new file with a type that implements [`Fold`], and a function that
 //! runs it over a timeline. Nothing else changes.
 
+pub mod audit;
 pub mod diff;
 pub mod positions;
 pub mod replay;

@@ -10,6 +10,7 @@
 //!   inline SVG charts (`charts`, with scales and symbols from `svg`), and the page's
 //!   own CSS and script (`report.css`, `report.js`), both inlined.
 
+pub mod audit_text;
 mod charts;
 pub mod html;
 mod html_tables;

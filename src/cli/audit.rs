@@ -1,0 +1,126 @@
+//! `parley audit`: did each side stay proactive or drift defensive?
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::Value;
+
+use super::{Global, ViewFlags, print, print_json};
+use parley::model::Invalid;
+use parley::projection::audit::{AuditReport, Moves, Rubric, audit};
+use parley::projection::{Timeline, load};
+use parley::report::audit_text::{self, EventLine};
+use parley::store::Access;
+use parley::{Error, Result};
+
+/// The posture audit (docs/audit-method.md): per side, the verdict, the index per window,
+/// each measure with its counts (all moves and table moves only), the rules that fired,
+/// and flags. Every figure names the events behind it with --explain.
+///
+/// Example:
+///   parley audit korea-us-2025
+///   parley audit korea-us-2025 --explain --window 60d
+///   parley audit korea-us-2025 --rubric strict.json --json
+///   parley audit --print-rubric > my-rubric.json
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct AuditArgs {
+    /// The negotiation.
+    #[arg(required_unless_present = "print_rubric")]
+    slug: Option<String>,
+    #[command(flatten)]
+    view: ViewFlags,
+    /// Windows: a number N (N windows with equal numbers of the side's moves) or
+    /// a span such as 30d (calendar windows).
+    #[arg(long, value_name = "N|DAYSd")]
+    window: Option<String>,
+    /// A JSON rubric with the weights and thresholds to change (see --print-rubric).
+    #[arg(long, value_name = "FILE")]
+    rubric: Option<PathBuf>,
+    /// List the events behind every figure.
+    #[arg(long)]
+    explain: bool,
+    /// One JSON document (shape in docs/cli.md).
+    #[arg(long)]
+    json: bool,
+    /// Print the default rubric as JSON and exit.
+    #[arg(long)]
+    print_rubric: bool,
+}
+
+/// Runs `audit`.
+pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
+    let mut rubric = match &args.rubric {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            Rubric::from_json(&text).map_err(|e| Error::input(path.display().to_string(), e))?
+        }
+        None => Rubric::default(),
+    };
+    if args.print_rubric {
+        return print_json(&rubric);
+    }
+    if let Some(window) = &args.window {
+        apply_window(&mut rubric, window)?;
+    }
+    let slug = args.slug.as_deref().unwrap_or_default();
+    let store = global.open(Access::Read)?;
+    let timeline = load(&store, slug, args.view.spec()?)?;
+    drop(store);
+    let report = audit(&timeline, &rubric);
+    if args.json {
+        return print_json(&report_json(&report));
+    }
+    print(&render(&timeline, &report, &args.view, args.explain))
+}
+
+/// `--window 4` or `--window 30d`.
+fn apply_window(rubric: &mut Rubric, window: &str) -> Result<()> {
+    let bad = || {
+        Error::input(
+            "--window",
+            Invalid::new(format!(
+                "{window:?} is not a number of windows (3) or a span in days (30d)"
+            )),
+        )
+    };
+    match window.strip_suffix('d') {
+        Some(days) => {
+            rubric.window_days = Some(days.parse().ok().filter(|d| *d > 0).ok_or_else(bad)?)
+        }
+        None => rubric.windows = window.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?,
+    }
+    Ok(())
+}
+
+/// The report as JSON: the cli.md shape (each flag's `events` a list of seqs), with the
+/// extra keys the method adds.
+pub fn report_json(report: &AuditReport) -> Value {
+    serde_json::to_value(report).unwrap_or(Value::Null)
+}
+
+fn render(timeline: &Timeline, report: &AuditReport, view: &ViewFlags, explain: bool) -> String {
+    let moves = Moves::new(timeline);
+    let names = |code: &str| {
+        timeline
+            .agenda
+            .parties
+            .iter()
+            .find(|p| p.code.as_str() == code)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let lookup = |seq: u64| {
+        moves.get(seq).map(|m| EventLine {
+            at: m.at_text.clone(),
+            kind: m.kind.to_string(),
+            summary: m.summary.clone(),
+        })
+    };
+    let heading = format!(
+        "{} — posture audit, {}\nmethod: docs/audit-method.md; verdicts: stayed-proactive, drifted-defensive, stayed-defensive, turned-proactive, mixed, too-few-moves\n\n",
+        timeline.slug,
+        view.describe()
+    );
+    heading + &audit_text::render(report, &names, &lookup, explain)
+}

@@ -1,0 +1,315 @@
+//! The posture audit (docs/audit-method.md): per side, six measures with their counts
+//! and events, a posture index per window, window verdicts, a whole-talks verdict with the
+//! rules that fired, and flags with the events behind them.
+//!
+//! The audit is a pure function of a [`Timeline`] and a [`Rubric`]; it reads no store
+//! and writes nothing. It does not judge whether a side *should* have conceded: it
+//! describes posture, and every figure can be checked by hand from the events it names.
+
+mod flags;
+mod measures;
+mod moves;
+pub mod rubric;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Millis, PartyCode};
+use crate::projection::Timeline;
+pub use flags::Flag;
+use measures::{Context, Slice};
+pub use measures::{Counted, Figure, Measure};
+pub use moves::{AuditMove, Moves};
+pub use rubric::Rubric;
+
+/// The audit of a negotiation.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditReport {
+    /// The negotiation.
+    pub negotiation: String,
+    /// Per side.
+    pub sides: BTreeMap<String, SideAudit>,
+}
+
+/// The audit of one side.
+#[derive(Clone, Debug, Serialize)]
+pub struct SideAudit {
+    /// The whole-talks verdict.
+    pub verdict: &'static str,
+    /// The posture index over all the side's moves, in [-1, 1].
+    pub index: Option<f64>,
+    /// The same index from table moves only (public moves left out).
+    pub table_index: Option<f64>,
+    /// How many moves the side made.
+    pub moves: usize,
+    /// Per window.
+    pub windows: Vec<WindowAudit>,
+    /// Each measure over the whole talks.
+    pub measures: BTreeMap<&'static str, Measure>,
+    /// Measures with no data, left out of the index.
+    pub left_out: Vec<&'static str>,
+    /// The rules that produced the verdict, in words.
+    pub rules: Vec<String>,
+    /// Flags, each with its events.
+    pub flags: Vec<Flag>,
+}
+
+/// One window of a side's moves.
+#[derive(Clone, Debug, Serialize)]
+pub struct WindowAudit {
+    /// `at` of its first move.
+    pub from: String,
+    /// `at` of its last move.
+    pub to: String,
+    /// How many of the side's moves it holds.
+    pub moves: usize,
+    /// Its posture index.
+    pub index: Option<f64>,
+    /// `proactive`, `balanced`, `defensive`, `too-few-moves` or `no-data`.
+    pub verdict: &'static str,
+    /// Each component of the index (null: no data).
+    pub components: BTreeMap<&'static str, Option<f64>>,
+}
+
+/// Audits every side of `timeline` with `rubric`.
+pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
+    let moves = Moves::new(timeline);
+    let ctx = Context {
+        moves: &moves,
+        rubric,
+    };
+    let sides = timeline
+        .agenda
+        .parties
+        .iter()
+        .map(|party| (party.code.to_string(), side_audit(&ctx, &party.code)))
+        .collect();
+    AuditReport {
+        negotiation: timeline.slug.to_string(),
+        sides,
+    }
+}
+
+fn side_audit(ctx: &Context, side: &PartyCode) -> SideAudit {
+    let own: Vec<&AuditMove> = ctx.moves.all.iter().filter(|m| &m.by == side).collect();
+    let whole = Slice {
+        side,
+        moves: own.clone(),
+        from: Millis::MIN,
+        to: Millis::MAX,
+    };
+    let measures = ctx.measures(&whole);
+    let (index, left_out) = posture_index(&measures, ctx.rubric, |_, m| m.component);
+    let (table_index, _) = posture_index(&measures, ctx.rubric, |code, m| {
+        m.table.value.map(|v| measures::component(code, v))
+    });
+    let windows = windows(ctx, side, &own);
+    let (verdict, rules) = verdict(&windows, own.len(), ctx.rubric);
+    SideAudit {
+        verdict,
+        index,
+        table_index,
+        moves: own.len(),
+        windows,
+        measures,
+        left_out,
+        rules,
+        flags: flags::flags(ctx, side, &own),
+    }
+}
+
+/// The weighted mean of the components that have data, and the codes left out.
+fn posture_index(
+    measures: &BTreeMap<&'static str, Measure>,
+    rubric: &Rubric,
+    component: impl Fn(&str, &Measure) -> Option<f64>,
+) -> (Option<f64>, Vec<&'static str>) {
+    let mut sum = 0.0;
+    let mut weights = 0.0;
+    let mut left_out = Vec::new();
+    for code in rubric::CODES {
+        let Some(measure) = measures.get(code) else {
+            continue;
+        };
+        let weight = rubric.weight(code);
+        match component(code, measure) {
+            Some(value) if weight > 0.0 => {
+                sum += weight * value;
+                weights += weight;
+            }
+            Some(_) => {}
+            None => left_out.push(code),
+        }
+    }
+    ((weights > 0.0).then(|| sum / weights), left_out)
+}
+
+/// Splits the side's moves into windows and audits each. Window spans are contiguous so
+/// that the other side's moves between two of this side's windows count in one of them.
+fn windows(ctx: &Context, side: &PartyCode, own: &[&AuditMove]) -> Vec<WindowAudit> {
+    let groups = match ctx.rubric.window_days {
+        Some(days) => calendar_groups(own, days),
+        None => equal_groups(own, ctx.rubric.windows),
+    };
+    let starts: Vec<Millis> = groups.iter().map(|(start, _)| *start).collect();
+    groups
+        .iter()
+        .enumerate()
+        .map(|(i, (_, group))| {
+            let from = if i == 0 { Millis::MIN } else { starts[i] };
+            let to = starts.get(i + 1).map_or(Millis::MAX, |next| next - 1);
+            let slice = Slice {
+                side,
+                moves: group.clone(),
+                from,
+                to,
+            };
+            window_audit(ctx, &slice)
+        })
+        .collect()
+}
+
+fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
+    let measures = ctx.measures(slice);
+    let (index, _) = posture_index(&measures, ctx.rubric, |_, m| m.component);
+    let verdict = if slice.moves.len() < ctx.rubric.min_moves {
+        "too-few-moves"
+    } else {
+        match index {
+            None => "no-data",
+            Some(i) if i >= ctx.rubric.proactive_at => "proactive",
+            Some(i) if i <= ctx.rubric.defensive_at => "defensive",
+            Some(_) => "balanced",
+        }
+    };
+    WindowAudit {
+        from: slice
+            .moves
+            .first()
+            .map(|m| m.at_text.clone())
+            .unwrap_or_default(),
+        to: slice
+            .moves
+            .last()
+            .map(|m| m.at_text.clone())
+            .unwrap_or_default(),
+        moves: slice.moves.len(),
+        index: if verdict == "too-few-moves" {
+            None
+        } else {
+            index
+        },
+        verdict,
+        components: measures
+            .iter()
+            .map(|(code, m)| (*code, m.component))
+            .collect(),
+    }
+}
+
+/// `count` windows with equal numbers of moves (the first ones take the remainder).
+fn equal_groups<'a>(own: &[&'a AuditMove], count: usize) -> Vec<(Millis, Vec<&'a AuditMove>)> {
+    let count = count.clamp(1, own.len().max(1));
+    let (base, extra) = (own.len() / count, own.len() % count);
+    let mut out = Vec::new();
+    let mut rest = own;
+    for i in 0..count {
+        let size = base + usize::from(i < extra);
+        let (group, tail) = rest.split_at(size.min(rest.len()));
+        rest = tail;
+        if let Some(first) = group.first() {
+            out.push((first.at, group.to_vec()));
+        }
+    }
+    out
+}
+
+/// Calendar windows of `days` days from the side's first move.
+fn calendar_groups<'a>(own: &[&'a AuditMove], days: u32) -> Vec<(Millis, Vec<&'a AuditMove>)> {
+    let Some(first) = own.first() else {
+        return Vec::new();
+    };
+    let span = i64::from(days) * moves::DAY;
+    let mut out: Vec<(Millis, Vec<&AuditMove>)> = Vec::new();
+    for m in own {
+        let slot = (m.at - first.at) / span;
+        let start = first.at + slot * span;
+        while out.last().is_none_or(|(s, _)| *s < start) {
+            let next = out.last().map_or(first.at, |(s, _)| s + span);
+            out.push((next, Vec::new()));
+        }
+        if let Some((_, group)) = out.last_mut() {
+            group.push(m);
+        }
+    }
+    out
+}
+
+/// The whole-talks verdict and the rules that produced it (audit-method.md).
+fn verdict(windows: &[WindowAudit], moves: usize, rubric: &Rubric) -> (&'static str, Vec<String>) {
+    let judged: Vec<&WindowAudit> = windows
+        .iter()
+        .filter(|w| matches!(w.verdict, "proactive" | "balanced" | "defensive"))
+        .collect();
+    let (Some(first), Some(last)) = (judged.first(), judged.last()) else {
+        return (
+            "too-few-moves",
+            vec![format!(
+                "{moves} moves: no window has the {} moves and the data a verdict needs",
+                rubric.min_moves
+            )],
+        );
+    };
+    let (a, b) = (first.index.unwrap_or(0.0), last.index.unwrap_or(0.0));
+    let any = |v: &str| judged.iter().any(|w| w.verdict == v);
+    let change = format!(
+        "index {a:+.2} in the first judged window, {b:+.2} in the last ({:+.2})",
+        b - a
+    );
+    if !any("defensive") && last.verdict == "proactive" {
+        return (
+            "stayed-proactive",
+            vec![
+                "no window defensive".into(),
+                format!("last window proactive (≥ {:+.2})", rubric.proactive_at),
+                change,
+            ],
+        );
+    }
+    if first.verdict != "defensive" && last.verdict == "defensive" && a - b >= rubric.drift {
+        return (
+            "drifted-defensive",
+            vec![
+                format!("first window {}", first.verdict),
+                format!("last window defensive (≤ {:+.2})", rubric.defensive_at),
+                format!("{change}: fell by at least {:.2}", rubric.drift),
+            ],
+        );
+    }
+    if !any("proactive") && last.verdict == "defensive" {
+        return (
+            "stayed-defensive",
+            vec![
+                "no window proactive".into(),
+                format!("last window defensive (≤ {:+.2})", rubric.defensive_at),
+                change,
+            ],
+        );
+    }
+    if first.verdict != "proactive" && last.verdict == "proactive" && b - a >= rubric.drift {
+        return (
+            "turned-proactive",
+            vec![
+                format!("first window {}", first.verdict),
+                format!("last window proactive (≥ {:+.2})", rubric.proactive_at),
+                format!("{change}: rose by at least {:.2}", rubric.drift),
+            ],
+        );
+    }
+    let path: Vec<&str> = judged.iter().map(|w| w.verdict).collect();
+    (
+        "mixed",
+        vec![format!("windows went {}", path.join(" → ")), change],
+    )
+}

@@ -1,0 +1,178 @@
+//! The moves as the audit reads them: resolved references, issue tracks, channel weight,
+//! and each side's stated numbers over time.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::model::{Agenda, Channel, Direction, IssueKey, Kind, Millis, PartyCode, Reversibility};
+use crate::projection::Timeline;
+use crate::projection::positions::concession_direction;
+
+/// Stated numbers over time: (at, value, seq), in valid-time order.
+pub type Points = Vec<(Millis, f64, u64)>;
+
+/// Each side's stated numbers on each issue.
+pub type Series = BTreeMap<(IssueKey, PartyCode), Points>;
+
+/// One day in milliseconds.
+pub const DAY: Millis = 86_400_000;
+
+/// A move, with what every measure needs at hand.
+#[derive(Clone, Debug)]
+pub struct AuditMove {
+    /// Its seq.
+    pub seq: u64,
+    /// Its `at`, as an instant.
+    pub at: Millis,
+    /// Its `at` as written.
+    pub at_text: String,
+    /// The kind.
+    pub kind: Kind,
+    /// Who moved.
+    pub by: PartyCode,
+    /// The issues.
+    pub issues: Vec<IssueKey>,
+    /// The tracks of those issues (and of the rest of its package).
+    pub tracks: BTreeSet<String>,
+    /// True for `channel: public`.
+    pub public: bool,
+    /// The seq of the event it answers, if that resolves.
+    pub responds_to: Option<u64>,
+    /// Its package label.
+    pub package: Option<String>,
+    /// True when it is conditional on something.
+    pub conditional: bool,
+    /// How hard what it gives is to undo.
+    pub reversibility: Option<Reversibility>,
+    /// Stated numbers per issue.
+    pub positions: Vec<(IssueKey, f64)>,
+    /// The summary.
+    pub summary: String,
+}
+
+/// Every move of a timeline, in valid-time order, with lookups.
+pub struct Moves {
+    /// The moves.
+    pub all: Vec<AuditMove>,
+    by_seq: HashMap<u64, usize>,
+    agenda: Agenda,
+}
+
+impl Moves {
+    /// Reads the moves of `timeline`.
+    pub fn new(timeline: &Timeline) -> Moves {
+        let mut labels: HashMap<String, u64> = HashMap::new();
+        for entry in &timeline.entries {
+            if let Some(label) = &entry.event.label {
+                labels.insert(label.clone(), entry.seq());
+            }
+            labels.insert(entry.recorded.envelope.id.to_string(), entry.seq());
+        }
+        let track_of = |key: &IssueKey| timeline.agenda.issue(key).and_then(|i| i.track.clone());
+        let mut all: Vec<AuditMove> = timeline
+            .moves()
+            .filter_map(|entry| {
+                let m = entry.event.as_move()?;
+                Some(AuditMove {
+                    seq: entry.seq(),
+                    at: entry.event.at.millis(),
+                    at_text: entry.event.at.to_string(),
+                    kind: entry.event.kind,
+                    by: m.by.clone(),
+                    issues: m.issues.clone(),
+                    tracks: m.issues.iter().filter_map(track_of).collect(),
+                    public: m.channel == Channel::Public,
+                    responds_to: m.responds_to.as_ref().and_then(|r| labels.get(r).copied()),
+                    package: m.package.clone(),
+                    conditional: !m.conditional_on.is_empty(),
+                    reversibility: m.reversibility,
+                    positions: m.positions.clone(),
+                    summary: entry.event.summary.clone().unwrap_or_default(),
+                })
+            })
+            .collect();
+        widen_package_tracks(&mut all);
+        let by_seq = all.iter().enumerate().map(|(i, m)| (m.seq, i)).collect();
+        Moves {
+            all,
+            by_seq,
+            agenda: timeline.agenda.clone(),
+        }
+    }
+
+    /// The move with `seq`.
+    pub fn get(&self, seq: u64) -> Option<&AuditMove> {
+        self.by_seq.get(&seq).map(|&i| &self.all[i])
+    }
+
+    /// The agenda.
+    pub fn agenda(&self) -> &Agenda {
+        &self.agenda
+    }
+
+    /// The move `m` answers, when it was made by another side.
+    pub fn answers_counterpart(&self, m: &AuditMove) -> Option<&AuditMove> {
+        m.responds_to
+            .and_then(|seq| self.get(seq))
+            .filter(|t| t.by != m.by)
+    }
+
+    /// The direction in which `party` concedes on `issue`, if the issue has numbers and a preference.
+    pub fn concession_direction(&self, issue: &IssueKey, party: &PartyCode) -> Option<Direction> {
+        self.agenda
+            .issue(issue)
+            .and_then(|def| concession_direction(def, party))
+    }
+
+    /// Each side's stated numbers on each issue over time, optionally without public moves.
+    pub fn series(&self, public_too: bool) -> Series {
+        let mut out = Series::new();
+        for m in self.all.iter().filter(|m| public_too || !m.public) {
+            for (issue, value) in &m.positions {
+                out.entry((issue.clone(), m.by.clone()))
+                    .or_default()
+                    .push((m.at, *value, m.seq));
+            }
+        }
+        out
+    }
+}
+
+/// A package's moves share their tracks: bundling security with trade across several
+/// moves under one label is still a cross-track package.
+fn widen_package_tracks(moves: &mut [AuditMove]) {
+    let mut by_package: HashMap<(PartyCode, String), BTreeSet<String>> = HashMap::new();
+    for m in moves.iter() {
+        if let Some(p) = &m.package {
+            by_package
+                .entry((m.by.clone(), p.clone()))
+                .or_default()
+                .extend(m.tracks.iter().cloned());
+        }
+    }
+    for m in moves.iter_mut() {
+        if let Some(p) = &m.package
+            && let Some(tracks) = by_package.get(&(m.by.clone(), p.clone()))
+        {
+            m.tracks.extend(tracks.iter().cloned());
+        }
+    }
+}
+
+/// The value of a series at `t`: the last number stated at or before it.
+pub fn value_at(series: &[(Millis, f64, u64)], t: Millis) -> Option<f64> {
+    series
+        .iter()
+        .take_while(|(at, _, _)| *at <= t)
+        .last()
+        .map(|(_, v, _)| *v)
+}
+
+/// The value of a series just before `t`, or else its first value.
+pub fn value_before(series: &[(Millis, f64, u64)], t: Millis) -> Option<f64> {
+    series
+        .iter()
+        .take_while(|(at, _, _)| *at < t)
+        .last()
+        .or(series.first())
+        .map(|(_, v, _)| *v)
+}

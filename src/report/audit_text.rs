@@ -1,0 +1,220 @@
+//! The audit for the terminal: per side the verdict, the rules that fired, the index per
+//! window on a small scale from -1 to +1, every measure with its counts (all moves and
+//! table moves only, side by side), the flags, and with `explain` the events behind
+//! each figure.
+
+use std::fmt::Write;
+
+use crate::projection::audit::rubric::CODES;
+use crate::projection::audit::{AuditReport, Measure, SideAudit};
+use crate::report::Table;
+
+/// What the renderer needs to know about an event to list it.
+pub struct EventLine {
+    /// When.
+    pub at: String,
+    /// The kind.
+    pub kind: String,
+    /// The summary.
+    pub summary: String,
+}
+
+/// Renders the whole audit.
+pub fn render(
+    report: &AuditReport,
+    names: &dyn Fn(&str) -> String,
+    lookup: &dyn Fn(u64) -> Option<EventLine>,
+    explain: bool,
+) -> String {
+    let mut out = String::new();
+    for (party, side) in &report.sides {
+        out.push_str(&render_side(party, &names(party), side, lookup, explain));
+    }
+    out
+}
+
+fn render_side(
+    party: &str,
+    name: &str,
+    side: &SideAudit,
+    lookup: &dyn Fn(u64) -> Option<EventLine>,
+    explain: bool,
+) -> String {
+    let mut out = format!(
+        "{party}  {name}: {}   ({} moves)\n",
+        side.verdict.to_uppercase(),
+        side.moves
+    );
+    let _ = writeln!(
+        out,
+        "  index {} with every move (public at reduced weight) · {} from table moves only",
+        signed(side.index),
+        signed(side.table_index)
+    );
+    for rule in &side.rules {
+        let _ = writeln!(out, "  · {rule}");
+    }
+    out.push('\n');
+    let mut windows =
+        Table::new(&["window", "moves", "index", "verdict", "-1 ─── 0 ─── +1"]).right(&[1, 2]);
+    for w in &side.windows {
+        let span = if w.from == w.to {
+            w.from.clone()
+        } else {
+            format!("{} … {}", w.from, w.to)
+        };
+        windows.row(vec![
+            span,
+            w.moves.to_string(),
+            signed(w.index),
+            w.verdict.into(),
+            bar(w.index),
+        ]);
+    }
+    out.push_str(&indent(&windows.render()));
+    out.push('\n');
+    let mut measures = Table::new(&["measure", "value", "all moves", "table only"])
+        .right(&[1])
+        .limit(2, 80);
+    for (code, m) in in_method_order(side) {
+        measures.row(vec![
+            format!("{code} {}", m.name),
+            value(code, m),
+            m.reading.clone(),
+            table_only(code, m),
+        ]);
+    }
+    out.push_str(&indent(&measures.render()));
+    if !side.left_out.is_empty() {
+        let _ = writeln!(
+            out,
+            "  left out of the index (no data): {}",
+            side.left_out.join(", ")
+        );
+    }
+    out.push_str(&flags(side));
+    if explain {
+        out.push_str(&explanation(side, lookup));
+    }
+    out.push('\n');
+    out
+}
+
+fn flags(side: &SideAudit) -> String {
+    if side.flags.is_empty() {
+        return "\n  no flags\n".into();
+    }
+    let mut table = Table::new(&["flag", "events", "finding"]);
+    for flag in &side.flags {
+        let events: Vec<String> = flag.events.iter().map(u64::to_string).collect();
+        table.row(vec![flag.flag.into(), events.join(", "), flag.note.clone()]);
+    }
+    format!(
+        "\n  flags ({})\n{}",
+        side.flags.len(),
+        indent(&table.render())
+    )
+}
+
+fn explanation(side: &SideAudit, lookup: &dyn Fn(u64) -> Option<EventLine>) -> String {
+    let mut out = String::from("\n  the events behind each figure\n");
+    for (code, m) in in_method_order(side) {
+        let _ = writeln!(out, "  {code} {}: {}", m.name, m.reading);
+        let mut table = Table::new(&["seq", "at", "kind", "counted as", "weight", "summary"])
+            .right(&[0, 4])
+            .limit(5, 70);
+        for counted in &m.all.events {
+            let line = lookup(counted.seq);
+            let (at, kind, summary) =
+                line.map_or_else(Default::default, |l| (l.at, l.kind, l.summary));
+            table.row(vec![
+                counted.seq.to_string(),
+                at,
+                kind,
+                counted.role.into(),
+                format!("{:.2}", counted.weight),
+                summary,
+            ]);
+        }
+        if table.is_empty() {
+            out.push_str("      (none)\n");
+        } else {
+            out.push_str(&indent(&indent(&table.render())));
+        }
+    }
+    out
+}
+
+/// The measures in the order the method lists them.
+fn in_method_order(side: &SideAudit) -> impl Iterator<Item = (&'static str, &Measure)> {
+    CODES
+        .iter()
+        .filter_map(|code| side.measures.get(code).map(|m| (*code, m)))
+}
+
+fn value(code: &str, m: &Measure) -> String {
+    match (code, m.value) {
+        (_, None) => "—".into(),
+        ("RV", Some(v)) => format!("{v:+.1}"),
+        (_, Some(v)) => format!("{v:.2}"),
+    }
+}
+
+fn table_only(code: &str, m: &Measure) -> String {
+    let f = &m.table;
+    match (code, f.value) {
+        (_, None) => "no data".into(),
+        ("RV", Some(v)) => format!(
+            "{v:+.1} ({:.0} given, {:.0} received)",
+            f.numerator, f.denominator
+        ),
+        (_, Some(v)) => format!(
+            "{v:.2} ({} of {})",
+            count(f.numerator),
+            count(f.denominator)
+        ),
+    }
+}
+
+fn count(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn signed(index: Option<f64>) -> String {
+    index.map_or("—".into(), |i| format!("{i:+.2}"))
+}
+
+/// A 13-character scale from -1 to +1 with the index marked.
+fn bar(index: Option<f64>) -> String {
+    let Some(i) = index else { return String::new() };
+    let slot = (((i.clamp(-1.0, 1.0) + 1.0) / 2.0) * 12.0).round() as usize;
+    (0..=12)
+        .map(|k| match k {
+            _ if k == slot => '●',
+            6 => '┼',
+            0 | 12 => '│',
+            _ => '─',
+        })
+        .collect()
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_marks_the_index_on_the_scale() {
+        assert_eq!(bar(Some(0.0)), "│─────●─────│");
+        assert_eq!(bar(Some(-1.0)), "●─────┼─────│");
+        assert_eq!(bar(Some(1.0)), "│─────┼─────●");
+        assert_eq!(bar(None), "");
+    }
+}
