@@ -1,10 +1,12 @@
 //! parley's integration tests: one binary, a module per capability.
 //!
 //! - `common`: the hermetic test environment (temp store, pinned clock) and helpers
+//! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
 
+mod audit;
 mod common;
 mod journal;
 mod library;

@@ -1,0 +1,410 @@
+//! The posture audit: constructed journals whose answers are known by construction, one
+//! per verdict and one per flag; a rubric that moves a borderline verdict; the JSON shape.
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// Builds a journal on the standard opening, one move a day from 2 March 2025.
+struct Talks {
+    lines: Vec<String>,
+    day: i64,
+}
+
+impl Talks {
+    fn new() -> Talks {
+        Talks {
+            lines: Vec::new(),
+            day: 0,
+        }
+    }
+
+    /// Adds a move on the next day; returns its seq.
+    fn add(&mut self, mut line: Value) -> u64 {
+        self.day += 1;
+        let at =
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() + chrono::Duration::days(self.day);
+        line["at"] = json!(at.format("%Y-%m-%d").to_string());
+        if line.get("summary").is_none() {
+            line["summary"] = json!(format!("move on day {}", self.day));
+        }
+        self.lines.push(line.to_string());
+        self.lines.len() as u64 + 1
+    }
+
+    /// Skips `days` days.
+    fn wait(&mut self, days: i64) {
+        self.day += days;
+    }
+
+    /// KR bundles two issues across tracks: an initiation and a package.
+    fn kr_package(&mut self) -> u64 {
+        self.add(json!({"kind": "offer", "by": "KR", "issues": ["tariff", "security"], "package": "grand-bargain"}))
+    }
+
+    /// The US threatens; KR concedes in answer, on one issue, moving its tariff up.
+    fn kr_yields(&mut self, position: f64) -> u64 {
+        let label = format!("threat-{}", self.lines.len());
+        self.add(json!({"kind": "threat", "by": "US", "issue": "tariff", "ref": label}));
+        self.add(json!({"kind": "concession", "by": "KR", "issue": "tariff", "position": position, "responds_to": label}))
+    }
+
+    fn audit(&self, extra: &[&str]) -> Value {
+        let env = TestEnv::new();
+        let lines: Vec<&str> = self.lines.iter().map(String::as_str).collect();
+        env.import(&journal(&lines));
+        let mut args = vec!["audit", "t", "--json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&env.run(&args).ok().stdout).expect("audit --json is JSON")
+    }
+}
+
+fn verdict(audit: &Value, side: &str) -> String {
+    audit["sides"][side]["verdict"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn window_verdicts(audit: &Value, side: &str) -> Vec<String> {
+    audit["sides"][side]["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["verdict"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn flags(audit: &Value, side: &str, flag: &str) -> Vec<Vec<u64>> {
+    audit["sides"][side]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["flag"] == flag)
+        .map(|f| {
+            f["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e.as_u64().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_side_that_only_opens_packages_stayed_proactive() {
+    let mut talks = Talks::new();
+    for _ in 0..9 {
+        talks.kr_package();
+    }
+    let audit = talks.audit(&[]);
+    assert_eq!(verdict(&audit, "KR"), "stayed-proactive");
+    assert_eq!(window_verdicts(&audit, "KR"), ["proactive"; 3]);
+    assert_eq!(audit["sides"]["KR"]["index"], json!(1.0));
+}
+
+#[test]
+fn a_side_that_yields_to_every_threat_stayed_defensive() {
+    let mut talks = Talks::new();
+    talks.add(json!({"kind": "offer", "by": "US", "issue": "tariff", "position": 25}));
+    talks.add(json!({"kind": "offer", "by": "KR", "issue": "tariff", "position": 0}));
+    for step in 1..=8 {
+        talks.kr_yields(f64::from(step) * 2.0);
+    }
+    let audit = talks.audit(&[]);
+    assert_eq!(verdict(&audit, "KR"), "stayed-defensive");
+    assert!(
+        window_verdicts(&audit, "KR")
+            .iter()
+            .all(|v| v == "defensive")
+    );
+    let cup = &audit["sides"]["KR"]["measures"]["CUP"];
+    assert_eq!(
+        cup["all"]["numerator"],
+        json!(8.0),
+        "every concession answered a threat: {cup}"
+    );
+    assert_eq!(cup["all"]["denominator"], json!(8.0));
+}
+
+#[test]
+fn a_side_that_bundles_then_yields_drifted_defensive() {
+    let mut talks = Talks::new();
+    talks.add(json!({"kind": "offer", "by": "US", "issue": "tariff", "position": 25}));
+    for _ in 0..6 {
+        talks.kr_package();
+    }
+    talks.wait(60);
+    for step in 1..=3 {
+        talks.kr_yields(f64::from(step) * 5.0);
+    }
+    let audit = talks.audit(&[]);
+    assert_eq!(
+        window_verdicts(&audit, "KR"),
+        ["proactive", "proactive", "defensive"]
+    );
+    assert_eq!(verdict(&audit, "KR"), "drifted-defensive");
+    let rules = audit["sides"]["KR"]["rules"].to_string();
+    assert!(rules.contains("fell by at least 0.40"), "{rules}");
+}
+
+#[test]
+fn a_side_that_yields_then_takes_the_initiative_turned_proactive() {
+    let mut talks = Talks::new();
+    talks.add(json!({"kind": "offer", "by": "US", "issue": "tariff", "position": 25}));
+    for step in 1..=3 {
+        talks.kr_yields(f64::from(step) * 5.0);
+    }
+    talks.wait(60);
+    for _ in 0..6 {
+        talks.kr_package();
+    }
+    let audit = talks.audit(&[]);
+    assert_eq!(
+        window_verdicts(&audit, "KR"),
+        ["defensive", "proactive", "proactive"]
+    );
+    assert_eq!(verdict(&audit, "KR"), "turned-proactive");
+}
+
+#[test]
+fn proactive_defensive_proactive_is_mixed() {
+    let mut talks = Talks::new();
+    talks.add(json!({"kind": "offer", "by": "US", "issue": "tariff", "position": 25}));
+    for _ in 0..3 {
+        talks.kr_package();
+    }
+    talks.wait(60);
+    for step in 1..=3 {
+        talks.kr_yields(f64::from(step) * 5.0);
+    }
+    talks.wait(60);
+    for _ in 0..3 {
+        talks.kr_package();
+    }
+    let audit = talks.audit(&[]);
+    assert_eq!(
+        window_verdicts(&audit, "KR"),
+        ["proactive", "defensive", "proactive"]
+    );
+    assert_eq!(verdict(&audit, "KR"), "mixed");
+}
+
+#[test]
+fn two_moves_are_too_few_for_a_verdict() {
+    let mut talks = Talks::new();
+    talks.kr_package();
+    talks.kr_package();
+    let audit = talks.audit(&[]);
+    assert_eq!(verdict(&audit, "KR"), "too-few-moves");
+    assert_eq!(
+        verdict(&audit, "US"),
+        "too-few-moves",
+        "a side with no moves at all"
+    );
+}
+
+#[test]
+fn a_concession_nobody_matches_is_flagged_unreciprocated() {
+    let mut talks = Talks::new();
+    let lonely = talks.add(json!({"kind": "concession", "by": "KR", "issue": "autos"}));
+    talks.wait(40);
+    let matched = talks.add(json!({"kind": "concession", "by": "KR", "issue": "autos"}));
+    talks.add(json!({"kind": "concession", "by": "US", "issue": "autos"}));
+    let audit = talks.audit(&[]);
+    assert_eq!(
+        flags(&audit, "KR", "unreciprocated-concession"),
+        [vec![lonely]]
+    );
+    let rec = &audit["sides"]["KR"]["measures"]["REC"]["all"];
+    assert_eq!(
+        (rec["numerator"].as_f64(), rec["denominator"].as_f64()),
+        (Some(1.0), Some(2.0))
+    );
+    assert!(
+        !flags(&audit, "KR", "unreciprocated-concession")
+            .concat()
+            .contains(&matched)
+    );
+}
+
+#[test]
+fn a_concession_answering_a_threat_is_flagged_with_the_threat() {
+    let mut talks = Talks::new();
+    let threat = talks.add(json!({"kind": "threat", "by": "US", "issue": "autos", "ref": "t1"}));
+    let yielded =
+        talks.add(json!({"kind": "concession", "by": "KR", "issue": "autos", "responds_to": "t1"}));
+    talks.wait(30);
+    talks.add(json!({"kind": "threat", "by": "US", "issue": "security"}));
+    talks.wait(20);
+    talks.add(json!({"kind": "concession", "by": "KR", "issue": "security"}));
+    let audit = talks.audit(&[]);
+    assert_eq!(
+        flags(&audit, "KR", "concession-under-threat"),
+        [vec![yielded, threat]]
+    );
+}
+
+#[test]
+fn giving_sunk_money_for_a_pledge_is_flagged() {
+    let mut talks = Talks::new();
+    let pledge = talks.add(json!({"kind": "concession", "by": "US", "issue": "security", "reversibility": "pledge", "ref": "us-pledge"}));
+    let paid = talks.add(json!({"kind": "implementation", "by": "KR", "issue": "security", "reversibility": "sunk", "responds_to": "us-pledge"}));
+    let audit = talks.audit(&[]);
+    assert_eq!(
+        flags(&audit, "KR", "irreversible-for-reversible"),
+        [vec![paid, pledge]]
+    );
+    let rv = &audit["sides"]["KR"]["measures"]["RV"];
+    assert_eq!(
+        rv["value"],
+        json!(3.0),
+        "gave 3 (sunk), received 0 (pledge): {rv}"
+    );
+    assert!(flags(&audit, "US", "irreversible-for-reversible").is_empty());
+}
+
+#[test]
+fn an_issue_settled_alone_after_a_package_is_flagged_peeled_off() {
+    let mut talks = Talks::new();
+    let package = talks.kr_package();
+    talks.add(json!({"kind": "demand", "by": "US", "issue": "tariff"}));
+    let alone = talks.add(json!({"kind": "concession", "by": "KR", "issue": "tariff"}));
+    let audit = talks.audit(&[]);
+    assert_eq!(
+        flags(&audit, "KR", "issue-peeled-off-package"),
+        [vec![package, alone]]
+    );
+}
+
+#[test]
+fn a_public_threat_with_no_table_move_is_rhetoric_without_follow_up() {
+    let mut talks = Talks::new();
+    let bluster =
+        talks.add(json!({"kind": "threat", "by": "KR", "issue": "autos", "channel": "public"}));
+    let backed =
+        talks.add(json!({"kind": "threat", "by": "KR", "issue": "tariff", "channel": "public"}));
+    talks.add(json!({"kind": "demand", "by": "KR", "issue": "tariff"}));
+    talks.wait(70);
+    talks.add(json!({"kind": "meeting", "by": "US"}));
+    let audit = talks.audit(&[]);
+    assert_eq!(
+        flags(&audit, "KR", "rhetoric-without-follow-up"),
+        [vec![bluster]]
+    );
+    assert_ne!(bluster, backed);
+}
+
+#[test]
+fn a_stricter_rubric_turns_a_borderline_side_balanced() {
+    let mut talks = Talks::new();
+    talks.kr_package();
+    for _ in 0..3 {
+        talks.add(json!({"kind": "offer", "by": "KR", "issue": "autos"}));
+    }
+    let env = TestEnv::new();
+    let lines: Vec<&str> = talks.lines.iter().map(String::as_str).collect();
+    env.import(&journal(&lines));
+    let one = env.write("one-window.json", r#"{"windows": 1}"#);
+    let strict = env.write("strict.json", r#"{"windows": 1, "proactive_at": 0.3}"#);
+    let run = |rubric: &std::path::Path| -> Value {
+        serde_json::from_str(
+            &env.run(&["audit", "t", "--json", "--rubric", rubric.to_str().unwrap()])
+                .ok()
+                .stdout,
+        )
+        .unwrap()
+    };
+    let default = run(&one);
+    assert_eq!(
+        default["sides"]["KR"]["index"],
+        json!(0.25),
+        "INI +1 and PK -0.5 average to +0.25"
+    );
+    assert_eq!(verdict(&default, "KR"), "stayed-proactive");
+    let stricter = run(&strict);
+    assert_eq!(window_verdicts(&stricter, "KR"), ["balanced"]);
+    assert_eq!(verdict(&stricter, "KR"), "mixed");
+}
+
+#[test]
+fn a_rubric_with_an_unknown_key_is_refused_by_name() {
+    let env = TestEnv::new();
+    env.import(&journal(&[]));
+    let rubric = env.write("bad.json", r#"{"proactive": 0.3}"#);
+    let run = env
+        .run(&["audit", "t", "--rubric", rubric.to_str().unwrap()])
+        .user_error();
+    assert!(
+        run.stderr.contains("bad.json") && run.stderr.contains("unknown field `proactive`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn print_rubric_shows_the_defaults_as_data() {
+    let env = TestEnv::new();
+    let rubric: Value =
+        serde_json::from_str(&env.run(&["audit", "--print-rubric"]).ok().stdout).unwrap();
+    assert_eq!(rubric["proactive_at"], json!(0.2));
+    assert_eq!(rubric["public_weight"], json!(0.5));
+    assert_eq!(rubric["reversibility"]["sunk"], json!(3.0));
+}
+
+#[test]
+fn audit_json_has_the_shape_scripts_rely_on() {
+    let mut talks = Talks::new();
+    for _ in 0..4 {
+        talks.kr_package();
+    }
+    let audit = talks.audit(&[]);
+    assert_eq!(audit["negotiation"], "t");
+    let kr = &audit["sides"]["KR"];
+    for key in ["verdict", "index", "windows", "measures", "flags"] {
+        assert!(kr.get(key).is_some(), "sides.KR.{key} missing: {kr}");
+    }
+    for key in ["from", "to", "moves", "index", "verdict"] {
+        assert!(
+            kr["windows"][0].get(key).is_some(),
+            "windows[0].{key} missing"
+        );
+    }
+    for code in ["INI", "CB", "CUP", "REC", "PK", "RV"] {
+        assert!(
+            kr["measures"].get(code).is_some(),
+            "measures.{code} missing"
+        );
+    }
+}
+
+#[test]
+fn public_moves_count_at_half_weight_and_apart_in_the_table_figures() {
+    let mut talks = Talks::new();
+    talks.add(json!({"kind": "offer", "by": "KR", "issue": "autos"}));
+    talks.add(json!({"kind": "threat", "by": "KR", "issue": "autos", "channel": "public"}));
+    talks.add(json!({"kind": "rebuttal", "by": "KR", "issue": "autos"}));
+    let audit = talks.audit(&[]);
+    let ini = &audit["sides"]["KR"]["measures"]["INI"];
+    assert_eq!(ini["all"]["numerator"], json!(1.5), "{ini}");
+    assert_eq!(ini["all"]["denominator"], json!(2.5));
+    assert_eq!(ini["table"]["numerator"], json!(1.0));
+    assert_eq!(ini["table"]["denominator"], json!(2.0));
+}
+
+#[test]
+fn explain_lists_the_events_behind_each_figure() {
+    let mut talks = Talks::new();
+    talks.add(
+        json!({"kind": "offer", "by": "KR", "issue": "autos", "summary": "Korea floats a quota"}),
+    );
+    let env = TestEnv::new();
+    let lines: Vec<&str> = talks.lines.iter().map(String::as_str).collect();
+    env.import(&journal(&lines));
+    let out = env.run(&["audit", "t", "--explain"]).ok().stdout;
+    assert!(
+        out.contains("Korea floats a quota") && out.contains("initiation"),
+        "{out}"
+    );
+}
