@@ -9,8 +9,10 @@
 
 use std::collections::HashMap;
 
+use crate::model::IssueKey;
 use crate::model::{Body, Channel, Kind, Millis, Move, Reversibility};
 use crate::projection::Timeline;
+use crate::projection::positions::Positions;
 
 use super::ledger::{ledger, ledger_totals};
 use super::positions::{dances, position_row};
@@ -264,7 +266,16 @@ impl Report {
         } else {
             span(moves.iter().map(|m| m.at))
         };
-        let positions = dances.iter().map(|d| position_row(d, timeline)).collect();
+        let views = Positions::of(timeline);
+        let positions = dances
+            .iter()
+            .filter_map(|d| {
+                IssueKey::parse(&d.issue)
+                    .ok()
+                    .and_then(|k| agenda.issue(&k))
+            })
+            .map(|def| position_row(&views.issue(def), timeline))
+            .collect();
         let ledger = ledger(timeline, &dances);
         let parties: Vec<PartySide> = agenda
             .parties

@@ -3,26 +3,11 @@
 //! concessions made in words only, the acceptances, and the positions, gaps and
 //! concession shares at the end of the view (as `positions --json` defines them).
 
-use crate::model::{Channel, Direction, IssueDef, IssueKey, Kind, PartyCode};
+use crate::model::{Channel, Direction, IssueDef, Kind, PartyCode};
+use crate::projection::positions::{IssueView, concession_direction};
 use crate::projection::{Entry, Timeline};
 
 use super::model::{Agreement, Dance, Point, PositionRow, Series};
-
-/// The direction in which `party`'s number moves when it gives ground on `issue`:
-/// away from its own preference, or toward the other side's when it states none.
-fn toward_other(issue: &IssueDef, party: &PartyCode) -> Option<Direction> {
-    if let Some(own) = issue.prefer.get(party) {
-        return Some(match own {
-            Direction::Lower => Direction::Higher,
-            Direction::Higher => Direction::Lower,
-        });
-    }
-    issue
-        .prefer
-        .iter()
-        .find(|(code, _)| *code != party)
-        .map(|(_, d)| *d)
-}
 
 /// Net movement from `from` to `to` in `direction` (negative when it moved away).
 fn moved(from: f64, to: f64, direction: Direction) -> f64 {
@@ -80,7 +65,7 @@ fn dance(timeline: &Timeline, issue: &IssueDef) -> Option<Dance> {
 }
 
 fn series(timeline: &Timeline, issue: &IssueDef, party: &PartyCode) -> Vec<Point> {
-    let direction = toward_other(issue, party);
+    let direction = concession_direction(issue, party);
     let mut points: Vec<Point> = Vec::new();
     for entry in timeline.moves() {
         let Some(m) = entry.event.as_move() else {
@@ -134,78 +119,36 @@ fn point(entry: &Entry, value: f64, channel: Channel, concession: bool) -> Point
     }
 }
 
-pub(super) fn position_row(dance: &Dance, timeline: &Timeline) -> PositionRow {
-    let issue = IssueKey::parse(&dance.issue)
-        .ok()
-        .and_then(|k| timeline.agenda.issue(&k).cloned());
+/// The positions table row of an issue, from the positions projection (the same figures
+/// as `parley positions`).
+pub(super) fn position_row(view: &IssueView, timeline: &Timeline) -> PositionRow {
     let sides = timeline
         .agenda
         .parties
         .iter()
         .map(|p| {
-            let last = dance
+            let stated = view
                 .sides
-                .iter()
-                .find(|s| s.party == p.code.as_str())
-                .and_then(|s| s.points.last())
-                .map(|pt| (pt.value, pt.date.clone()));
-            (p.code.to_string(), last)
+                .get(&p.code)
+                .and_then(|s| s.position.map(|v| (v, s.since.to_string())));
+            (p.code.to_string(), stated)
         })
         .collect();
-    let (gap, opening_gap) = match dance.sides.as_slice() {
-        [a, b] => (
-            Some((last_value(a) - last_value(b)).abs()),
-            Some((first_value(a) - first_value(b)).abs()),
-        ),
-        _ => (None, None),
-    };
     PositionRow {
-        issue: dance.issue.clone(),
-        title: dance.title.clone(),
-        unit: dance.unit.clone(),
+        issue: view.issue.to_string(),
+        title: view.title.clone(),
+        unit: view.unit.clone(),
         sides,
-        gap,
-        opening_gap,
-        concession_share: issue
-            .map(|i| concession_share(dance, &i))
-            .unwrap_or_default(),
-        last_move: last_move(timeline, &dance.issue),
+        gap: view.gap,
+        opening_gap: view.opening_gap,
+        concession_share: view
+            .concession_share
+            .iter()
+            .map(|(party, share)| (party.to_string(), *share))
+            .collect(),
+        last_move: view
+            .last_move
+            .as_ref()
+            .map(|m| (m.by.to_string(), m.kind, m.at.to_string())),
     }
-}
-
-fn first_value(series: &Series) -> f64 {
-    series.points.first().map_or(0.0, |p| p.value)
-}
-
-fn last_value(series: &Series) -> f64 {
-    series.points.last().map_or(0.0, |p| p.value)
-}
-
-/// Δ_S / (Δ_S + Δ_other) for two sides, as `positions --json` defines it.
-fn concession_share(dance: &Dance, issue: &IssueDef) -> Vec<(String, Option<f64>)> {
-    let delta = |s: &Series| {
-        PartyCode::parse(&s.party)
-            .ok()
-            .and_then(|code| toward_other(issue, &code))
-            .map_or(0.0, |d| moved(first_value(s), last_value(s), d).max(0.0))
-    };
-    let [a, b] = dance.sides.as_slice() else {
-        return Vec::new();
-    };
-    let (da, db) = (delta(a), delta(b));
-    let share = |mine: f64| (da + db > 0.0).then(|| mine / (da + db));
-    vec![(a.party.clone(), share(da)), (b.party.clone(), share(db))]
-}
-
-fn last_move(timeline: &Timeline, issue: &str) -> Option<(String, Kind, String)> {
-    timeline
-        .moves()
-        .filter_map(|e| {
-            let m = e.event.as_move()?;
-            m.issues
-                .iter()
-                .any(|k| k.as_str() == issue)
-                .then(|| (m.by.to_string(), e.event.kind, e.event.at.to_string()))
-        })
-        .last()
 }

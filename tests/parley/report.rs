@@ -306,35 +306,30 @@ fn the_report_command_writes_the_page_and_refuses_bad_input() {
     assert_eq!(move_marks(&html), 2, "--as-of cuts the view");
     assert!(html.contains(", as of 2025-03-31. 1 correction applied."));
 
-    let audit = env.write("audit.json", &kr_us_audit().to_string());
-    env.run(&[
-        "report",
-        "t",
-        "--out",
-        "a.html",
-        "--audit",
-        audit.to_str().unwrap(),
-    ])
-    .ok();
-    assert!(
-        std::fs::read_to_string(env.path("a.html"))
+    let verdict =
+        serde_json::from_str::<serde_json::Value>(&env.run(&["audit", "t", "--json"]).ok().stdout)
+            .unwrap()["sides"]["KR"]["verdict"]
+            .as_str()
             .unwrap()
-            .contains("drifted-defensive")
+            .to_owned();
+    assert!(
+        html.contains(&verdict),
+        "the page shows the audit's verdict {verdict}"
     );
 
-    let bad = env.write("bad.json", "{\"negotiation\": \"t\"}");
+    let bad = env.write("bad.json", "{\"proactive\": 0.3}");
     let run = env
         .run(&[
             "report",
             "t",
             "--out",
             "b.html",
-            "--audit",
+            "--rubric",
             bad.to_str().unwrap(),
         ])
         .user_error();
     assert!(
-        run.stderr.contains("bad.json: has no \"sides\" object"),
+        run.stderr.contains("bad.json") && run.stderr.contains("unknown field"),
         "{}",
         run.stderr
     );
