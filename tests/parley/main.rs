@@ -4,10 +4,14 @@
 //! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
+//! - `properties`: random journals; known-at agrees with the log history
+//! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
 
 mod audit;
 mod common;
 mod journal;
 mod library;
+mod properties;
+mod replay;
 mod report;
