@@ -73,9 +73,8 @@ fn render_side(
     }
     out.push_str(&indent(&windows.render()));
     out.push('\n');
-    let mut measures = Table::new(&["measure", "value", "all moves", "table only"])
-        .right(&[1])
-        .limit(2, 80);
+    let mut measures =
+        Table::new(&["measure", "value", "counts, all moves", "table moves only"]).right(&[1]);
     for (code, m) in in_method_order(side) {
         measures.row(vec![
             format!("{code} {}", m.name),

@@ -453,45 +453,18 @@ fn reading(code: &str, f: &Figure) -> String {
             format!("{x:.1}")
         }
     };
-    let pct = |v: Option<f64>| v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0));
+    let (top, all) = (n(f.numerator), n(f.denominator));
     match (code, f.value) {
-        (_, None) => "no data: nothing to count in this span".into(),
-        ("INI", v) => format!(
-            "{} of {} moves were initiations ({})",
-            n(f.numerator),
-            n(f.denominator),
-            pct(v)
-        ),
-        ("CB", v) => format!(
-            "gave {} of {} units of movement ({})",
-            n(f.numerator),
-            n(f.denominator),
-            pct(v)
-        ),
-        ("CUP", v) => format!(
-            "{} of {} concessions and acceptances answered a threat or sanction ({})",
-            n(f.numerator),
-            n(f.denominator),
-            pct(v)
-        ),
-        ("REC", v) => format!(
-            "{} of {} concessions were matched within the span ({})",
-            n(f.numerator),
-            n(f.denominator),
-            pct(v)
-        ),
-        ("PK", v) => format!(
-            "{} of {} offers, demands, concessions, linkages bundled ({}); {} cross-track",
-            n(f.numerator),
-            n(f.denominator),
-            pct(v),
+        (_, None) => "no data".into(),
+        ("INI", _) => format!("{top} of {all} moves initiated"),
+        ("CB", _) => format!("{top} of {all} units of movement given"),
+        ("CUP", _) => format!("{top} of {all} concessions under threat"),
+        ("REC", _) => format!("{top} of {all} concessions matched"),
+        ("PK", _) => format!(
+            "{top} of {all} bundled, {} cross-track",
             n(f.cross_track.unwrap_or(0.0))
         ),
-        (_, Some(v)) => format!(
-            "gave {} and received {} in reversibility score: balance {v:+.1}",
-            n(f.numerator),
-            n(f.denominator)
-        ),
+        (_, _) => format!("gave {top}, received {all}"),
     }
 }
 
