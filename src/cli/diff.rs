@@ -1,19 +1,21 @@
 //! `parley diff`: what moved between two dates.
 
 use clap::Args;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{Global, ViewFlags, print, print_json};
 use crate::cli::events::format_number;
 use parley::model::parse_bound;
+use parley::projection::audit::{AuditReport, Rubric, audit};
 use parley::projection::diff::{IssueDiff, diff};
 use parley::projection::{ViewSpec, load};
 use parley::report::Table;
 use parley::store::Access;
 use parley::{Error, Result};
 
-/// What changed in positions between two dates: per issue and side, the position at each
-/// date, the change, the gap, and the moves made in between.
+/// What changed between two dates: per issue and side, the position at each date, the
+/// change, the gap and the moves made in between; and each side's posture (the audit's
+/// verdict and index with the default rubric) then and now.
 ///
 /// Example:
 ///   parley diff korea-us-2025 2025-04-30 2025-07-31
@@ -63,19 +65,55 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
         },
     )?;
     let issues = diff(&earlier, &later, from);
+    let rubric = Rubric::default();
+    let posture = posture(&audit(&earlier, &rubric), &audit(&later, &rubric));
     if args.json {
         return print_json(&json!({
             "negotiation": later.slug.as_str(),
             "from": args.from,
             "to": args.to,
             "issues": issues,
+            "posture": posture,
         }));
     }
     let heading = format!(
         "{} — what moved between {} and {}\n\n",
         later.slug, args.from, args.to
     );
-    print(&(heading + &table(&issues)))
+    print(&(heading + &table(&issues) + "\n" + &posture_table(&posture)))
+}
+
+/// Each side's audit verdict and index at both dates.
+fn posture(earlier: &AuditReport, later: &AuditReport) -> Value {
+    let sides: serde_json::Map<String, Value> = later
+        .sides
+        .iter()
+        .map(|(party, now)| {
+            let was = earlier.sides.get(party);
+            let value = json!({
+                "from": {"verdict": was.map(|s| s.verdict), "index": was.and_then(|s| s.index)},
+                "to": {"verdict": now.verdict, "index": now.index},
+            });
+            (party.clone(), value)
+        })
+        .collect();
+    Value::Object(sides)
+}
+
+fn posture_table(posture: &Value) -> String {
+    let index = |v: &Value| v.as_f64().map_or("—".into(), |i| format!("{i:+.2}"));
+    let mut table =
+        Table::new(&["side", "posture then", "index", "posture now", "index"]).right(&[2, 4]);
+    for (party, sides) in posture.as_object().into_iter().flatten() {
+        table.row(vec![
+            party.clone(),
+            sides["from"]["verdict"].as_str().unwrap_or("—").into(),
+            index(&sides["from"]["index"]),
+            sides["to"]["verdict"].as_str().unwrap_or("—").into(),
+            index(&sides["to"]["index"]),
+        ]);
+    }
+    table.render()
 }
 
 fn table(issues: &[IssueDiff]) -> String {
