@@ -101,10 +101,7 @@ pub fn run(global: &Global, args: &LogArgs) -> Result<()> {
         }
     }
     if let Some(position) = args.position {
-        let number = serde_json::Number::from_f64(position).ok_or_else(|| {
-            parley::Error::input("--position", Invalid::new("expected a finite number"))
-        })?;
-        map.insert("position".into(), Value::Number(number));
+        map.insert("position".into(), Value::Number(number_as_typed(position)?));
     }
     for (field, value) in [
         ("terms", &args.terms),
@@ -132,4 +129,15 @@ pub fn run(global: &Global, args: &LogArgs) -> Result<()> {
         }
     }
     record_one(global, &args.slug, map, args.expect_seq)
+}
+
+/// The number as a record-keeper typed it: `--position 10` is stored as `10`, not `10.0`,
+/// so the journal reads the same whether a move was logged or imported.
+fn number_as_typed(value: f64) -> Result<serde_json::Number> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every integer below is exact
+    if value.fract() == 0.0 && value.abs() < EXACT {
+        return Ok(serde_json::Number::from(value as i64));
+    }
+    serde_json::Number::from_f64(value)
+        .ok_or_else(|| parley::Error::input("--position", Invalid::new("expected a finite number")))
 }

@@ -345,7 +345,11 @@ impl<'s> Appender<'s> {
         if event.kind.is_move() != found.kind.is_move() || event.kind == Kind::Correction {
             return Err(Invalid::field(
                 "changes",
-                format!("a {} cannot become a {}", found.kind, event.kind),
+                format!(
+                    "{} cannot become {}",
+                    found.kind.with_article(),
+                    event.kind.with_article()
+                ),
             )
             .into());
         }

@@ -136,12 +136,19 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Invalid> {
     }
 }
 
-/// serde_json's message without its own " at line 1 column N" suffix.
+/// serde_json's message without its own " at line 1 column N" suffix, and in the
+/// journal's words where serde_json's would puzzle a record-keeper.
 fn json_reason(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
+    let reason = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    match reason {
+        "number out of range" => {
+            "a number is too large to be finite (numbers must be finite)".into()
+        }
+        _ => reason.to_owned(),
     }
 }
 
@@ -190,6 +197,13 @@ mod tests {
         );
         assert_eq!(got[1].0, 2);
         assert!(got[1].1.is_ok());
+    }
+
+    #[test]
+    fn an_infinite_number_is_called_what_it_is() {
+        let got = lines(b"{\"position\":1e999}\n");
+        let err = got[0].1.as_ref().unwrap_err().to_string();
+        assert!(err.contains("too large to be finite"), "{err}");
     }
 
     #[test]

@@ -104,6 +104,18 @@ impl Kind {
                 | Kind::Retraction
         )
     }
+
+    /// The kind with its indefinite article ("an offer", "a threat"), so messages read
+    /// as sentences.
+    pub fn with_article(self) -> String {
+        let word = self.as_str();
+        let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {word}")
+    }
 }
 
 vocabulary!(
@@ -154,6 +166,12 @@ mod tests {
             err.starts_with("kind: \"bribe\" is not one of: offer, demand"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn messages_say_an_offer_and_a_threat() {
+        assert_eq!(Kind::Offer.with_article(), "an offer");
+        assert_eq!(Kind::Threat.with_article(), "a threat");
     }
 
     #[test]

@@ -30,7 +30,10 @@ impl Event {
         if kind.is_move() && summary.is_none() {
             return Err(Invalid::field(
                 "summary",
-                format!("a {kind} needs a summary: one line in your words"),
+                format!(
+                    "{} needs a summary: one line in your words",
+                    kind.with_article()
+                ),
             ));
         }
         let body = match kind {
@@ -172,7 +175,10 @@ fn party_move(fields: &Fields, kind: Kind) -> Result<Move, Invalid> {
     let by = fields.optional_str("by")?.ok_or_else(|| {
         Invalid::field(
             "by",
-            format!("a {kind} needs `by`: the code of the party that moved"),
+            format!(
+                "{} needs `by`: the code of the party that moved",
+                kind.with_article()
+            ),
         )
     })?;
     let by = PartyCode::parse(by).map_err(|e| e.in_field("by"))?;
@@ -186,7 +192,10 @@ fn party_move(fields: &Fields, kind: Kind) -> Result<Move, Invalid> {
     if kind.needs_issue() && issues.is_empty() {
         return Err(Invalid::field(
             "issue",
-            format!("a {kind} needs `issue` (a key) or `issues` (a list of keys) from the agenda"),
+            format!(
+                "{} needs `issue` (a key) or `issues` (a list of keys) from the agenda",
+                kind.with_article()
+            ),
         ));
     }
     Ok(Move {
