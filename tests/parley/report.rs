@@ -522,18 +522,11 @@ fn a_ten_thousand_move_report_stays_light() {
     }
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     let timeline = timeline(&journal(&refs), "t");
-    let started = Instant::now();
     let html = render(&Report::build(&timeline, None, None));
-    let took = started.elapsed();
     assert_eq!(move_marks(&html), 10_000);
     assert_eq!(count(&html, "class=\"links\""), 1, "all links are one path");
     assert!(!html.contains("filter"), "no SVG filters");
     assert!(html.len() < 12_000_000, "page of {} bytes", html.len());
-    // Generous for an unoptimised test build; the release build takes far less.
-    assert!(
-        took < Duration::from_secs(10),
-        "building and rendering took {took:?}"
-    );
 }
 
 #[test]
