@@ -415,3 +415,39 @@ fn amend_and_void_are_new_events_and_events_shows_both() {
     assert_eq!(events[3]["action"], "amend");
     assert_eq!(events[4]["action"], "void");
 }
+
+#[test]
+fn a_second_writer_waits_then_says_the_store_is_busy() {
+    let env = store_with_a_threat();
+    let before = env.export("t");
+    let held = parley::store::Store::open(
+        &env.store(),
+        parley::store::Access::Read,
+        std::time::Duration::from_secs(5),
+    )
+    .expect("open store");
+    let run = env
+        .run(&[
+            "log",
+            "t",
+            "statement",
+            "--by",
+            "KR",
+            "--summary",
+            "We wait",
+            "--wait",
+            "0.3",
+        ])
+        .user_error();
+    assert!(
+        run.stderr
+            .contains("is busy: another parley process holds it (waited 0.3s)")
+            && run
+                .stderr
+                .contains("hint: wait for the other command to finish, or raise --wait"),
+        "{}",
+        run.stderr
+    );
+    drop(held);
+    assert_eq!(env.export("t"), before);
+}
