@@ -26,5 +26,6 @@ pub(crate) use parse::describe;
 pub use recorded::Recorded;
 pub use rules::{Agenda, References, Target, amended, check_changes, check_in_context};
 pub use time::{
-    At, Millis, ONE_DAY, SortKey, format_human, format_instant, parse_bound, parse_instant,
+    At, Millis, ONE_DAY, SortKey, format_date, format_human, format_instant, parse_bound,
+    parse_instant,
 };

@@ -148,6 +148,11 @@ pub fn format_human(millis: Millis) -> String {
     to_datetime(millis).format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// Formats the UTC day of an instant: `2025-07-30`.
+pub fn format_date(millis: Millis) -> String {
+    to_datetime(millis).format("%Y-%m-%d").to_string()
+}
+
 /// One day in milliseconds: how far `at` may run ahead of `recorded_at`.
 pub const ONE_DAY: Millis = DAY_MS;
 

@@ -206,6 +206,35 @@ fn two_moves_are_too_few_for_a_verdict() {
 }
 
 #[test]
+fn an_empty_calendar_window_still_shows_its_dates() {
+    let mut talks = Talks::new();
+    for _ in 0..3 {
+        talks.kr_package();
+    }
+    talks.wait(40);
+    for _ in 0..3 {
+        talks.kr_package();
+    }
+    let audit = talks.audit(&["--window", "20d"]);
+    let windows = audit["sides"]["KR"]["windows"].as_array().unwrap();
+    let spans: Vec<(u64, &str, &str)> = windows
+        .iter()
+        .map(|w| {
+            let (from, to) = (w["from"].as_str().unwrap(), w["to"].as_str().unwrap());
+            (w["moves"].as_u64().unwrap(), from, to)
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (3, "2025-03-02", "2025-03-04"),
+            (0, "2025-03-22", "2025-04-10"),
+            (3, "2025-04-14", "2025-04-16"),
+        ]
+    );
+}
+
+#[test]
 fn a_concession_nobody_matches_is_flagged_unreciprocated() {
     let mut talks = Talks::new();
     let lonely = talks.add(json!({"kind": "concession", "by": "KR", "issue": "autos"}));

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Millis, PartyCode};
+use crate::model::{Millis, PartyCode, format_date};
 use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
@@ -58,9 +58,9 @@ pub struct SideAudit {
 /// One window of a side's moves.
 #[derive(Clone, Debug, Serialize)]
 pub struct WindowAudit {
-    /// `at` of its first move.
+    /// `at` of its first move (the start of its span, for an empty calendar window).
     pub from: String,
-    /// `at` of its last move.
+    /// `at` of its last move (the end of its span, for an empty calendar window).
     pub to: String,
     /// How many of the side's moves it holds.
     pub moves: usize,
@@ -183,17 +183,14 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
             Some(_) => "balanced",
         }
     };
+    // An empty calendar window still has its span; windows with moves show their moves'.
+    let (from, to) = match (slice.moves.first(), slice.moves.last()) {
+        (Some(first), Some(last)) => (first.at_text.clone(), last.at_text.clone()),
+        _ => (format_date(slice.from), format_date(slice.to)),
+    };
     WindowAudit {
-        from: slice
-            .moves
-            .first()
-            .map(|m| m.at_text.clone())
-            .unwrap_or_default(),
-        to: slice
-            .moves
-            .last()
-            .map(|m| m.at_text.clone())
-            .unwrap_or_default(),
+        from,
+        to,
         moves: slice.moves.len(),
         index: if verdict == "too-few-moves" {
             None
