@@ -1,4 +1,29 @@
 //! parley: an event-sourced negotiation journal.
+//!
+//! Every offer, demand, concession, threat and agreement is appended to a hash-chained
+//! log and never edited; corrections are new events. Every view is a pure function of
+//! that log, so any of them can be rebuilt from it at any time.
+//!
+//! The flow, and where each step lives:
+//!
+//! ```text
+//! journal file, parley log
+//!   └─► model       parse and validate: vocabulary, references, times, sizes
+//!   └─► journal     the write path: envelope, hash chain, all-or-nothing import
+//!   └─► store       sled: segments of events, heads moved atomically, one lock
+//!   └─► projection  the timeline (corrections applied), then one fold per view
+//!   └─► report      terminal tables and the HTML page
+//! ```
+//!
+//! - [`model`]: names, times, kinds, the envelope and hash rule, validation. No I/O.
+//! - [`journal`]: reading and writing journal files, the shared write path, `verify`.
+//! - [`store`]: the only code that touches sled; its invariants are documented there.
+//! - [`projection`]: the timeline (corrections applied, `--as-of`/`--known-at`) and one
+//!   module per view.
+//! - [`report`]: rendering for people; reports return data, rendering is separate.
+//! - [`clock`]: "now" from one place (`PARLEY_NOW` in tests).
+//!
+//! The command line (`src/cli/`) is in the binary, not here: the library has no clap.
 #![forbid(unsafe_code)]
 
 pub mod clock;
@@ -8,5 +33,6 @@ pub mod model;
 pub mod projection;
 pub mod store;
 
-pub use error::{Error, Result};
 pub mod report;
+
+pub use error::{Error, Result};

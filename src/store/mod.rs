@@ -10,7 +10,7 @@
 //!   is flushed before [`Store::commit`] returns. Readers never look past a head, so a
 //!   crash between the two steps leaves orphans beyond the heads that no reader sees and
 //!   the next commit clears.
-//! - One process opens the store at a time ([`lock::StoreLock`]).
+//! - One process opens the store at a time (`lock::StoreLock`).
 //!
 //! What the store does *not* do: validate events. It keeps bytes in order; the rules live
 //! in [`crate::model`] and the write path in [`crate::journal`].
