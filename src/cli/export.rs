@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Global, io_error, stdout};
+use super::{Global, io_error, stdout, write_file_atomically};
+use parley::Result;
 use parley::journal::export;
 use parley::store::Access;
-use parley::{Error, Result};
 
 /// Write a negotiation as a recorded journal (NDJSON with envelopes), byte for byte as
 /// stored. Importing it into an empty store reproduces the same ids, seqs and hashes.
@@ -36,15 +36,7 @@ pub fn run(global: &Global, args: &ExportArgs) -> Result<()> {
             out.flush().map_err(io_error)
         }
         Some(path) => {
-            let partial = path.with_extension("ndjson.partial");
-            let file = std::fs::File::create(&partial).map_err(|e| Error::io(&partial, e))?;
-            let mut writer = std::io::BufWriter::new(file);
-            let count = export(&store, &meta, &mut writer)?;
-            let file = writer
-                .into_inner()
-                .map_err(|e| Error::io(&partial, e.into_error()))?;
-            file.sync_all().map_err(|e| Error::io(&partial, e))?;
-            std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))?;
+            let count = write_file_atomically(path, |mut out| export(&store, &meta, &mut out))?;
             eprintln!(
                 "wrote {count} events of {} to {}",
                 meta.slug,

@@ -4,6 +4,7 @@
 mod agenda;
 mod annotate;
 mod audit;
+mod convert;
 mod correct;
 mod diff;
 mod events;
@@ -64,6 +65,7 @@ enum Command {
     Correct(correct::CorrectArgs),
     Annotate(annotate::AnnotateArgs),
     Import(import::ImportArgs),
+    Convert(convert::ConvertArgs),
     Export(export::ExportArgs),
     List(list::ListArgs),
     Events(events::EventsArgs),
@@ -85,6 +87,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Correct(args) => correct::run(global, args),
         Command::Annotate(args) => annotate::run(global, args),
         Command::Import(args) => import::run(global, args),
+        Command::Convert(args) => convert::run(global, args),
         Command::Export(args) => export::run(global, args),
         Command::List(args) => list::run(global, args),
         Command::Events(args) => events::run(global, args),
@@ -313,6 +316,32 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = stdout();
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| io_error(e.into()))?;
     writeln!(out).and_then(|()| out.flush()).map_err(io_error)
+}
+
+/// Writes a file whole or not at all: into `FILE.partial`, synced, then renamed over
+/// `path`, so a crash or a full disk never leaves half a journal or half a page.
+fn write_file_atomically<T>(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let outcome = (|| {
+        let file = std::fs::File::create(&partial).map_err(|e| Error::io(&partial, e))?;
+        let mut writer = std::io::BufWriter::new(file);
+        let value = write(&mut writer)?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| Error::io(&partial, e.into_error()))?;
+        file.sync_all().map_err(|e| Error::io(&partial, e))?;
+        std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))?;
+        Ok(value)
+    })();
+    if outcome.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    outcome
 }
 
 /// Prints text.

@@ -6,7 +6,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::audit::report_json;
-use super::{Global, ViewFlags};
+use super::{Global, ViewFlags, write_file_atomically};
 use parley::projection::audit::{Rubric, audit};
 use parley::projection::load;
 use parley::store::Access;
@@ -45,7 +45,10 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<()> {
     drop(store);
     let audit = report_json(&audit(&timeline, &rubric));
     let html = parley::report::report_html(&timeline, view(args), Some(&audit));
-    write_atomically(&args.out, html.as_bytes())?;
+    write_file_atomically(&args.out, |out| {
+        out.write_all(html.as_bytes())
+            .map_err(|e| Error::io(&args.out, e))
+    })?;
     eprintln!(
         "wrote the report on {} ({} moves) to {} in {} ms",
         timeline.slug,
@@ -77,10 +80,4 @@ fn read_rubric(path: Option<&Path>) -> Result<Rubric> {
     };
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     Rubric::from_json(&text).map_err(|e| Error::input(path.display().to_string(), e))
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let partial = path.with_extension("html.partial");
-    std::fs::write(&partial, bytes).map_err(|e| Error::io(&partial, e))?;
-    std::fs::rename(&partial, path).map_err(|e| Error::io(path, e))
 }

@@ -1,8 +1,11 @@
 //! Journals in and out of the store: the write path shared by every recording command,
-//! reading and writing journal files, and proving the stored chain whole.
+//! reading and writing journal files, proving the stored chain whole, and turning coded
+//! event data (GDELT) into journals.
 
 mod append;
+pub mod cameo;
 mod export;
+mod gdelt;
 mod import;
 mod lines;
 mod read;
@@ -10,6 +13,7 @@ mod verify;
 
 pub use append::{Appender, MAX_EVENT_BYTES, Outcome};
 pub use export::export;
+pub use gdelt::{Converted, GdeltOptions, RELATIONS_ISSUE, convert_gdelt};
 pub use import::{Added, ImportOptions, ImportSummary, import};
 pub use lines::{Line, Lines, MAX_LINE_BYTES, parse_object};
 pub use read::recorded_events;

@@ -1,6 +1,7 @@
 //! parley's integration tests: one binary, a module per capability.
 //!
 //! - `common`: the hermetic test environment (temp store, pinned clock) and helpers
+//! - `convert`: GDELT 1.0 rows into journals, on real third-party rows
 //! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
@@ -10,6 +11,7 @@
 
 mod audit;
 mod common;
+mod convert;
 mod journal;
 mod library;
 mod properties;
