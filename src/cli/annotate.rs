@@ -3,7 +3,7 @@
 use clap::Args;
 use serde_json::{Map, Value};
 
-use super::{Global, now_text, put, record_one};
+use super::{Global, now_text, put, record_one, target_id};
 use parley::Result;
 
 /// Add a reviewer's note (an `annotation`), optionally about one event.
@@ -15,7 +15,7 @@ use parley::Result;
 pub struct AnnotateArgs {
     /// The negotiation.
     slug: String,
-    /// The ref or id of the event the note is about.
+    /// The ref, id or seq of the event the note is about.
     target: Option<String>,
     /// The note.
     #[arg(long)]
@@ -37,7 +37,10 @@ pub fn run(global: &Global, args: &AnnotateArgs) -> Result<()> {
         Value::String(args.at.clone().map_or_else(now_text, Ok)?),
     );
     map.insert("note".into(), Value::String(args.note.clone()));
-    put(&mut map, "target", args.target.as_deref());
+    if let Some(target) = &args.target {
+        let target = target_id(global, &args.slug, target)?;
+        map.insert("target".into(), Value::String(target));
+    }
     put(&mut map, "label", args.label.as_deref());
     record_one(global, &args.slug, map, None)
 }

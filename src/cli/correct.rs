@@ -3,7 +3,7 @@
 use clap::Args;
 use serde_json::{Map, Value};
 
-use super::{Global, now_text, record_one};
+use super::{Global, now_text, record_one, target_id};
 use parley::model::Invalid;
 use parley::{Error, Result};
 
@@ -13,12 +13,13 @@ use parley::{Error, Result};
 /// Examples:
 ///   parley correct kr-us-2025 kr-offer-jul --set position=15 --reason "Figure misread"
 ///   parley correct kr-us-2025 kr-offer-jul --void --reason "Logged twice"
+///   parley correct kr-us-2025 14 --set level=minister --reason "It was the minister"
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct CorrectArgs {
     /// The negotiation.
     slug: String,
-    /// The ref or id of the event to correct.
+    /// The ref, id or seq of the event to correct.
     target: String,
     /// Void the target: every view leaves it out.
     #[arg(long, conflicts_with = "set", required_unless_present = "set")]
@@ -43,7 +44,8 @@ pub fn run(global: &Global, args: &CorrectArgs) -> Result<()> {
         "at".into(),
         Value::String(args.at.clone().map_or_else(now_text, Ok)?),
     );
-    map.insert("target".into(), Value::String(args.target.clone()));
+    let target = target_id(global, &args.slug, &args.target)?;
+    map.insert("target".into(), Value::String(target));
     map.insert("reason".into(), Value::String(args.reason.clone()));
     if args.void {
         map.insert("action".into(), "void".into());

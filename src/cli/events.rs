@@ -1,5 +1,7 @@
 //! `parley events`: the log of a negotiation, filtered.
 
+use std::collections::HashMap;
+
 use clap::Args;
 use serde_json::{Value, json};
 
@@ -84,10 +86,9 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     };
     let store = global.open(Access::Read)?;
     let meta = store.require(&args.slug)?;
-    let events: Vec<Recorded> = recorded_events(&store, &meta)?
-        .into_iter()
-        .filter(|r| filter.keeps(r))
-        .collect();
+    let all = recorded_events(&store, &meta)?;
+    let seqs = Seqs::of(&all);
+    let events: Vec<Recorded> = all.iter().filter(|r| filter.keeps(r)).cloned().collect();
     if args.json {
         let list: Vec<Value> = events.into_iter().map(|r| Value::Object(r.raw)).collect();
         return print_json(&json!({"negotiation": meta.slug.as_str(), "events": list}));
@@ -97,7 +98,7 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
         .limit(4, 24)
         .limit(6, 70);
     for r in &events {
-        table.row(row(r));
+        table.row(row(r, &seqs));
     }
     let shown = events.len();
     let note = format!("{shown} of {} events of {}\n", meta.head.seq, meta.slug);
@@ -122,7 +123,33 @@ impl Filter {
     }
 }
 
-fn row(r: &Recorded) -> Vec<String> {
+/// The seq of each event by its `ref` and its `id`, so corrections and notes can say
+/// which row they are about.
+struct Seqs(HashMap<String, u64>);
+
+impl Seqs {
+    fn of(events: &[Recorded]) -> Seqs {
+        let mut seqs = HashMap::new();
+        for r in events {
+            let names = [r.raw.get("ref"), r.raw.get("id")];
+            for name in names.into_iter().flatten().filter_map(Value::as_str) {
+                seqs.insert(name.to_owned(), r.seq());
+            }
+        }
+        Seqs(seqs)
+    }
+
+    /// "seq 3 (k10)" for a ref, "seq 3" for an id, the target as written otherwise.
+    fn describe(&self, target: &str) -> String {
+        match self.0.get(target) {
+            Some(seq) if uuid::Uuid::parse_str(target).is_ok() => format!("seq {seq}"),
+            Some(seq) => format!("seq {seq} ({target})"),
+            None => target.to_owned(),
+        }
+    }
+}
+
+fn row(r: &Recorded, seqs: &Seqs) -> Vec<String> {
     let event = &r.event;
     let (by, issues, position) = match event.as_move() {
         Some(m) => (
@@ -141,8 +168,11 @@ fn row(r: &Recorded) -> Vec<String> {
         None => Default::default(),
     };
     let summary = match &event.body {
-        Body::Correction(c) => format!("{} {} — {}", c.action, c.target, c.reason),
-        Body::Annotation(a) => a.note.clone(),
+        Body::Correction(c) => format!("{} {} — {}", c.action, seqs.describe(&c.target), c.reason),
+        Body::Annotation(a) => match &a.target {
+            Some(target) => format!("on {}: {}", seqs.describe(target), a.note),
+            None => a.note.clone(),
+        },
         Body::Agenda(change) => agenda_summary(event.summary.as_deref(), change),
         _ => event.summary.clone().unwrap_or_default(),
     };

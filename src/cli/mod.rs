@@ -158,6 +158,25 @@ fn record_one(
     .map_err(io_error)
 }
 
+/// The event a command-line TARGET names: a ref or id as written or, for a number that
+/// is no ref, the id of the event with that seq, as `parley events` lists them. Journal
+/// files name targets by ref or id only; a seq is a convenience of the command line.
+fn target_id(global: &Global, slug: &str, target: &str) -> Result<String> {
+    let Ok(seq) = target.parse::<u64>() else {
+        return Ok(target.to_owned());
+    };
+    let store = global.open(Access::Read)?;
+    let meta = store.require(slug)?;
+    if store.find_ref(&meta, target)?.is_some() {
+        return Ok(target.to_owned());
+    }
+    let id = store
+        .get(&meta, seq)?
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .and_then(|event| event.get("id").and_then(Value::as_str).map(str::to_owned));
+    Ok(id.unwrap_or_else(|| target.to_owned()))
+}
+
 /// The bitemporal view flags every reviewer command takes.
 #[derive(Args, Debug, Clone)]
 struct ViewFlags {

@@ -395,8 +395,8 @@ fn amend_and_void_are_new_events_and_events_shows_both() {
     for expected in [
         "A 25% tariff",
         "Korea offers 10%",
-        "amend k10 — The figure was 12%",
-        "void lib — Never announced",
+        "amend seq 3 (k10) — The figure was 12%",
+        "void seq 2 (lib) — Never announced",
         "5 of 5 events of t",
     ] {
         assert!(
@@ -450,4 +450,36 @@ fn a_second_writer_waits_then_says_the_store_is_busy() {
     );
     drop(held);
     assert_eq!(env.export("t"), before);
+}
+
+#[test]
+fn a_correction_or_note_may_name_its_target_by_seq() {
+    let env = store_with_a_threat();
+    env.run(&[
+        "correct",
+        "t",
+        "2",
+        "--set",
+        "position=30",
+        "--reason",
+        "It was 30%",
+    ])
+    .ok();
+    env.run(&["annotate", "t", "2", "--note", "The turn to tariffs"])
+        .ok();
+    let listing = env.run(&["events", "t"]).ok().stdout;
+    assert!(listing.contains("amend seq 2 — It was 30%"), "{listing}");
+    assert!(
+        listing.contains("on seq 2: The turn to tariffs"),
+        "{listing}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["events", "t", "--json"]).ok().stdout).unwrap();
+    let events = json["events"].as_array().unwrap();
+    assert_eq!(
+        events[2]["target"], events[1]["id"],
+        "the file names the target by id"
+    );
+    let positions = env.run(&["positions", "t", "--json"]).ok().stdout;
+    assert!(positions.contains("\"position\": 30"), "{positions}");
 }
