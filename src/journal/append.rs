@@ -475,8 +475,8 @@ impl<'s> Appender<'s> {
         Ok(Invalid::field(
             "negotiation",
             format!(
-                "{slug} already exists ({} events); to add parties or issues use `parley agenda {slug}`",
-                events
+                "{slug} already exists ({events} event{}); to add parties or issues use `parley agenda {slug}`",
+                if events == 1 { "" } else { "s" }
             ),
         )
         .into())
