@@ -13,7 +13,7 @@
 //! A correction's own `at` is when it was made; it never filters the correction out.
 //! Voiding a correction undoes it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{
     Action, Agenda, Body, Correction, Event, Kind, Millis, Recorded, Slug, amended,
@@ -139,7 +139,10 @@ impl Targets {
     }
 }
 
-/// The corrections that still apply: those not voided by a later correction in view.
+/// The corrections that still apply: those not voided by a later correction that itself
+/// still applies. A void can only name an earlier event, so walking from the newest
+/// correction back settles each one before anything it could undo: voiding a void
+/// restores the first, and voiding that again undoes it once more, to any depth.
 fn active_corrections<'a>(
     corrections: &'a [Recorded],
     targets: &Targets,
@@ -151,15 +154,21 @@ fn active_corrections<'a>(
             _ => None,
         })
         .collect();
-    let undone: Vec<u64> = all
-        .iter()
-        .filter(|(_, c)| c.action == Action::Void)
-        .filter_map(|(_, c)| targets.seq(&c.target))
-        .filter(|seq| all.iter().any(|(s, _)| s == seq))
-        .collect();
-    all.into_iter()
-        .filter(|(seq, _)| !undone.contains(seq))
-        .collect()
+    let mut undone: HashSet<u64> = HashSet::new();
+    let mut active = Vec::with_capacity(all.len());
+    for (seq, correction) in all.into_iter().rev() {
+        if undone.contains(&seq) {
+            continue;
+        }
+        if correction.action == Action::Void
+            && let Some(target) = targets.seq(&correction.target)
+        {
+            undone.insert(target);
+        }
+        active.push((seq, correction));
+    }
+    active.reverse();
+    active
 }
 
 /// The target with its amendments applied in seq order. The store checked every

@@ -109,10 +109,22 @@ fn a_void_hides_the_event_and_voiding_the_void_restores_it() {
         &store,
         "2025-04-02T00:00:00Z",
         &[
-            json!({"kind": "correction", "at": "2025-04-02", "target": "v1", "action": "void", "reason": "it was not a duplicate"}),
+            json!({"kind": "correction", "at": "2025-04-02", "target": "v1", "action": "void", "reason": "it was not a duplicate", "ref": "v2"}),
         ],
     );
     assert_eq!(tariff_of(&view(&store, None, None), "KR"), Some(10.0));
+    record(
+        &store,
+        "2025-04-03T00:00:00Z",
+        &[
+            json!({"kind": "correction", "at": "2025-04-03", "target": "v2", "action": "void", "reason": "it was a duplicate after all"}),
+        ],
+    );
+    assert_eq!(
+        tariff_of(&view(&store, None, None), "KR"),
+        None,
+        "voiding the void of the void hides the offer again"
+    );
 }
 
 #[test]
