@@ -242,18 +242,19 @@ fn shares(def: &IssueDef, state: &IssueState) -> BTreeMap<PartyCode, Option<f64>
         .collect()
 }
 
-/// The direction in which a move by `party` is a concession: toward what another side
-/// prefers, or else away from what `party` itself prefers.
+/// The direction in which a move by `party` is a concession: away from what `party`
+/// itself prefers or, when it states no preference, toward what another side prefers.
+/// Its own preference comes first because with three or more parties another side may
+/// want what `party` wants.
 pub fn concession_direction(def: &IssueDef, party: &PartyCode) -> Option<Direction> {
-    let theirs = def
-        .prefer
-        .iter()
-        .find(|(p, _)| *p != party)
-        .map(|(_, d)| *d);
-    theirs.or_else(|| {
-        def.prefer.get(party).map(|own| match own {
-            Direction::Lower => Direction::Higher,
-            Direction::Higher => Direction::Lower,
-        })
+    let away_from_own = def.prefer.get(party).map(|own| match own {
+        Direction::Lower => Direction::Higher,
+        Direction::Higher => Direction::Lower,
+    });
+    away_from_own.or_else(|| {
+        def.prefer
+            .iter()
+            .find(|(p, _)| *p != party)
+            .map(|(_, d)| *d)
     })
 }

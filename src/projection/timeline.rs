@@ -59,6 +59,8 @@ pub struct Timeline {
     pub corrections: Vec<Recorded>,
     /// Events voided by a correction in view: (voided seq, correction seq).
     pub voided: Vec<(u64, u64)>,
+    /// The view it was built for.
+    pub spec: ViewSpec,
 }
 
 impl Timeline {
@@ -103,7 +105,23 @@ impl Timeline {
             entries,
             corrections,
             voided,
+            spec,
         }
+    }
+
+    /// How far the view reaches in valid time: `--as-of` when given, else the latest
+    /// instant the journal speaks of (an event's `at`, or when it recorded anything), so
+    /// that "nothing followed within 60 days" can be said of talks that went quiet.
+    pub fn horizon(&self) -> Millis {
+        if let Some(as_of) = self.spec.as_of {
+            return as_of;
+        }
+        self.entries
+            .iter()
+            .map(|e| e.event.at.millis().max(e.recorded.envelope.recorded_at))
+            .chain(self.corrections.iter().map(|c| c.envelope.recorded_at))
+            .max()
+            .unwrap_or(Millis::MIN)
     }
 
     /// The moves in view, in valid-time order.

@@ -437,3 +437,195 @@ fn explain_lists_the_events_behind_each_figure() {
         "{out}"
     );
 }
+
+/// An opening of negotiation `t` among `parties` (codes, each named after itself) with
+/// `issues` (JSON objects), then `lines`; returns `audit t --json` with `extra` flags.
+fn audit_of(parties: &[&str], issues: &str, lines: &[&str], extra: &[&str]) -> Value {
+    let parties: Vec<String> = parties
+        .iter()
+        .map(|p| format!(r#"{{"code":"{p}","name":"{p}"}}"#))
+        .collect();
+    let mut text = format!(
+        r#"{{"kind":"opening","negotiation":"t","at":"2025-01-01","title":"T","parties":[{}],"issues":[{issues}],"summary":"open"}}"#,
+        parties.join(",")
+    );
+    for line in lines {
+        text.push('\n');
+        text.push_str(line);
+    }
+    let env = TestEnv::new();
+    env.import(&text);
+    let mut args = vec!["audit", "t", "--json"];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&env.run(&args).ok().stdout).expect("audit --json is JSON")
+}
+
+fn measure(audit: &Value, side: &str, code: &str) -> Value {
+    audit["sides"][side]["measures"][code]["value"].clone()
+}
+
+const X_A_LOWER: &str = r#"{"key":"x","title":"X","unit":"%","prefer":{"A":"lower","B":"higher"}}"#;
+
+#[test]
+fn an_index_exactly_on_the_defensive_threshold_is_defensive() {
+    // INI 4 of 5 (component +0.6) and PK 0 of 4 (-1): the index is exactly -0.2.
+    let offer = |day: u32| {
+        format!(
+            r#"{{"kind":"offer","at":"2025-01-0{day}","by":"A","issue":"x","summary":"o{day}"}}"#
+        )
+    };
+    let mut lines: Vec<String> = (2..6).map(offer).collect();
+    lines.push(
+        r#"{"kind":"rejection","at":"2025-01-06","by":"A","issue":"x","summary":"r"}"#.into(),
+    );
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let audit = audit_of(
+        &["A", "B"],
+        r#"{"key":"x","title":"X"}"#,
+        &lines,
+        &["--window", "1"],
+    );
+    assert_eq!(audit["sides"]["A"]["windows"][0]["index"], -0.2);
+    assert_eq!(window_verdicts(&audit, "A"), ["defensive"]);
+    assert_eq!(verdict(&audit, "A"), "stayed-defensive");
+}
+
+#[test]
+fn a_public_concession_moves_the_concession_balance_at_half_weight() {
+    let audit = audit_of(
+        &["A", "B"],
+        X_A_LOWER,
+        &[
+            r#"{"kind":"offer","at":"2025-01-02","by":"A","issue":"x","position":0,"summary":"a"}"#,
+            r#"{"kind":"demand","at":"2025-01-03","by":"B","issue":"x","position":20,"summary":"b"}"#,
+            r#"{"kind":"concession","at":"2025-01-10","by":"A","issue":"x","position":10,"channel":"public","summary":"c"}"#,
+            r#"{"kind":"concession","at":"2025-01-12","by":"B","issue":"x","position":15,"summary":"d"}"#,
+        ],
+        &[],
+    );
+    // A moved 10 of a 20 gap in public (0.5 x 0.5), B moved 5 at the table (0.25).
+    assert_eq!(measure(&audit, "A", "CB"), 0.5);
+    assert_eq!(audit["sides"]["A"]["measures"]["CB"]["table"]["value"], 0.0);
+}
+
+#[test]
+fn concessions_on_numbers_without_a_preference_are_counted() {
+    let audit = audit_of(
+        &["A", "B"],
+        r#"{"key":"z","title":"Z","unit":"years"}"#,
+        &[
+            r#"{"kind":"offer","at":"2025-01-02","by":"A","issue":"z","position":1,"summary":"a"}"#,
+            r#"{"kind":"demand","at":"2025-01-03","by":"B","issue":"z","position":5,"summary":"b"}"#,
+            r#"{"kind":"concession","at":"2025-01-10","by":"A","issue":"z","position":3,"summary":"c"}"#,
+            r#"{"kind":"concession","at":"2025-01-11","by":"A","issue":"z","terms":"drops a clause","summary":"d"}"#,
+        ],
+        &[],
+    );
+    assert_eq!(
+        measure(&audit, "A", "CB"),
+        1.0,
+        "two concessions, none by B"
+    );
+}
+
+#[test]
+fn with_three_parties_a_concession_is_a_move_away_from_ones_own_preference() {
+    let issue =
+        r#"{"key":"x","title":"X","unit":"%","prefer":{"A":"higher","B":"higher","C":"lower"}}"#;
+    let lines = [
+        r#"{"kind":"offer","at":"2025-01-02","by":"A","issue":"x","position":10,"summary":"a"}"#,
+        r#"{"kind":"offer","at":"2025-01-02","by":"B","issue":"x","position":12,"summary":"b"}"#,
+        r#"{"kind":"offer","at":"2025-01-02","by":"C","issue":"x","position":0,"summary":"c"}"#,
+        r#"{"kind":"concession","at":"2025-01-10","by":"A","issue":"x","position":5,"summary":"A gives ground to C"}"#,
+    ];
+    let audit = audit_of(&["A", "B", "C"], issue, &lines, &[]);
+    assert_eq!(measure(&audit, "A", "CB"), 1.0);
+}
+
+#[test]
+fn what_a_side_received_counts_only_what_was_addressed_to_it() {
+    let audit = audit_of(
+        &["A", "B", "C"],
+        r#"{"key":"x","title":"X"},{"key":"y","title":"Y"}"#,
+        &[
+            r#"{"kind":"concession","at":"2025-01-02","by":"A","to":["B"],"issue":"x","reversibility":"pledge","summary":"a"}"#,
+            r#"{"kind":"implementation","at":"2025-01-03","by":"B","to":["C"],"issue":"y","reversibility":"sunk","summary":"b"}"#,
+            r#"{"kind":"offer","at":"2025-01-04","by":"C","to":["B"],"issue":"y","reversibility":"binding","summary":"c","ref":"co"}"#,
+            r#"{"kind":"acceptance","at":"2025-01-05","by":"B","issue":"y","responds_to":"co","summary":"d"}"#,
+            r#"{"kind":"implementation","at":"2025-01-06","by":"C","issue":"y","reversibility":"executive","summary":"e, to all"}"#,
+        ],
+        &[],
+    );
+    let rv = &audit["sides"]["A"]["measures"]["RV"]["all"];
+    assert_eq!(
+        (rv["numerator"].clone(), rv["denominator"].clone()),
+        (0.0.into(), 1.0.into())
+    );
+}
+
+#[test]
+fn an_upper_case_id_in_responds_to_still_names_the_threat() {
+    let audit = audit_of(
+        &["A", "B"],
+        r#"{"key":"x","title":"X"},{"key":"y","title":"Y"}"#,
+        &[
+            r#"{"id":"0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","kind":"threat","at":"2025-01-02","by":"B","issue":"y","summary":"t"}"#,
+            r#"{"kind":"concession","at":"2025-03-01","by":"A","issue":"x","responds_to":"0190A1B2-C3D4-7E5F-8A9B-0C1D2E3F4A5B","summary":"u"}"#,
+        ],
+        &[],
+    );
+    assert_eq!(measure(&audit, "A", "CUP"), 1.0);
+    assert_eq!(flags(&audit, "A", "concession-under-threat"), [vec![3, 2]]);
+}
+
+#[test]
+fn a_back_channel_move_is_no_follow_up_at_the_table() {
+    let audit = audit_of(
+        &["A", "B"],
+        r#"{"key":"x","title":"X"}"#,
+        &[
+            r#"{"kind":"threat","at":"2025-01-02","by":"A","issue":"x","channel":"public","summary":"p"}"#,
+            r#"{"kind":"demand","at":"2025-01-20","by":"A","issue":"x","channel":"back","summary":"b"}"#,
+            r#"{"kind":"meeting","at":"2025-04-01","by":"B","summary":"m"}"#,
+        ],
+        &[],
+    );
+    assert_eq!(flags(&audit, "A", "rhetoric-without-follow-up"), [vec![2]]);
+}
+
+#[test]
+fn talks_that_went_quiet_still_flag_rhetoric_but_not_as_of_a_date_within_the_span() {
+    let lines = [
+        r#"{"kind":"threat","at":"2025-01-02","by":"A","issue":"x","channel":"public","summary":"never followed up"}"#,
+        r#"{"kind":"annotation","at":"2025-06-01","note":"talks went quiet"}"#,
+    ];
+    let issue = r#"{"key":"x","title":"X"}"#;
+    let now = audit_of(&["A", "B"], issue, &lines, &[]);
+    assert_eq!(flags(&now, "A", "rhetoric-without-follow-up"), [vec![2]]);
+    let early = audit_of(&["A", "B"], issue, &lines, &["--as-of", "2025-02-15"]);
+    assert!(flags(&early, "A", "rhetoric-without-follow-up").is_empty());
+}
+
+#[test]
+fn moves_on_one_day_fall_in_one_window_each() {
+    let lines = [
+        r#"{"kind":"offer","at":"2025-01-02","by":"A","issue":"y","summary":"m1"}"#,
+        r#"{"kind":"concession","at":"2025-02-01","by":"A","issue":"y","reversibility":"sunk","summary":"m2"}"#,
+        r#"{"kind":"offer","at":"2025-02-01","by":"A","issue":"y","summary":"m3"}"#,
+        r#"{"kind":"offer","at":"2025-03-01","by":"A","issue":"y","summary":"m4"}"#,
+        r#"{"kind":"offer","at":"2025-04-01","by":"A","issue":"y","summary":"m5"}"#,
+        r#"{"kind":"offer","at":"2025-05-01","by":"A","issue":"y","summary":"m6"}"#,
+    ];
+    let audit = audit_of(&["A", "B"], r#"{"key":"y","title":"Y"}"#, &lines, &[]);
+    let rv: Vec<Value> = audit["sides"]["A"]["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["components"]["RV"].clone())
+        .collect();
+    assert_eq!(
+        rv,
+        [json!(-1.0), Value::Null, Value::Null],
+        "the sunk concession (seq 3) is in the first window"
+    );
+}

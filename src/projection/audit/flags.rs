@@ -131,17 +131,18 @@ fn peeled_off(own: &[&AuditMove]) -> Vec<Flag> {
 }
 
 /// A public threat or offer with no table move by the side on its issue within the
-/// follow-up span; not flagged while the journal does not yet reach the span's end.
+/// follow-up span; not flagged while the view (`--as-of`, or the last the journal
+/// recorded) does not yet reach the span's end.
 fn rhetoric_without_follow_up(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
     let span = i64::from(ctx.rubric.follow_up_days) * DAY;
-    let journal_end = ctx.moves.all.iter().map(|m| m.at).max().unwrap_or_default();
+    let horizon = ctx.moves.horizon;
     own.iter()
         .filter(|m| {
-            m.public && matches!(m.kind, Kind::Threat | Kind::Offer) && m.at + span <= journal_end
+            m.is_public() && matches!(m.kind, Kind::Threat | Kind::Offer) && m.at + span <= horizon
         })
         .filter(|m| {
             !own.iter().any(|t| {
-                !t.public
+                t.channel == Channel::Table
                     && t.at >= m.at
                     && t.at - m.at <= span
                     && (m.issues.is_empty() || t.issues.iter().any(|i| m.issues.contains(i)))

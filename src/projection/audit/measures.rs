@@ -5,12 +5,13 @@
 //! `public_weight`) and with table moves only, so rhetoric can be told from substance.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use serde::Serialize;
 
-use super::moves::{AuditMove, DAY, Moves, Series, value_at, value_before};
+use super::moves::{AuditMove, DAY, Moves, Points, Series};
 use super::rubric::Rubric;
-use crate::model::{Direction, IssueKey, Kind, Millis, PartyCode};
+use crate::model::{Direction, IssueKey, Kind, PartyCode};
 
 /// Which moves a figure counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,10 +28,9 @@ pub struct Slice<'a> {
     pub side: &'a PartyCode,
     /// Its moves in the slice.
     pub moves: Vec<&'a AuditMove>,
-    /// The first instant of the slice.
-    pub from: Millis,
-    /// The last instant of the slice.
-    pub to: Millis,
+    /// The places in valid-time order ([`AuditMove::index`]) the slice covers, every
+    /// side's moves included: the counterpart's moves in it count with the side's.
+    pub span: Range<usize>,
 }
 
 /// One figure: a value with the counts it comes from and the events behind them.
@@ -91,18 +91,19 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     fn weight(&self, m: &AuditMove, channels: Channels) -> f64 {
-        match (m.public, channels) {
+        match (m.is_public(), channels) {
             (false, _) => 1.0,
             (true, Channels::All) => self.rubric.public_weight,
             (true, Channels::TableOnly) => 0.0,
         }
     }
 
+    /// The other sides' moves made to `side`.
     fn counterpart_moves<'m>(
         &'m self,
         side: &'m PartyCode,
     ) -> impl Iterator<Item = &'m AuditMove> + 'm {
-        self.moves.all.iter().filter(move |m| &m.by != side)
+        self.moves.all.iter().filter(move |m| m.addresses(side))
     }
 
     /// All six measures over `slice`.
@@ -170,9 +171,18 @@ impl<'a> Context<'a> {
     /// CB: the side's movement toward the other's preference, as a share of all movement.
     fn concession_balance(&self, slice: &Slice, channels: Channels) -> Figure {
         let mut figure = Figure::default();
-        let series = self.moves.series(channels == Channels::All);
+        let public_weight = match channels {
+            Channels::All => self.rubric.public_weight,
+            Channels::TableOnly => 0.0,
+        };
+        let series = self.moves.series(public_weight);
         let mut numeric: Vec<&IssueKey> = Vec::new();
         for def in &self.moves.agenda().issues {
+            // Numbers count only where `prefer` says which way is a concession; an issue
+            // with numbers and no preference counts its concessions, as one without numbers.
+            if def.prefer.is_empty() {
+                continue;
+            }
             let Some(gap) = opening_gap(&series, &def.key, slice.side) else {
                 continue;
             };
@@ -183,11 +193,7 @@ impl<'a> Context<'a> {
                 let Some(direction) = self.moves.concession_direction(issue, party) else {
                     continue;
                 };
-                let moved = toward(
-                    direction,
-                    value_before(points, slice.from),
-                    value_at(points, slice.to),
-                ) / gap;
+                let moved = movement(points, &slice.span, direction) / gap;
                 if moved <= 0.0 {
                     continue;
                 }
@@ -196,13 +202,10 @@ impl<'a> Context<'a> {
                 if mine {
                     figure.numerator += moved;
                 }
-                let last = points
-                    .iter()
-                    .take_while(|(at, _, _)| *at <= slice.to)
-                    .last();
-                if let Some((_, _, seq)) = last {
+                let last = points.iter().rfind(|p| slice.span.contains(&p.index));
+                if let Some(point) = last {
                     figure.events.push(Counted {
-                        seq: *seq,
+                        seq: point.seq,
                         role: if mine {
                             "moved toward the other side"
                         } else {
@@ -229,9 +232,7 @@ impl<'a> Context<'a> {
             });
         }
         for m in self.counterpart_moves(slice.side).filter(|m| {
-            m.kind == Kind::Concession
-                && (slice.from..=slice.to).contains(&m.at)
-                && !counted_by_number(m)
+            m.kind == Kind::Concession && slice.span.contains(&m.index) && !counted_by_number(m)
         }) {
             let weight = self.weight(m, channels);
             figure.denominator += weight;
@@ -289,7 +290,7 @@ impl<'a> Context<'a> {
         }
         let span = i64::from(self.rubric.pressure_days) * DAY;
         self.counterpart_moves(&m.by)
-            .filter(|t| coercive(t) && t.at <= m.at && m.at - t.at <= span)
+            .filter(|t| coercive(t) && t.index < m.index && m.at - t.at <= span)
             .filter(|t| t.issues.iter().any(|i| m.issues.contains(i)))
             .map(|t| t.seq)
             .last()
@@ -369,11 +370,14 @@ impl<'a> Context<'a> {
         let mut figure = Figure::default();
         for (giver, dated) in self.gives() {
             let mine = &giver.by == slice.side;
+            if !mine && !giver.addresses(slice.side) {
+                continue;
+            }
             let Some(level) = giver.reversibility else {
                 continue;
             };
             let weight = self.weight(dated, channels);
-            if !(slice.from..=slice.to).contains(&dated.at) || weight == 0.0 {
+            if !slice.span.contains(&dated.index) || weight == 0.0 {
                 continue;
             }
             let score = self.rubric.score(level) * weight;
@@ -475,24 +479,31 @@ fn opening_gap(series: &Series, issue: &IssueKey, side: &PartyCode) -> Option<f6
         series
             .get(&(issue.clone(), party.clone()))
             .and_then(|s| s.first())
-            .map(|p| p.1)
+            .map(|p| p.value)
     };
     let mine = first(side)?;
     let theirs = series
         .iter()
         .find(|((i, p), _)| i == issue && p != side)
         .and_then(|(_, s)| s.first())
-        .map(|p| p.1)?;
+        .map(|p| p.value)?;
     let gap = (mine - theirs).abs();
     (gap > 0.0).then_some(gap)
 }
 
-fn toward(direction: Direction, before: Option<f64>, after: Option<f64>) -> f64 {
-    match (before, after) {
-        (Some(b), Some(a)) => match direction {
-            Direction::Higher => a - b,
-            Direction::Lower => b - a,
-        },
-        _ => 0.0,
+/// The net movement in `direction` of the numbers stated within `span`, each step from
+/// the number before it weighted by the stating move's channel weight.
+fn movement(points: &Points, span: &Range<usize>, direction: Direction) -> f64 {
+    points
+        .windows(2)
+        .filter(|pair| span.contains(&pair[1].index))
+        .map(|pair| pair[1].weight * toward(direction, pair[0].value, pair[1].value))
+        .sum()
+}
+
+fn toward(direction: Direction, before: f64, after: f64) -> f64 {
+    match direction {
+        Direction::Higher => after - before,
+        Direction::Lower => before - after,
     }
 }

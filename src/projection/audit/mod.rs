@@ -96,8 +96,7 @@ fn side_audit(ctx: &Context, side: &PartyCode) -> SideAudit {
     let whole = Slice {
         side,
         moves: own.clone(),
-        from: Millis::MIN,
-        to: Millis::MAX,
+        span: 0..ctx.moves.all.len(),
     };
     let measures = ctx.measures(&whole);
     let (index, left_out) = posture_index(&measures, ctx.rubric, |_, m| m.component);
@@ -142,30 +141,44 @@ fn posture_index(
             None => left_out.push(code),
         }
     }
-    ((weights > 0.0).then(|| sum / weights), left_out)
+    ((weights > 0.0).then(|| settle(sum / weights)), left_out)
 }
 
-/// Splits the side's moves into windows and audits each. Window spans are contiguous so
-/// that the other side's moves between two of this side's windows count in one of them.
+/// Rounds away floating-point noise (2·0.8−1 is 0.6000000000000001), so an index that
+/// is exactly on a threshold by the counts is judged as on it, as a reviewer checking
+/// by hand would judge it.
+fn settle(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+/// Splits the side's moves into windows and audits each. Windows are contiguous ranges
+/// of the talks in valid-time order, so that every move, the other side's too, counts in
+/// exactly one of them.
 fn windows(ctx: &Context, side: &PartyCode, own: &[&AuditMove]) -> Vec<WindowAudit> {
+    let all = &ctx.moves.all;
     let groups = match ctx.rubric.window_days {
-        Some(days) => calendar_groups(own, days),
+        Some(days) => calendar_groups(own, days, all),
         None => equal_groups(own, ctx.rubric.windows),
     };
-    let starts: Vec<Millis> = groups.iter().map(|(start, _)| *start).collect();
+    let starts: Vec<usize> = groups.iter().map(|group| group.first_index).collect();
     groups
         .iter()
         .enumerate()
-        .map(|(i, (_, group))| {
-            let from = if i == 0 { Millis::MIN } else { starts[i] };
-            let to = starts.get(i + 1).map_or(Millis::MAX, |next| next - 1);
+        .map(|(i, group)| {
+            let from = if i == 0 { 0 } else { starts[i] };
+            let to = starts.get(i + 1).copied().unwrap_or(all.len());
             let slice = Slice {
                 side,
-                moves: group.clone(),
-                from,
-                to,
+                moves: group.moves.clone(),
+                span: from..to,
             };
-            window_audit(ctx, &slice)
+            let mut window = window_audit(ctx, &slice);
+            if group.moves.is_empty() {
+                // An empty calendar window still has its dates.
+                window.from = format_date(group.start);
+                window.to = format_date(group.end);
+            }
+            window
         })
         .collect()
 }
@@ -183,14 +196,10 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
             Some(_) => "balanced",
         }
     };
-    // An empty calendar window still has its span; windows with moves show their moves'.
-    let (from, to) = match (slice.moves.first(), slice.moves.last()) {
-        (Some(first), Some(last)) => (first.at_text.clone(), last.at_text.clone()),
-        _ => (format_date(slice.from), format_date(slice.to)),
-    };
+    let at_text = |m: Option<&&AuditMove>| m.map(|m| m.at_text.clone()).unwrap_or_default();
     WindowAudit {
-        from,
-        to,
+        from: at_text(slice.moves.first()),
+        to: at_text(slice.moves.last()),
         moves: slice.moves.len(),
         index: if verdict == "too-few-moves" {
             None
@@ -205,8 +214,17 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
     }
 }
 
+/// One window's moves of a side, the time it spans, and the place in valid-time order
+/// where it begins: its first move for equal windows, its first day for calendar ones.
+struct Group<'a> {
+    start: Millis,
+    end: Millis,
+    first_index: usize,
+    moves: Vec<&'a AuditMove>,
+}
+
 /// `count` windows with equal numbers of moves (the first ones take the remainder).
-fn equal_groups<'a>(own: &[&'a AuditMove], count: usize) -> Vec<(Millis, Vec<&'a AuditMove>)> {
+fn equal_groups<'a>(own: &[&'a AuditMove], count: usize) -> Vec<Group<'a>> {
     let count = count.clamp(1, own.len().max(1));
     let (base, extra) = (own.len() / count, own.len() % count);
     let mut out = Vec::new();
@@ -215,29 +233,39 @@ fn equal_groups<'a>(own: &[&'a AuditMove], count: usize) -> Vec<(Millis, Vec<&'a
         let size = base + usize::from(i < extra);
         let (group, tail) = rest.split_at(size.min(rest.len()));
         rest = tail;
-        if let Some(first) = group.first() {
-            out.push((first.at, group.to_vec()));
+        if let (Some(first), Some(last)) = (group.first(), group.last()) {
+            out.push(Group {
+                start: first.at,
+                end: last.at,
+                first_index: first.index,
+                moves: group.to_vec(),
+            });
         }
     }
     out
 }
 
 /// Calendar windows of `days` days from the side's first move.
-fn calendar_groups<'a>(own: &[&'a AuditMove], days: u32) -> Vec<(Millis, Vec<&'a AuditMove>)> {
+fn calendar_groups<'a>(own: &[&'a AuditMove], days: u32, all: &[AuditMove]) -> Vec<Group<'a>> {
     let Some(first) = own.first() else {
         return Vec::new();
     };
     let span = i64::from(days) * moves::DAY;
-    let mut out: Vec<(Millis, Vec<&AuditMove>)> = Vec::new();
+    let mut out: Vec<Group> = Vec::new();
     for m in own {
         let slot = (m.at - first.at) / span;
         let start = first.at + slot * span;
-        while out.last().is_none_or(|(s, _)| *s < start) {
-            let next = out.last().map_or(first.at, |(s, _)| s + span);
-            out.push((next, Vec::new()));
+        while out.last().is_none_or(|g| g.start < start) {
+            let next = out.last().map_or(first.at, |g| g.start + span);
+            out.push(Group {
+                start: next,
+                end: next + span - 1,
+                first_index: all.partition_point(|m| m.at < next),
+                moves: Vec::new(),
+            });
         }
-        if let Some((_, group)) = out.last_mut() {
-            group.push(m);
+        if let Some(group) = out.last_mut() {
+            group.moves.push(m);
         }
     }
     out
@@ -274,7 +302,8 @@ fn verdict(windows: &[WindowAudit], moves: usize, rubric: &Rubric) -> (&'static 
             ],
         );
     }
-    if first.verdict != "defensive" && last.verdict == "defensive" && a - b >= rubric.drift {
+    if first.verdict != "defensive" && last.verdict == "defensive" && settle(a - b) >= rubric.drift
+    {
         return (
             "drifted-defensive",
             vec![
@@ -294,7 +323,8 @@ fn verdict(windows: &[WindowAudit], moves: usize, rubric: &Rubric) -> (&'static 
             ],
         );
     }
-    if first.verdict != "proactive" && last.verdict == "proactive" && b - a >= rubric.drift {
+    if first.verdict != "proactive" && last.verdict == "proactive" && settle(b - a) >= rubric.drift
+    {
         return (
             "turned-proactive",
             vec![

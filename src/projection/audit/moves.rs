@@ -7,8 +7,21 @@ use crate::model::{Agenda, Channel, Direction, IssueKey, Kind, Millis, PartyCode
 use crate::projection::Timeline;
 use crate::projection::positions::concession_direction;
 
-/// Stated numbers over time: (at, value, seq), in valid-time order.
-pub type Points = Vec<(Millis, f64, u64)>;
+/// A number a side stated, where it stands in the talks, and what it weighs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// The stating move's place in valid-time order ([`AuditMove::index`]).
+    pub index: usize,
+    /// The move's seq.
+    pub seq: u64,
+    /// The number.
+    pub value: f64,
+    /// The move's channel weight (public moves count at the rubric's weight).
+    pub weight: f64,
+}
+
+/// Stated numbers over time, in valid-time order.
+pub type Points = Vec<Point>;
 
 /// Each side's stated numbers on each issue.
 pub type Series = BTreeMap<(IssueKey, PartyCode), Points>;
@@ -19,6 +32,9 @@ pub const DAY: Millis = 86_400_000;
 /// A move, with what every measure needs at hand.
 #[derive(Clone, Debug)]
 pub struct AuditMove {
+    /// Its place among all moves in valid-time order: windows are ranges of it, so a
+    /// move falls in exactly one window even when several share one `at`.
+    pub index: usize,
     /// Its seq.
     pub seq: u64,
     /// Its `at`, as an instant.
@@ -29,12 +45,14 @@ pub struct AuditMove {
     pub kind: Kind,
     /// Who moved.
     pub by: PartyCode,
+    /// Whom it addressed; empty means every other party.
+    pub to: Vec<PartyCode>,
     /// The issues.
     pub issues: Vec<IssueKey>,
     /// The tracks of those issues (and of the rest of its package).
     pub tracks: BTreeSet<String>,
-    /// True for `channel: public`.
-    pub public: bool,
+    /// Where it was made: at the table, in public, or through a back channel.
+    pub channel: Channel,
     /// The seq of the event it answers, if that resolves.
     pub responds_to: Option<u64>,
     /// Its package label.
@@ -49,12 +67,26 @@ pub struct AuditMove {
     pub summary: String,
 }
 
+impl AuditMove {
+    /// True for rhetoric: `channel: public`.
+    pub fn is_public(&self) -> bool {
+        self.channel == Channel::Public
+    }
+
+    /// True when the move was made to `party`: by someone else, and to everyone or to it.
+    pub fn addresses(&self, party: &PartyCode) -> bool {
+        &self.by != party && (self.to.is_empty() || self.to.contains(party))
+    }
+}
+
 /// Every move of a timeline, in valid-time order, with lookups.
 pub struct Moves {
     /// The moves.
     pub all: Vec<AuditMove>,
     by_seq: HashMap<u64, usize>,
     agenda: Agenda,
+    /// How far the view reaches ([`Timeline::horizon`]).
+    pub horizon: Millis,
 }
 
 impl Moves {
@@ -73,15 +105,23 @@ impl Moves {
             .filter_map(|entry| {
                 let m = entry.event.as_move()?;
                 Some(AuditMove {
+                    index: 0,
                     seq: entry.seq(),
                     at: entry.event.at.millis(),
                     at_text: entry.event.at.to_string(),
                     kind: entry.event.kind,
                     by: m.by.clone(),
+                    to: m.to.clone(),
                     issues: m.issues.clone(),
                     tracks: m.issues.iter().filter_map(track_of).collect(),
-                    public: m.channel == Channel::Public,
-                    responds_to: m.responds_to.as_ref().and_then(|r| labels.get(r).copied()),
+                    channel: m.channel,
+                    responds_to: m.responds_to.as_ref().and_then(|r| {
+                        // Refs are exact; ids are matched as the store writes them, lower case.
+                        labels
+                            .get(r)
+                            .or_else(|| labels.get(&r.to_ascii_lowercase()))
+                            .copied()
+                    }),
                     package: m.package.clone(),
                     conditional: !m.conditional_on.is_empty(),
                     reversibility: m.reversibility,
@@ -90,12 +130,16 @@ impl Moves {
                 })
             })
             .collect();
+        for (index, m) in all.iter_mut().enumerate() {
+            m.index = index;
+        }
         widen_package_tracks(&mut all);
         let by_seq = all.iter().enumerate().map(|(i, m)| (m.seq, i)).collect();
         Moves {
             all,
             by_seq,
             agenda: timeline.agenda.clone(),
+            horizon: timeline.horizon(),
         }
     }
 
@@ -123,14 +167,24 @@ impl Moves {
             .and_then(|def| concession_direction(def, party))
     }
 
-    /// Each side's stated numbers on each issue over time, optionally without public moves.
-    pub fn series(&self, public_too: bool) -> Series {
+    /// Each side's stated numbers on each issue over time, public ones at `public_weight`
+    /// (0 leaves them out).
+    pub fn series(&self, public_weight: f64) -> Series {
         let mut out = Series::new();
-        for m in self.all.iter().filter(|m| public_too || !m.public) {
+        for m in &self.all {
+            let weight = if m.is_public() { public_weight } else { 1.0 };
+            if weight == 0.0 {
+                continue;
+            }
             for (issue, value) in &m.positions {
                 out.entry((issue.clone(), m.by.clone()))
                     .or_default()
-                    .push((m.at, *value, m.seq));
+                    .push(Point {
+                        index: m.index,
+                        seq: m.seq,
+                        value: *value,
+                        weight,
+                    });
             }
         }
         out
@@ -156,23 +210,4 @@ fn widen_package_tracks(moves: &mut [AuditMove]) {
             m.tracks.extend(tracks.iter().cloned());
         }
     }
-}
-
-/// The value of a series at `t`: the last number stated at or before it.
-pub fn value_at(series: &[(Millis, f64, u64)], t: Millis) -> Option<f64> {
-    series
-        .iter()
-        .take_while(|(at, _, _)| *at <= t)
-        .last()
-        .map(|(_, v, _)| *v)
-}
-
-/// The value of a series just before `t`, or else its first value.
-pub fn value_before(series: &[(Millis, f64, u64)], t: Millis) -> Option<f64> {
-    series
-        .iter()
-        .take_while(|(at, _, _)| *at < t)
-        .last()
-        .or(series.first())
-        .map(|(_, v, _)| *v)
 }
