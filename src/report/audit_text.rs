@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::projection::audit::rubric::CODES;
-use crate::projection::audit::{AuditReport, Measure, SideAudit};
+use crate::projection::audit::{AuditReport, Measure, SideAudit, format_count};
 use crate::report::Table;
 
 /// What the renderer needs to know about an event to list it.
@@ -164,22 +164,15 @@ fn table_only(code: &str, m: &Measure) -> String {
     match (code, f.value) {
         (_, None) => "no data".into(),
         ("RV", Some(v)) => format!(
-            "{v:+.1} ({:.0} given, {:.0} received)",
-            f.numerator, f.denominator
+            "{v:+.1} ({} given, {} received)",
+            format_count(f.numerator),
+            format_count(f.denominator)
         ),
         (_, Some(v)) => format!(
             "{v:.2} ({} of {})",
-            count(f.numerator),
-            count(f.denominator)
+            format_count(f.numerator),
+            format_count(f.denominator)
         ),
-    }
-}
-
-fn count(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
     }
 }
 

@@ -449,14 +449,15 @@ pub fn component(code: &str, value: f64) -> f64 {
     }
 }
 
+/// A count as a reviewer checks it by hand: up to two decimals, trailing zeros dropped
+/// (3, 3.5, 0.75; one decimal would show 0.75 of 1.5 as "0.8 of 1.5").
+pub fn format_count(x: f64) -> String {
+    let text = format!("{x:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 fn reading(code: &str, f: &Figure) -> String {
-    let n = |x: f64| {
-        if x.fract() == 0.0 {
-            format!("{x:.0}")
-        } else {
-            format!("{x:.1}")
-        }
-    };
+    let n = format_count;
     let (top, all) = (n(f.numerator), n(f.denominator));
     match (code, f.value) {
         (_, None) => "no data".into(),

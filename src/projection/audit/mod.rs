@@ -19,7 +19,7 @@ use crate::model::{Millis, PartyCode, format_date};
 use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
-pub use measures::{Counted, Figure, Measure};
+pub use measures::{Counted, Figure, Measure, format_count};
 pub use moves::{AuditMove, Moves};
 pub use rubric::Rubric;
 
