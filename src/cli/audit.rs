@@ -88,7 +88,11 @@ fn apply_window(rubric: &mut Rubric, window: &str) -> Result<()> {
         Some(days) => {
             rubric.window_days = Some(days.parse().ok().filter(|d| *d > 0).ok_or_else(bad)?)
         }
-        None => rubric.windows = window.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?,
+        None => {
+            // `--window N` asks for equal windows, whatever calendar span a rubric set.
+            rubric.windows = window.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?;
+            rubric.window_days = None;
+        }
     }
     Ok(())
 }

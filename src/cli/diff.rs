@@ -41,6 +41,15 @@ pub struct DiffArgs {
 pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
     let from = parse_bound(&args.from).map_err(|e| Error::input("D1", e))?;
     let to = parse_bound(&args.to).map_err(|e| Error::input("D2", e))?;
+    if to < from {
+        return Err(Error::input(
+            "D2",
+            parley::model::Invalid::new(format!(
+                "{} is before {}: give the earlier date first",
+                args.to, args.from
+            )),
+        ));
+    }
     let known = ViewFlags {
         as_of: None,
         known_at: args.known_at.clone(),

@@ -192,6 +192,35 @@ fn proactive_defensive_proactive_is_mixed() {
 }
 
 #[test]
+fn a_side_with_too_few_moves_has_no_index() {
+    let mut talks = Talks::new();
+    talks.kr_yields(10.0);
+    talks.kr_yields(12.0);
+    let audit = talks.audit(&[]);
+    for side in ["KR", "US"] {
+        assert_eq!(audit["sides"][side]["moves"], 2);
+        assert_eq!(audit["sides"][side]["index"], Value::Null, "{side}");
+        assert_eq!(verdict(&audit, side), "too-few-moves");
+    }
+}
+
+#[test]
+fn window_n_overrides_a_rubric_with_calendar_windows() {
+    let mut talks = Talks::new();
+    for _ in 0..6 {
+        talks.kr_package();
+        talks.wait(30);
+    }
+    let env = TestEnv::new();
+    let rubric = env.write("calendar.json", r#"{"window_days": 10}"#);
+    let rubric = rubric.to_str().unwrap();
+    let calendar = talks.audit(&["--rubric", rubric]);
+    assert!(calendar["sides"]["KR"]["windows"].as_array().unwrap().len() > 2);
+    let two = talks.audit(&["--rubric", rubric, "--window", "2"]);
+    assert_eq!(two["sides"]["KR"]["windows"].as_array().unwrap().len(), 2);
+}
+
+#[test]
 fn two_moves_are_too_few_for_a_verdict() {
     let mut talks = Talks::new();
     talks.kr_package();

@@ -308,3 +308,17 @@ fn a_bad_date_names_the_flag() {
         run.stderr
     );
 }
+
+#[test]
+fn diff_with_the_dates_reversed_says_to_give_the_earlier_first() {
+    let env = recorded_in_three_sittings();
+    let run = env
+        .run(&["diff", "t", "2025-08-31", "2025-04-30"])
+        .user_error();
+    assert!(
+        run.stderr
+            .contains("D2: 2025-04-30 is before 2025-08-31: give the earlier date first"),
+        "{}",
+        run.stderr
+    );
+}

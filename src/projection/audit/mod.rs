@@ -103,6 +103,13 @@ fn side_audit(ctx: &Context, side: &PartyCode) -> SideAudit {
     let (table_index, _) = posture_index(&measures, ctx.rubric, |code, m| {
         m.table.value.map(|v| measures::component(code, v))
     });
+    // Like a window, a side with too few moves gets no index: its figures would come
+    // from the other side's moves alone.
+    let (index, table_index) = if own.len() < ctx.rubric.min_moves {
+        (None, None)
+    } else {
+        (index, table_index)
+    };
     let windows = windows(ctx, side, &own);
     let (verdict, rules) = verdict(&windows, own.len(), ctx.rubric);
     SideAudit {
