@@ -20,7 +20,7 @@ mod lock;
 mod segment;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -127,11 +127,9 @@ impl Store {
             return Err(Error::NoStore(dir.to_path_buf()));
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let deadline = Instant::now() + wait;
         let lock = StoreLock::acquire(dir, wait)?;
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .mode(sled::Mode::HighThroughput)
-            .open()?;
+        let db = open_db(&dir.join("db"), deadline)?;
         check_format(dir, &db)?;
         Ok(Store {
             dir: dir.to_path_buf(),
@@ -398,6 +396,30 @@ impl Store {
             self.db.flush()?;
         }
         Ok(())
+    }
+}
+
+/// Opens sled, waiting until `deadline` while sled's own file lock is still held.
+///
+/// Our lock is taken first, but a process that just let go of it may not have closed
+/// sled's file yet: the kernel closes a dying process's files one by one (ours first,
+/// it was opened first), and sled joins its flusher thread only after that. The gap is
+/// short; without this wait a second writer failed with "could not acquire lock".
+fn open_db(path: &Path, deadline: Instant) -> Result<sled::Db> {
+    loop {
+        let opened = sled::Config::new()
+            .path(path)
+            .mode(sled::Mode::HighThroughput)
+            .open();
+        match opened {
+            Err(sled::Error::Io(e))
+                if e.to_string().starts_with("could not acquire lock")
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 
