@@ -30,7 +30,14 @@ impl Event {
         if kind.is_move() && summary.is_none() {
             return Err(Invalid::field(
                 "summary",
-                format!("a {kind} needs a summary: one line in your words"),
+                format!(
+                    "{} {kind} needs a summary: one line in your words",
+                    if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    }
+                ),
             ));
         }
         let body = match kind {
