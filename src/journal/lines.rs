@@ -173,6 +173,12 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Invalid> {
             e.valid_up_to() + 1
         )));
     }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(Invalid::new(
+            "the line starts with a byte-order mark (U+FEFF); only the first line of a file may \
+             have one: the file was probably pasted together from several",
+        ));
+    }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(Invalid::new(format!(
