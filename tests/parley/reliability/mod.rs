@@ -9,6 +9,7 @@
 //! - `garbage`: arbitrary bytes and strings into the parser and importer, no panics
 //! - `tamper`: every flipped byte of an export refused, every corrupted stored byte caught
 
+mod bad_input;
 mod concurrency;
 mod crash;
 mod tamper;
