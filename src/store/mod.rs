@@ -129,6 +129,7 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let deadline = Instant::now() + wait;
         let lock = StoreLock::acquire(dir, wait)?;
+        remove_unfinished_snapshots(&dir.join("db"))?;
         let db = open_db(&dir.join("db"), deadline)?;
         check_format(dir, &db)?;
         Ok(Store {
@@ -397,6 +398,31 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Removes snapshot files sled began but never finished (`snap.N.generating`).
+///
+/// sled writes a snapshot to `snap.N.generating` and renames it when it is complete, but
+/// when it reads it takes the highest-named `snap.*` file, unfinished ones included: a
+/// snapshot cut short (a full disk, a kill) made the store unreadable ("Read corrupted
+/// data") although its log was whole. An unfinished snapshot holds nothing the log does
+/// not; sled rebuilds from the last complete one. We hold the store lock, so no other
+/// process can be writing one.
+fn remove_unfinished_snapshots(db: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(db) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(db, e))?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Opens sled, waiting until `deadline` while sled's own file lock is still held.
