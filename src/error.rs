@@ -128,8 +128,30 @@ impl Error {
                 "the store has been altered or damaged; restore it from an export or a backup"
                     .into(),
             ),
+            Error::Io { source, .. } | Error::Store(sled::Error::Io(source)) => {
+                io_hint(source.kind())
+            }
             _ => None,
         }
+    }
+}
+
+/// What to do about the I/O failures a record-keeper can fix. A write that fails this way
+/// has written nothing: commits are all or nothing.
+fn io_hint(kind: std::io::ErrorKind) -> Option<String> {
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem, StorageFull};
+    match kind {
+        StorageFull => Some(
+            "the disk holding the store is full; nothing was written. Free some space and run \
+             the command again"
+                .into(),
+        ),
+        ReadOnlyFilesystem | PermissionDenied => Some(
+            "parley needs write access to the store directory, even to read it (it takes a \
+             lock there); copy the store somewhere writable, or use --store"
+                .into(),
+        ),
+        _ => None,
     }
 }
 
