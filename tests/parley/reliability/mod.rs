@@ -12,6 +12,7 @@
 mod bad_input;
 mod concurrency;
 mod crash;
+mod faults;
 mod tamper;
 
 use std::path::Path;
