@@ -13,6 +13,8 @@ mod bad_input;
 mod concurrency;
 mod crash;
 mod faults;
+mod fixtures;
+mod garbage;
 mod tamper;
 
 use std::path::Path;
