@@ -359,23 +359,72 @@ impl Store {
         Ok(())
     }
 
-    /// Removes what a failed commit left beyond the heads, so it cannot mix with new data.
+    /// Removes what a failed commit left beyond the heads, so it cannot mix with new data:
+    /// its segments and order entries, and the `ref` and `id` entries of its events (once
+    /// new events take those seqs, such entries would point at the wrong events).
     fn clear_orphans(&self, commits: &[StreamCommit], global: u64) -> Result<()> {
         let mut batch = sled::Batch::default();
+        let mut refs = sled::Batch::default();
+        let mut ids = sled::Batch::default();
         for commit in commits {
             let stream = commit.meta.stream;
             let range =
                 keys::event_key(stream, commit.before + 1)..=keys::event_key(stream, u64::MAX);
             for entry in self.events.range(range) {
-                batch.remove(entry?.0);
+                let (key, value) = entry?;
+                for bytes in segment::decode(&value).unwrap_or_default() {
+                    self.orphan_indexes(stream, commit.before, bytes, &mut refs, &mut ids)?;
+                }
+                batch.remove(key);
             }
         }
+        self.refs.apply_batch(refs)?;
+        self.ids.apply_batch(ids)?;
         self.events.apply_batch(batch)?;
         let mut batch = sled::Batch::default();
         for entry in self.order.range((global + 1).to_be_bytes()..) {
             batch.remove(entry?.0);
         }
         self.order.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Queues the removal of the index entries of one orphaned event, where they still
+    /// point past the head (`before`).
+    fn orphan_indexes(
+        &self,
+        stream: StreamId,
+        before: u64,
+        bytes: &[u8],
+        refs: &mut sled::Batch,
+        ids: &mut sled::Batch,
+    ) -> Result<()> {
+        let Ok(serde_json::Value::Object(event)) = serde_json::from_slice(bytes) else {
+            return Ok(());
+        };
+        if let Some(label) = event.get("ref").and_then(|v| v.as_str()) {
+            let key = keys::ref_key(stream, label);
+            let found = self.refs.get(&key)?;
+            if found
+                .and_then(|v| keys::split_ref_value(&v))
+                .is_some_and(|(seq, _)| seq > before)
+            {
+                refs.remove(key);
+            }
+        }
+        if let Some(id) = event
+            .get("id")
+            .and_then(|v| v.as_str())
+            .and_then(|t| Uuid::parse_str(t).ok())
+        {
+            let found = self.ids.get(id.as_bytes())?;
+            let orphan = found
+                .and_then(|v| keys::split_id_value(&v))
+                .is_some_and(|(s, seq, _)| s == stream && seq > before);
+            if orphan {
+                ids.remove(id.as_bytes());
+            }
+        }
         Ok(())
     }
 

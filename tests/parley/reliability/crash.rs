@@ -311,3 +311,76 @@ fn sigkill_during_import_and_log_loses_nothing_acknowledged_and_leaves_no_half_i
     );
     assert!(kills >= if long() { 120 } else { 20 }, "only {kills} kills");
 }
+
+/// The raw head records of the store (the commit point), read while no parley runs.
+fn heads(store: &Path) -> Vec<(sled::IVec, sled::IVec)> {
+    let db = sled::open(store.join("db")).unwrap();
+    let streams = db.open_tree("streams").unwrap();
+    streams.iter().map(|entry| entry.unwrap()).collect()
+}
+
+/// Puts the head records back as they were: the state a kill leaves between a commit's
+/// data writes and its commit point.
+fn restore_heads(store: &Path, saved: &[(sled::IVec, sled::IVec)]) {
+    let db = sled::open(store.join("db")).unwrap();
+    let streams = db.open_tree("streams").unwrap();
+    for (key, value) in saved {
+        streams.insert(key, value.clone()).unwrap();
+    }
+    db.flush().unwrap();
+}
+
+/// Found by reading the commit path: an import cut after its indexes were written but
+/// before its heads moved left `ref` and `id` entries pointing past the head. Once other
+/// writes filled those seqs, the entries pointed at the wrong events, and re-running
+/// the import was refused ("ref already used") or skipped its lines as already present.
+#[test]
+fn an_import_cut_before_its_commit_point_can_be_rerun_after_other_writes() {
+    let env = TestEnv::new();
+    env.import(&crate::common::journal(&[]));
+    let saved = heads(&env.store());
+    let line = r#"{"kind":"statement","negotiation":"t","at":"2025-04-01","by":"KR","summary":"cut","ref":"r9","id":"01900000-0000-7000-8000-000000000009"}"#;
+    let path = env.write("cut.ndjson", &format!("{line}\n"));
+    let file = path.to_str().unwrap();
+    env.run(&["import", file]).ok();
+    restore_heads(&env.store(), &saved);
+    env.run(&["verify"]).ok();
+    let events = env.run(&["events", "t"]).ok().stdout;
+    assert!(
+        !events.contains("cut"),
+        "the cut import is not visible: {events}"
+    );
+    env.run(&[
+        "log",
+        "t",
+        "statement",
+        "--by",
+        "US",
+        "--summary",
+        "another writer",
+    ])
+    .ok();
+    let rerun = env.run(&["import", file]).ok().stdout;
+    assert!(rerun.contains("added 1, 0 already"), "{rerun}");
+    let events = env.run(&["events", "t"]).ok().stdout;
+    assert!(
+        events.contains("cut") && events.contains("another writer"),
+        "{events}"
+    );
+    env.run(&["verify"]).ok();
+    let responds = r#"{"kind":"rebuttal","negotiation":"t","at":"2025-04-02","by":"US","summary":"answers r9","responds_to":"r9"}"#;
+    env.import(&format!("{responds}\n"));
+    let json = env.run(&["events", "t", "--json"]).ok().stdout;
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let seq_of_cut = value["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["summary"] == "cut")
+        .unwrap()["seq"]
+        .clone();
+    assert_eq!(
+        seq_of_cut, 3,
+        "the rerun import lands after the other writer"
+    );
+}
