@@ -128,17 +128,18 @@ impl Error {
                 "the store has been altered or damaged; restore it from an export or a backup"
                     .into(),
             ),
-            Error::Io { source, .. } | Error::Store(sled::Error::Io(source)) => {
-                io_hint(source.kind())
-            }
+            // Our lock file is the first thing parley writes in a store.
+            Error::Io { path, source } => io_hint(source.kind(), path.ends_with("lock")),
+            Error::Store(sled::Error::Io(source)) => io_hint(source.kind(), true),
             _ => None,
         }
     }
 }
 
-/// What to do about the I/O failures a record-keeper can fix. A write that fails this way
-/// has written nothing: commits are all or nothing.
-fn io_hint(kind: std::io::ErrorKind) -> Option<String> {
+/// What to do about the I/O failures a record-keeper can fix (`in_store`: the failure was
+/// in the store directory). A write that fails this way has written nothing: commits are
+/// all or nothing.
+fn io_hint(kind: std::io::ErrorKind, in_store: bool) -> Option<String> {
     use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem, StorageFull};
     match kind {
         StorageFull => Some(
@@ -146,7 +147,7 @@ fn io_hint(kind: std::io::ErrorKind) -> Option<String> {
              the command again"
                 .into(),
         ),
-        ReadOnlyFilesystem | PermissionDenied => Some(
+        ReadOnlyFilesystem | PermissionDenied if in_store => Some(
             "parley needs write access to the store directory, even to read it (it takes a \
              lock there); copy the store somewhere writable, or use --store"
                 .into(),
