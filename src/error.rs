@@ -128,8 +128,31 @@ impl Error {
                 "the store has been altered or damaged; restore it from an export or a backup"
                     .into(),
             ),
+            // Our lock file is the first thing parley writes in a store.
+            Error::Io { path, source } => io_hint(source.kind(), path.ends_with("lock")),
+            Error::Store(sled::Error::Io(source)) => io_hint(source.kind(), true),
             _ => None,
         }
+    }
+}
+
+/// What to do about the I/O failures a record-keeper can fix (`in_store`: the failure was
+/// in the store directory). A write that fails this way has written nothing: commits are
+/// all or nothing.
+fn io_hint(kind: std::io::ErrorKind, in_store: bool) -> Option<String> {
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem, StorageFull};
+    match kind {
+        StorageFull => Some(
+            "the disk holding the store is full; nothing was written. Free some space and run \
+             the command again"
+                .into(),
+        ),
+        ReadOnlyFilesystem | PermissionDenied if in_store => Some(
+            "parley needs write access to the store directory, even to read it (it takes a \
+             lock there); copy the store somewhere writable, or use --store"
+                .into(),
+        ),
+        _ => None,
     }
 }
 

@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::model::{
-    Action, Body, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY, Recorded, References,
-    SCHEMA, Slug, Target, amended, canonical, chain_hash, check_changes, check_in_context,
-    fingerprint, format_instant,
+    Action, Body, Digest32, ENVELOPE_FIELDS, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
+    Recorded, References, SCHEMA, Slug, Target, amended, canonical, chain_hash, check_changes,
+    check_in_context, fingerprint, format_instant,
 };
 use crate::store::{Head, StagedEvent, Store, StreamCommit, StreamId, StreamMeta};
 use crate::{Error, Result};
@@ -127,6 +127,7 @@ impl<'s> Appender<'s> {
         mut map: Map<String, Value>,
         default_slug: Option<&Slug>,
     ) -> Result<Outcome> {
+        refuse_envelope(&map)?;
         let event = Event::from_map(&map)?;
         let slug = match (&event.negotiation, default_slug) {
             (Some(slug), _) | (None, Some(slug)) => slug.clone(),
@@ -571,6 +572,24 @@ impl References for Resolver<'_> {
                 None
             }
         }
+    }
+}
+
+/// An authored line may carry its own `id`, never the rest of the envelope: a line with
+/// `seq` or `prev_hash` but no `hash` is a recorded line whose `hash` was lost, and
+/// recording it anew would hide that.
+fn refuse_envelope(map: &Map<String, Value>) -> Result<()> {
+    match ENVELOPE_FIELDS
+        .iter()
+        .find(|field| **field != "id" && map.contains_key(**field))
+    {
+        Some(field) => Err(Invalid::field(
+            field,
+            "is assigned by the store; an authored line may not carry it, and a recorded line \
+             needs its whole envelope, \"hash\" included",
+        )
+        .into()),
+        None => Ok(()),
     }
 }
 

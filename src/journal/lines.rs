@@ -1,12 +1,17 @@
 //! Reading a journal file line by line: comments and blank lines skipped, a BOM and CRLF
 //! line ends accepted, over-long lines refused without reading them into memory, and
 //! every problem tied to its line number.
+//!
+//! A recorded line (one with `hash`) is sealed: it must be byte for byte what `export`
+//! wrote (its canonical JSON), and it may not be commented out. Without that, a changed
+//! byte that leaves the parsed content the same (`1.0` written `1e0`, a trailing space)
+//! or that turns the line into a comment would pass unnoticed.
 
 use std::io::BufRead;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Invalid, describe};
+use crate::model::{Invalid, canonical, describe};
 
 /// The longest line read, in bytes; longer lines are refused unread.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
@@ -94,24 +99,70 @@ impl<R: BufRead> Iterator for Lines<R> {
                 bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             }
             let bytes = trim_end(bytes);
-            let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-            if matches!(first, None | Some(b'#')) {
-                continue;
-            }
-            return Some(Ok(Line {
-                number,
-                content: parse_object(bytes),
-            }));
+            let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
+            let content = match first.map(|i| (i, bytes[i])) {
+                None => continue,
+                Some((i, b'#')) => match commented_record(&bytes[i + 1..]) {
+                    None => continue,
+                    Some(problem) => Err(problem),
+                },
+                Some(_) => parse_object(bytes).and_then(|map| sealed(bytes, map)),
+            };
+            return Some(Ok(Line { number, content }));
         }
     }
 }
 
+/// The line without its line end: `\n` or `\r\n`, nothing more (a stray `\r` stays, so
+/// a recorded line that gained one is not sealed any more).
 fn trim_end(bytes: &[u8]) -> &[u8] {
-    let end = bytes
+    bytes
+        .strip_suffix(b"\r\n")
+        .or_else(|| bytes.strip_suffix(b"\n"))
+        .unwrap_or(bytes)
+}
+
+/// A recorded line must be its own canonical JSON; an authored line passes as it is.
+fn sealed(bytes: &[u8], map: Map<String, Value>) -> Result<Map<String, Value>, Invalid> {
+    if !map.contains_key("hash") {
+        return Ok(map);
+    }
+    let expected = canonical(&map);
+    if expected == bytes {
+        return Ok(map);
+    }
+    let column = expected
         .iter()
-        .rposition(|b| !matches!(b, b'\n' | b'\r'))
-        .map_or(0, |i| i + 1);
-    &bytes[..end]
+        .zip(bytes)
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(bytes.len()))
+        + 1;
+    Err(Invalid::new(format!(
+        "this recorded line (it has \"hash\") is not byte for byte as parley wrote it \
+         (it differs at column {column}): it was altered after it was recorded; \
+         to record the event anew, remove its envelope and \"hash\""
+    )))
+}
+
+/// A comment that holds a recorded event (`#{...}`, or a recorded line whose `{` became
+/// `#`) is refused: dropping an event from a recorded journal must not go unnoticed.
+fn commented_record(after_hash: &[u8]) -> Option<Invalid> {
+    let text = after_hash.trim_ascii();
+    if !text.ends_with(b"}") || !text.windows(7).any(|w| w == b"\"hash\":") {
+        return None;
+    }
+    let candidate = if text.starts_with(b"{") {
+        text.to_vec()
+    } else {
+        [b"{".as_slice(), text].concat()
+    };
+    match serde_json::from_slice::<Value>(&candidate) {
+        Ok(Value::Object(map)) if map.contains_key("hash") => Some(Invalid::new(
+            "this comment holds a recorded event: a recorded line cannot be commented out \
+             (to withdraw an event, record a correction with \"action\": \"void\")",
+        )),
+        _ => None,
+    }
 }
 
 /// Parses one line as a JSON object.
@@ -121,6 +172,12 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Invalid> {
             "the line is not valid UTF-8 (at byte {}); save the file as UTF-8",
             e.valid_up_to() + 1
         )));
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(Invalid::new(
+            "the line starts with a byte-order mark (U+FEFF); only the first line of a file may \
+             have one: the file was probably pasted together from several",
+        ));
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),

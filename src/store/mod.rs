@@ -20,7 +20,7 @@ mod lock;
 mod segment;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -127,11 +127,10 @@ impl Store {
             return Err(Error::NoStore(dir.to_path_buf()));
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let deadline = Instant::now() + wait;
         let lock = StoreLock::acquire(dir, wait)?;
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .mode(sled::Mode::HighThroughput)
-            .open()?;
+        remove_unfinished_snapshots(&dir.join("db"))?;
+        let db = open_db(&dir.join("db"), deadline)?;
         check_format(dir, &db)?;
         Ok(Store {
             dir: dir.to_path_buf(),
@@ -360,23 +359,72 @@ impl Store {
         Ok(())
     }
 
-    /// Removes what a failed commit left beyond the heads, so it cannot mix with new data.
+    /// Removes what a failed commit left beyond the heads, so it cannot mix with new data:
+    /// its segments and order entries, and the `ref` and `id` entries of its events (once
+    /// new events take those seqs, such entries would point at the wrong events).
     fn clear_orphans(&self, commits: &[StreamCommit], global: u64) -> Result<()> {
         let mut batch = sled::Batch::default();
+        let mut refs = sled::Batch::default();
+        let mut ids = sled::Batch::default();
         for commit in commits {
             let stream = commit.meta.stream;
             let range =
                 keys::event_key(stream, commit.before + 1)..=keys::event_key(stream, u64::MAX);
             for entry in self.events.range(range) {
-                batch.remove(entry?.0);
+                let (key, value) = entry?;
+                for bytes in segment::decode(&value).unwrap_or_default() {
+                    self.orphan_indexes(stream, commit.before, bytes, &mut refs, &mut ids)?;
+                }
+                batch.remove(key);
             }
         }
+        self.refs.apply_batch(refs)?;
+        self.ids.apply_batch(ids)?;
         self.events.apply_batch(batch)?;
         let mut batch = sled::Batch::default();
         for entry in self.order.range((global + 1).to_be_bytes()..) {
             batch.remove(entry?.0);
         }
         self.order.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Queues the removal of the index entries of one orphaned event, where they still
+    /// point past the head (`before`).
+    fn orphan_indexes(
+        &self,
+        stream: StreamId,
+        before: u64,
+        bytes: &[u8],
+        refs: &mut sled::Batch,
+        ids: &mut sled::Batch,
+    ) -> Result<()> {
+        let Ok(serde_json::Value::Object(event)) = serde_json::from_slice(bytes) else {
+            return Ok(());
+        };
+        if let Some(label) = event.get("ref").and_then(|v| v.as_str()) {
+            let key = keys::ref_key(stream, label);
+            let found = self.refs.get(&key)?;
+            if found
+                .and_then(|v| keys::split_ref_value(&v))
+                .is_some_and(|(seq, _)| seq > before)
+            {
+                refs.remove(key);
+            }
+        }
+        if let Some(id) = event
+            .get("id")
+            .and_then(|v| v.as_str())
+            .and_then(|t| Uuid::parse_str(t).ok())
+        {
+            let found = self.ids.get(id.as_bytes())?;
+            let orphan = found
+                .and_then(|v| keys::split_id_value(&v))
+                .is_some_and(|(s, seq, _)| s == stream && seq > before);
+            if orphan {
+                ids.remove(id.as_bytes());
+            }
+        }
         Ok(())
     }
 
@@ -398,6 +446,55 @@ impl Store {
             self.db.flush()?;
         }
         Ok(())
+    }
+}
+
+/// Removes snapshot files sled began but never finished (`snap.N.generating`).
+///
+/// sled writes a snapshot to `snap.N.generating` and renames it when it is complete, but
+/// when it reads it takes the highest-named `snap.*` file, unfinished ones included: a
+/// snapshot cut short (a full disk, a kill) made the store unreadable ("Read corrupted
+/// data") although its log was whole. An unfinished snapshot holds nothing the log does
+/// not; sled rebuilds from the last complete one. We hold the store lock, so no other
+/// process can be writing one.
+fn remove_unfinished_snapshots(db: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(db) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(db, e))?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens sled, waiting until `deadline` while sled's own file lock is still held.
+///
+/// Our lock is taken first, but a process that just let go of it may not have closed
+/// sled's file yet: the kernel closes a dying process's files one by one (ours first,
+/// it was opened first), and sled joins its flusher thread only after that. The gap is
+/// short; without this wait a second writer failed with "could not acquire lock".
+fn open_db(path: &Path, deadline: Instant) -> Result<sled::Db> {
+    loop {
+        let opened = sled::Config::new()
+            .path(path)
+            .mode(sled::Mode::HighThroughput)
+            .open();
+        match opened {
+            Err(sled::Error::Io(e))
+                if e.to_string().starts_with("could not acquire lock")
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 

@@ -32,7 +32,9 @@ pub fn decode(value: &[u8]) -> Result<Vec<&[u8]>, String> {
         return Err(format!("unknown segment codec {codec}"));
     }
     let (count, mut rest) = read_u32(rest).ok_or("segment header cut short")?;
-    let mut events = Vec::with_capacity(count as usize);
+    // The count is read from disk: trust it no further than the bytes that follow (each
+    // event takes at least its 4-byte length), or a damaged count asks for gigabytes.
+    let mut events = Vec::with_capacity((count as usize).min(rest.len() / 4));
     for _ in 0..count {
         let (len, after) = read_u32(rest).ok_or("segment cut short")?;
         let len = len as usize;
@@ -62,6 +64,13 @@ mod tests {
         let events: [&[u8]; 2] = [b"{\"a\":1}", b"{}"];
         let value = encode(events.iter().copied());
         assert_eq!(decode(&value).unwrap(), events);
+    }
+
+    #[test]
+    fn a_corrupted_count_is_an_error_not_an_allocation_abort() {
+        let mut value = encode([b"{\"a\":1}".as_slice()].into_iter());
+        value[1] = 0xff;
+        assert_eq!(decode(&value), Err("segment cut short".to_owned()));
     }
 
     #[test]

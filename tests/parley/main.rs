@@ -6,6 +6,7 @@
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
 //! - `properties`: random journals; known-at agrees with the log history
+//! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
 //! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
 
@@ -15,5 +16,6 @@ mod convert;
 mod journal;
 mod library;
 mod properties;
+mod reliability;
 mod replay;
 mod report;

@@ -1,0 +1,258 @@
+//! Resource faults: a read-only store, a missing store, a full disk and a store from a
+//! newer parley each give a clear error and leave the store as it was.
+//!
+//! The read-only and full-disk tests mount a small tmpfs (the tests run as root in CI;
+//! root ignores file modes, so `chmod` cannot make a store read-only for it). Where
+//! mounting is not allowed they say so on stderr and skip.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{TestEnv, journal};
+
+/// A tmpfs mounted for one test, unmounted when dropped.
+struct Mount(PathBuf);
+
+impl Mount {
+    fn tmpfs(dir: &Path, size: &str) -> Option<Mount> {
+        std::fs::create_dir_all(dir).unwrap();
+        let options = format!("size={size}");
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &options, "tmpfs"])
+            .arg(dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !mounted {
+            eprintln!(
+                "skipped: cannot mount a tmpfs at {} (not root?)",
+                dir.display()
+            );
+        }
+        mounted.then(|| Mount(dir.to_path_buf()))
+    }
+
+    fn remount(&self, mode: &str) {
+        let options = format!("remount,{mode}");
+        let status = Command::new("mount")
+            .args(["-o", &options])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(status.success(), "remount {mode}");
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A test environment whose store lives on a tmpfs of `size`.
+fn env_on_tmpfs(size: &str) -> Option<(Mount, TestEnv)> {
+    let env = TestEnv::new();
+    let mount = Mount::tmpfs(&env.store(), size)?;
+    env.import(&journal(&[
+        r#"{"kind":"offer","at":"2025-03-10","by":"KR","issue":"tariff","position":12,"summary":"Korea offers 12%"}"#,
+    ]));
+    Some((mount, env))
+}
+
+/// Writes `path` until the disk is full, one page at a time so that not even a page is left.
+fn fill(path: &Path) {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path).unwrap();
+    let page = [0u8; 4096];
+    while file.write_all(&page).is_ok() {}
+    let mut byte = [0u8; 1];
+    while file.write_all(&byte[..]).is_ok() {
+        byte[0] = 1;
+    }
+}
+
+fn log_args(summary: &str) -> Vec<&str> {
+    vec!["log", "t", "statement", "--by", "KR", "--summary", summary]
+}
+
+#[test]
+fn a_read_only_store_refuses_with_a_clear_error_and_stays_as_it_was() {
+    let Some((mount, env)) = env_on_tmpfs("8m") else {
+        return;
+    };
+    let before = env.export("t");
+    mount.remount("ro");
+    for args in [log_args("refused"), vec!["list"], vec!["verify"]] {
+        let run = env.run(&args).user_error();
+        assert!(
+            run.stderr.contains("Read-only file system"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("hint: parley needs write access"),
+            "{}",
+            run.stderr
+        );
+    }
+    mount.remount("rw");
+    assert_eq!(env.export("t"), before);
+    env.run(&["verify"]).ok();
+}
+
+/// A small `log` may still fit in space sled has already claimed; if it succeeds it must
+/// be kept. (Reading commands may fail too while the disk is full: sled writes when it
+/// opens.) A 5,000-line import cannot fit: it must fail whole, with exit 3 (the machine's
+/// failure, not the user's) and a message that says the disk is full.
+#[test]
+fn a_full_disk_fails_the_write_whole_and_the_store_works_once_space_is_freed() {
+    let Some((_mount, env)) = env_on_tmpfs("4m") else {
+        return;
+    };
+    let before = env.export("t");
+    let filler = env.store().join("filler");
+    fill(&filler);
+    let logged = env.run(&log_args("on a full disk"));
+    if logged.status != 0 {
+        assert_full_disk_error(&logged);
+    }
+    let lines: Vec<String> = (0..5_000)
+        .map(|n| format!(r#"{{"kind":"statement","at":"2025-04-01","by":"US","summary":"note {n}","negotiation":"t"}}"#))
+        .collect();
+    let path = env.dir.path().join("big.ndjson");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    assert_full_disk_error(&env.run(&["import", path.to_str().unwrap()]));
+    std::fs::remove_file(&filler).unwrap();
+    env.run(&["verify"]).ok();
+    let after = env.export("t");
+    let added: Vec<&str> = after
+        .strip_prefix(&before)
+        .expect("the old events, unchanged")
+        .lines()
+        .collect();
+    let expected = usize::from(logged.status == 0);
+    assert_eq!(
+        added.len(),
+        expected,
+        "only a log that succeeded is added, not the import: {added:?}"
+    );
+    assert!(
+        added.iter().all(|line| line.contains("on a full disk")),
+        "{added:?}"
+    );
+    env.run(&log_args("room again")).ok();
+    env.run(&["verify"]).ok();
+}
+
+fn assert_full_disk_error(run: &crate::common::Run) {
+    assert_eq!(
+        run.status, 3,
+        "a full disk is the machine's failure: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("No space left on device"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("hint: the disk holding the store is full"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn reading_commands_on_a_missing_store_say_so_and_create_nothing() {
+    let env = TestEnv::new();
+    for args in [
+        vec!["list"],
+        vec!["events", "t"],
+        vec!["verify"],
+        vec!["export", "t"],
+        vec!["positions", "t"],
+    ] {
+        let run = env.run(&args).user_error();
+        let expected = format!("parley: no parley store at {}", env.store().display());
+        assert!(
+            run.stderr.starts_with(&expected),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!env.store().exists(), "{args:?} created the store");
+    }
+}
+
+fn set_format(store: &Path, format: u32) {
+    let db = sled::open(store.join("db")).unwrap();
+    db.open_tree("meta")
+        .unwrap()
+        .insert("format", &format.to_be_bytes())
+        .unwrap();
+    db.flush().unwrap();
+}
+
+fn format_of(store: &Path) -> u32 {
+    let db = sled::open(store.join("db")).unwrap();
+    let value = db
+        .open_tree("meta")
+        .unwrap()
+        .get("format")
+        .unwrap()
+        .unwrap();
+    u32::from_be_bytes(value.as_ref().try_into().unwrap())
+}
+
+#[test]
+fn a_store_from_a_newer_parley_is_refused_by_every_command_and_left_alone() {
+    let env = TestEnv::new();
+    env.import(&journal(&[]));
+    let before = env.export("t");
+    let newer = parley::store::FORMAT + 1;
+    set_format(&env.store(), newer);
+    let journal_path = env.write("more.ndjson", &journal(&[]));
+    for args in [
+        vec!["list"],
+        vec!["verify"],
+        vec!["export", "t"],
+        log_args("refused"),
+        vec!["import", journal_path.to_str().unwrap()],
+    ] {
+        let run = env.run(&args).user_error();
+        let expected = format!(
+            "parley: the store {} has format {newer}; this parley reads format {} or older",
+            env.store().display(),
+            parley::store::FORMAT
+        );
+        assert!(
+            run.stderr.starts_with(&expected),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        format_of(&env.store()),
+        newer,
+        "the format mark is untouched"
+    );
+    set_format(&env.store(), parley::store::FORMAT);
+    assert_eq!(env.export("t"), before, "nothing was written");
+}
+
+/// Found by the full-disk test: sled left `snap.N.generating` (empty) when the disk filled
+/// while it wrote a snapshot, then took it for the latest snapshot on the next open.
+#[test]
+fn an_unfinished_sled_snapshot_does_not_make_the_store_unreadable() {
+    let env = TestEnv::new();
+    env.import(&journal(&[]));
+    let before = env.export("t");
+    std::fs::write(
+        env.store()
+            .join("db")
+            .join("snap.FFFFFFFFFFFFFFFF.generating"),
+        b"",
+    )
+    .unwrap();
+    env.run(&["verify"]).ok();
+    assert_eq!(env.export("t"), before);
+}
