@@ -238,7 +238,12 @@ fn shares(def: &IssueDef, state: &IssueState) -> BTreeMap<PartyCode, Option<f64>
     let total: f64 = deltas.values().sum();
     deltas
         .into_iter()
-        .map(|(party, delta)| (party.clone(), (total > 0.0).then(|| delta / total)))
+        .map(|(party, delta)| {
+            (
+                party.clone(),
+                (total > 0.0 && total.is_finite()).then(|| delta / total),
+            )
+        })
         .collect()
 }
 
