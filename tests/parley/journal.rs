@@ -64,6 +64,25 @@ fn store_with_a_threat() -> TestEnv {
     env
 }
 
+/// Logs "Korea offers 10%" on the tariff in `t` on 5 April 2025, with `extra` flags.
+fn korea_offers(env: &TestEnv, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "log",
+        "t",
+        "offer",
+        "--by",
+        "KR",
+        "--issue",
+        "tariff",
+        "--summary",
+        "Korea offers 10%",
+        "--at",
+        "2025-04-05",
+    ];
+    args.extend_from_slice(extra);
+    env.run(&args)
+}
+
 /// Imports `text` as `bad.ndjson` into `env`, expects a user error, and returns stderr.
 #[track_caller]
 fn refused_import(env: &TestEnv, text: &str) -> String {
@@ -240,20 +259,7 @@ fn an_authored_file_imported_twice_is_deduplicated() {
 #[test]
 fn verify_names_the_negotiation_and_seq_of_a_changed_byte() {
     let env = store_with_a_threat();
-    env.run(&[
-        "log",
-        "t",
-        "offer",
-        "--by",
-        "KR",
-        "--issue",
-        "tariff",
-        "--summary",
-        "Korea offers 10%",
-        "--at",
-        "2025-04-05",
-    ])
-    .ok();
+    korea_offers(&env, &[]).ok();
     env.run(&["verify"]).ok();
     {
         let store = parley::store::Store::open(
@@ -321,23 +327,7 @@ fn two_logs_started_together_both_succeed_without_a_gap() {
 #[test]
 fn expect_seq_refuses_a_stale_write() {
     let env = store_with_a_threat();
-    let offer = |expect: &str| {
-        env.run(&[
-            "log",
-            "t",
-            "offer",
-            "--by",
-            "KR",
-            "--issue",
-            "tariff",
-            "--summary",
-            "Korea offers 10%",
-            "--at",
-            "2025-04-05",
-            "--expect-seq",
-            expect,
-        ])
-    };
+    let offer = |expect: &str| korea_offers(&env, &["--expect-seq", expect]);
     offer("2").ok();
     let before = env.export("t");
     let stale = offer("2").user_error();
@@ -354,24 +344,7 @@ fn expect_seq_refuses_a_stale_write() {
 #[test]
 fn amend_and_void_are_new_events_and_events_shows_both() {
     let env = store_with_a_threat();
-    env.run(&[
-        "log",
-        "t",
-        "offer",
-        "--by",
-        "KR",
-        "--issue",
-        "tariff",
-        "--position",
-        "10",
-        "--summary",
-        "Korea offers 10%",
-        "--at",
-        "2025-04-05",
-        "--ref",
-        "k10",
-    ])
-    .ok();
+    korea_offers(&env, &["--position", "10", "--ref", "k10"]).ok();
     env.run(&[
         "correct",
         "t",
