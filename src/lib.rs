@@ -7,6 +7,7 @@ pub mod journal;
 pub mod model;
 pub mod projection;
 pub mod store;
+pub mod synth;
 
 pub use error::{Error, Result};
 pub mod report;

@@ -12,5 +12,5 @@ pub use append::{Appender, MAX_EVENT_BYTES, Outcome};
 pub use export::export;
 pub use import::{Added, ImportOptions, ImportSummary, import};
 pub use lines::{Line, Lines, MAX_LINE_BYTES, parse_object};
-pub use read::recorded_events;
+pub use read::{recorded_events, recorded_events_from};
 pub use verify::{Verified, verify};
