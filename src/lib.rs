@@ -32,6 +32,7 @@ pub mod journal;
 pub mod model;
 pub mod projection;
 pub mod store;
+pub mod synth;
 
 pub mod report;
 

@@ -7,8 +7,8 @@ use super::{Global, ViewFlags, print, print_json};
 use crate::cli::events::format_number;
 use parley::Result;
 use parley::model::Agenda;
-use parley::projection::positions::{IssueView, Positions};
-use parley::projection::{ViewSpec, load};
+use parley::projection::positions::IssueView;
+use parley::projection::{ViewSpec, positions_view};
 use parley::report::Table;
 use parley::store::Access;
 
@@ -34,18 +34,19 @@ pub struct PositionsArgs {
 pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
     let spec: ViewSpec = args.view.spec()?;
     let store = global.open(Access::Read)?;
-    let timeline = load(&store, &args.slug, spec)?;
-    let issues = Positions::of(&timeline).report(&timeline.agenda);
+    let view = positions_view(&store, &args.slug, spec)?;
+    drop(store);
+    let issues = view.positions.report(&view.agenda);
     if args.json {
         return print_json(&json!({
-            "negotiation": timeline.slug.as_str(),
+            "negotiation": view.slug.as_str(),
             "as_of": args.view.as_of,
             "known_at": args.view.known_at,
             "issues": issues.iter().map(issue_json).collect::<Vec<_>>(),
         }));
     }
-    let heading = format!("{} — positions {}\n\n", timeline.slug, args.view.describe());
-    print(&(heading + &table(&issues, &timeline.agenda) + &terms(&issues)))
+    let heading = format!("{} — positions {}\n\n", view.slug, args.view.describe());
+    print(&(heading + &table(&issues, &view.agenda) + &terms(&issues)))
 }
 
 /// One issue in the cli.md shape, plus `title`, `status` and `last_move`.

@@ -53,6 +53,7 @@ pub struct Appender<'s> {
     dedupe_authored: bool,
     streams: BTreeMap<Slug, Pending>,
     next_stream: StreamId,
+    id_source: IdSource,
 }
 
 /// One negotiation touched by this append: its state as stored and as staged.
@@ -75,6 +76,7 @@ impl<'s> Appender<'s> {
             dedupe_authored: false,
             streams: BTreeMap::new(),
             next_stream: store.next_stream_id()?,
+            id_source: IdSource::new(),
         })
     }
 
@@ -155,7 +157,7 @@ impl<'s> Appender<'s> {
         }
         let head = self.pending_mut(&slug)?.meta.head;
         let envelope = Envelope {
-            id: id.unwrap_or_else(|| new_id(self.now.max(head.recorded_at))),
+            id: id.unwrap_or_else(|| self.id_source.id(self.now.max(head.recorded_at))),
             negotiation: slug.clone(),
             seq: head.seq + 1,
             recorded_at: self.now.max(head.recorded_at),
@@ -267,14 +269,22 @@ impl<'s> Appender<'s> {
             )
             .into());
         }
-        let mut agenda = self.pending_mut(&slug)?.meta.agenda.clone();
-        if let Body::Agenda(change) = &event.body {
-            agenda.apply(change)?;
-        }
+        // Only an agenda event changes the agenda; every other event is checked against
+        // the one in place, without copying it.
+        let grown = match &event.body {
+            Body::Agenda(change) => {
+                let mut agenda = self.pending_mut(&slug)?.meta.agenda.clone();
+                agenda.apply(change)?;
+                Some(agenda)
+            }
+            _ => None,
+        };
         {
             let store = self.store;
-            let resolver = Resolver::new(store, self.pending_mut(&slug)?);
-            check_in_context(&event, &slug, &agenda, &resolver)?;
+            let pending = self.pending_mut(&slug)?;
+            let agenda = grown.as_ref().unwrap_or(&pending.meta.agenda);
+            let resolver = Resolver::new(store, pending);
+            check_in_context(&event, &slug, agenda, &resolver)?;
             resolver.finish()?;
         }
         if let Body::Correction(correction) = &event.body
@@ -304,7 +314,9 @@ impl<'s> Appender<'s> {
             pending.labels.insert(label.clone(), target);
         }
         pending.ids.insert(envelope.id, target);
-        pending.meta.agenda = agenda;
+        if let Some(agenda) = grown {
+            pending.meta.agenda = agenda;
+        }
         pending.meta.head = Head {
             seq: envelope.seq,
             hash: envelope.hash,
@@ -362,9 +374,8 @@ impl<'s> Appender<'s> {
             .into());
         }
         let pending = self.pending_mut(slug)?;
-        let agenda = pending.meta.agenda.clone();
         let resolver = Resolver::new(store, pending);
-        check_in_context(&event, slug, &agenda, &resolver).map_err(in_changes)?;
+        check_in_context(&event, slug, &pending.meta.agenda, &resolver).map_err(in_changes)?;
         resolver.finish()
     }
 
@@ -372,7 +383,14 @@ impl<'s> Appender<'s> {
     fn event_map(&mut self, slug: &Slug, seq: u64) -> Result<Map<String, Value>> {
         let store = self.store;
         let pending = self.pending_mut(slug)?;
-        let bytes = match pending.events.iter().find(|e| e.seq == seq) {
+        // Staged events are consecutive seqs, so the one wanted is found by its offset.
+        let staged = pending
+            .events
+            .first()
+            .and_then(|first| seq.checked_sub(first.seq))
+            .and_then(|offset| pending.events.get(usize::try_from(offset).ok()?))
+            .filter(|e| e.seq == seq);
+        let bytes = match staged {
             Some(staged) => staged.bytes.clone(),
             None => {
                 let meta = pending.stored.clone().ok_or_else(|| missing(slug, seq))?;
@@ -603,15 +621,33 @@ fn authored_id(map: &Map<String, Value>) -> Result<Option<Uuid>> {
     }
 }
 
-/// A UUID v7 stamped with the recording time, so ids sort the way events were recorded.
-fn new_id(recorded_at: Millis) -> Uuid {
-    let millis = u64::try_from(recorded_at).unwrap_or_default();
-    let stamp = uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        millis / 1000,
-        (millis % 1000) as u32 * 1_000_000,
-    );
-    Uuid::new_v7(stamp)
+/// Makes UUID v7 ids stamped with the recording time, so ids sort the way events were
+/// recorded. The 74 random bits come from a generator seeded once from the operating
+/// system: asking the OS per id cost a system call per event, a second per million.
+struct IdSource(u64);
+
+impl IdSource {
+    fn new() -> IdSource {
+        let seed = Uuid::now_v7().as_u64_pair();
+        IdSource(seed.0 ^ seed.1.rotate_left(17))
+    }
+
+    /// SplitMix64: every output differs while the state walks a full 2^64 cycle.
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn id(&mut self, recorded_at: Millis) -> Uuid {
+        let millis = u64::try_from(recorded_at).unwrap_or_default();
+        let mut random = [0u8; 10];
+        random[..8].copy_from_slice(&self.next().to_le_bytes());
+        random[8..].copy_from_slice(&self.next().to_le_bytes()[..2]);
+        uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
+    }
 }
 
 /// Keeps the earliest and latest `at` in the stream's meta, for `list`.

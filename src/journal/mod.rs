@@ -16,5 +16,5 @@ pub use export::export;
 pub use gdelt::{Converted, GdeltOptions, RELATIONS_ISSUE, convert_gdelt};
 pub use import::{Added, ImportOptions, ImportSummary, import};
 pub use lines::{Line, Lines, MAX_LINE_BYTES, parse_object};
-pub use read::recorded_events;
+pub use read::{recorded_events, recorded_events_from};
 pub use verify::{Verified, verify};

@@ -27,7 +27,9 @@ pub struct At {
 
 /// Orders events by valid time: earlier instants first, a date before timed events at
 /// the same instant (midnight UTC), then by `seq` (added by the caller).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct SortKey {
     millis: Millis,
     timed: bool,

@@ -6,6 +6,7 @@
 //! runs it over a timeline. Nothing else changes.
 
 pub mod audit;
+pub mod checkpoint;
 pub mod diff;
 pub mod positions;
 pub mod replay;
@@ -13,7 +14,9 @@ mod timeline;
 
 pub use timeline::{Entry, Timeline, ViewSpec};
 
-use crate::model::Agenda;
+use crate::model::{Agenda, Recorded, Slug};
+use crate::store::{Store, StreamMeta};
+use positions::Positions;
 
 /// A view that is updated one event at a time, in valid-time order.
 pub trait Fold {
@@ -34,4 +37,79 @@ pub fn load(store: &crate::store::Store, slug: &str, spec: ViewSpec) -> crate::R
     let meta = store.require(slug)?;
     let records = crate::journal::recorded_events(store, &meta)?;
     Ok(Timeline::build(meta.slug, records, spec))
+}
+
+/// The positions of a negotiation in a view, with the agenda they are reported against.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PositionsView {
+    /// The negotiation.
+    pub slug: Slug,
+    /// Parties and issues in view.
+    pub agenda: Agenda,
+    /// The fold's state.
+    pub positions: Positions,
+    /// True when a checkpoint served the view (the tail after it was folded now).
+    pub from_checkpoint: bool,
+}
+
+/// A checkpoint whose tail is longer than this is rebuilt, so the tail stays short.
+const REFRESH_TAIL: usize = 65_536;
+
+/// The positions view, from the negotiation's checkpoint when it is valid for `spec`
+/// (see [`checkpoint`]), else from a full replay, which then writes a fresh checkpoint.
+/// Either way the answer is the full replay's.
+pub fn positions_view(store: &Store, slug: &str, spec: ViewSpec) -> crate::Result<PositionsView> {
+    let meta = store.require(slug)?;
+    if let Some(view) = from_checkpoint(store, &meta, spec)? {
+        return Ok(view);
+    }
+    let records = crate::journal::recorded_events(store, &meta)?;
+    let chain = checkpoint::chain_of(&records);
+    let (full, view) = if spec == ViewSpec::default() {
+        let full = Timeline::build(meta.slug.clone(), records, spec);
+        (full, None)
+    } else {
+        let view = Timeline::build(meta.slug.clone(), records.clone(), spec);
+        let full = Timeline::build(meta.slug.clone(), records, ViewSpec::default());
+        (full, Some(view))
+    };
+    if let Some(fresh) = checkpoint::build_from(&chain, &full, checkpoint::MARGIN) {
+        // A cache: failing to write it (a read-only store) costs speed, not correctness.
+        let _ = store.save_checkpoint(&meta, &checkpoint::encode(&fresh));
+    }
+    let timeline = view.unwrap_or(full);
+    Ok(PositionsView {
+        positions: Positions::of(&timeline),
+        slug: timeline.slug,
+        agenda: timeline.agenda,
+        from_checkpoint: false,
+    })
+}
+
+/// The view from the stored checkpoint, if there is one that is intact, matches the
+/// log as stored, and is valid for `spec`.
+fn from_checkpoint(
+    store: &Store,
+    meta: &StreamMeta,
+    spec: ViewSpec,
+) -> crate::Result<Option<PositionsView>> {
+    let Some(cp) = store
+        .checkpoint(meta)?
+        .as_deref()
+        .and_then(checkpoint::decode)
+    else {
+        return Ok(None);
+    };
+    if cp.built_at > meta.head.seq || meta.head.seq - cp.tail_from > REFRESH_TAIL as u64 {
+        return Ok(None);
+    }
+    let tail: Vec<Recorded> = crate::journal::recorded_events_from(store, meta, cp.tail_from)?;
+    Ok(
+        checkpoint::resume(&cp, tail, spec).map(|(agenda, positions)| PositionsView {
+            slug: meta.slug.clone(),
+            agenda,
+            positions,
+            from_checkpoint: true,
+        }),
+    )
 }

@@ -14,19 +14,20 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Entry, Fold, Timeline, fold};
 use crate::model::{Agenda, At, Body, Direction, IssueDef, IssueKey, Kind, PartyCode};
 
-/// The positions view of a whole timeline.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The positions view of a whole timeline. It serializes so that a checkpoint can keep
+/// the fold's state (see [`super::checkpoint`]).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Positions {
     issues: BTreeMap<IssueKey, IssueState>,
 }
 
 /// What the fold keeps for one issue.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct IssueState {
     sides: BTreeMap<PartyCode, SideState>,
     last_move: Option<LastMove>,
@@ -34,7 +35,7 @@ struct IssueState {
 }
 
 /// What the fold keeps for one side on one issue.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct SideState {
     first: Option<f64>,
     position: Option<f64>,
@@ -44,7 +45,7 @@ struct SideState {
 }
 
 /// The latest move on an issue.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LastMove {
     /// Who moved.
     pub by: PartyCode,

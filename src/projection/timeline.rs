@@ -75,14 +75,19 @@ impl Timeline {
             .partition(|r| r.event.kind == Kind::Correction);
         let targets = Targets::new(&events, &corrections);
         let active = active_corrections(&corrections, &targets);
+        // Each event's corrections, found once: looking them up per event made a journal
+        // with many corrections quadratic.
+        let mut by_target: HashMap<u64, Vec<&(u64, &Correction)>> = HashMap::new();
+        for correction in &active {
+            if let Some(seq) = targets.seq(&correction.1.target) {
+                by_target.entry(seq).or_default().push(correction);
+            }
+        }
         let mut voided = Vec::new();
         let mut entries = Vec::with_capacity(events.len());
         for recorded in events {
             let seq = recorded.envelope.seq;
-            let applied: Vec<&(u64, &Correction)> = active
-                .iter()
-                .filter(|(_, c)| targets.seq(&c.target) == Some(seq))
-                .collect();
+            let applied = by_target.remove(&seq).unwrap_or_default();
             if let Some((by, _)) = applied.iter().rev().find(|(_, c)| c.action == Action::Void) {
                 voided.push((seq, *by));
                 continue;
@@ -192,9 +197,12 @@ fn active_corrections<'a>(
 /// The target with its amendments applied in seq order. The store checked every
 /// amendment when it was recorded; one that no longer reads is skipped, never fatal.
 fn apply(recorded: &Recorded, corrections: &[&(u64, &Correction)]) -> (Event, Vec<u64>) {
-    let mut raw = recorded.raw.clone();
     let mut applied = Vec::new();
     let mut event = recorded.event.clone();
+    if corrections.iter().all(|(_, c)| c.action != Action::Amend) {
+        return (event, applied);
+    }
+    let mut raw = recorded.raw.clone();
     for (seq, correction) in corrections {
         if correction.action != Action::Amend {
             continue;

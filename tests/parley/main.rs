@@ -1,6 +1,7 @@
 //! parley's integration tests: one binary, a module per capability.
 //!
 //! - `common`: the hermetic test environment (temp store, pinned clock) and helpers
+//! - `checkpoints`: a checkpointed positions view equals a full replay (issue 3 item 6)
 //! - `convert`: GDELT 1.0 rows into journals, on real third-party rows
 //! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
@@ -11,6 +12,7 @@
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
 
 mod audit;
+mod checkpoints;
 mod common;
 mod convert;
 mod journal;
