@@ -319,14 +319,22 @@ fn heads(store: &Path) -> Vec<(sled::IVec, sled::IVec)> {
     streams.iter().map(|entry| entry.unwrap()).collect()
 }
 
-/// Puts the head records back as they were: the state a kill leaves between a commit's
-/// data writes and its commit point.
+/// Puts the head records back as they were, with the note a commit writes before its
+/// data (the streams it touches, as big-endian stream numbers under `\0inflight`): the
+/// state a kill leaves between a commit's data writes and its commit point.
 fn restore_heads(store: &Path, saved: &[(sled::IVec, sled::IVec)]) {
     let db = sled::open(store.join("db")).unwrap();
     let streams = db.open_tree("streams").unwrap();
+    let mut touched = Vec::new();
     for (key, value) in saved {
         streams.insert(key, value.clone()).unwrap();
+        if let Ok(meta) = serde_json::from_slice::<serde_json::Value>(value)
+            && let Some(stream) = meta["stream"].as_u64()
+        {
+            touched.extend_from_slice(&(stream as u32).to_be_bytes());
+        }
     }
+    streams.insert(b"\x00inflight", touched).unwrap();
     db.flush().unwrap();
 }
 
