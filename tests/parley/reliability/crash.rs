@@ -176,17 +176,20 @@ impl Harness {
         for child in loops.iter_mut().chain(importer.as_mut()) {
             if child.try_wait().unwrap().is_none() {
                 child.kill().unwrap();
+                child.wait().unwrap();
                 outcome.killed += 1;
+                continue;
             }
+            // It finished between the last poll and the kill.
             let status = child.wait().unwrap();
-            if status.success() && child.stdout.is_some() {
-                // It finished between the last poll and the kill.
-                let stdout = read_all(child.stdout.take());
-                outcome.acknowledged.extend(logged_id(&stdout));
-                if stdout.contains("big.ndjson") {
-                    outcome.import_succeeded = true;
-                }
-            }
+            let stdout = read_all(child.stdout.take());
+            let stderr = read_all(child.stderr.take());
+            assert!(
+                status.success(),
+                "a parley that was not killed failed: {stderr}"
+            );
+            outcome.acknowledged.extend(logged_id(&stdout));
+            outcome.import_succeeded |= stdout.contains("big.ndjson");
         }
         outcome
     }
