@@ -7,7 +7,8 @@
 //! spends most of its life checking lines and writes only at the end, so most import
 //! rounds aim at the commit: they watch the store file grow and kill at a random moment
 //! from then until a little past the end; the others kill anywhere in the import's life.
-//! Log rounds kill logs in flight.
+//! Log rounds kill logs in flight. With `PARLEY_LONG=1`, some killed imports are then
+//! re-run to the end after another write, and must go in whole.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -176,19 +177,56 @@ impl Harness {
         for child in loops.iter_mut().chain(importer.as_mut()) {
             if child.try_wait().unwrap().is_none() {
                 child.kill().unwrap();
+                child.wait().unwrap();
                 outcome.killed += 1;
+                continue;
             }
+            // It finished between the last poll and the kill.
             let status = child.wait().unwrap();
-            if status.success() && child.stdout.is_some() {
-                // It finished between the last poll and the kill.
-                let stdout = read_all(child.stdout.take());
-                outcome.acknowledged.extend(logged_id(&stdout));
-                if stdout.contains("big.ndjson") {
-                    outcome.import_succeeded = true;
-                }
-            }
+            let stdout = read_all(child.stdout.take());
+            let stderr = read_all(child.stderr.take());
+            assert!(
+                status.success(),
+                "a parley that was not killed failed: {stderr}"
+            );
+            outcome.acknowledged.extend(logged_id(&stdout));
+            outcome.import_succeeded |= stdout.contains("big.ndjson");
         }
         outcome
+    }
+}
+
+impl Harness {
+    /// After a killed import: another writer logs, then the import runs again to the end
+    /// and must be all there (what a cut commit left behind must not get in its way).
+    fn rerun_after_another_write(&self, store: &Path, round: usize) {
+        let logged = self
+            .spawn_log(store, "after the kill")
+            .wait_with_output()
+            .unwrap();
+        assert!(logged.status.success(), "round {round}: {logged:?}");
+        let journal = self.journal.to_str().unwrap();
+        let rerun = self.command(store, &["import", journal]).output().unwrap();
+        let stdout = String::from_utf8_lossy(&rerun.stdout);
+        assert!(
+            rerun.status.success(),
+            "round {round}: the re-run import failed: {rerun:?}"
+        );
+        assert!(
+            stdout.contains(&format!("added {LINES}, 0 already")),
+            "round {round}: {stdout}"
+        );
+        let outcome = Outcome {
+            import_succeeded: true,
+            acknowledged: logged_id(&String::from_utf8_lossy(&logged.stdout))
+                .into_iter()
+                .collect(),
+            ..Outcome::default()
+        };
+        assert!(
+            check(store, &outcome, round),
+            "round {round}: the re-run import is not in"
+        );
     }
 }
 
@@ -284,7 +322,7 @@ fn sigkill_during_import_and_log_loses_nothing_acknowledged_and_leaves_no_half_i
     let mut import_time = Duration::from_secs(10);
     let mut commit_time = Duration::from_millis(1_500);
     let mut rng = XorShift::new(0x0c0a_5ed5);
-    let (mut kills, mut imports_killed, mut imports_in) = (0, 0, 0);
+    let (mut kills, mut imports_killed, mut imports_in, mut reruns) = (0, 0, 0, 0);
     for round in 0..import_rounds + log_rounds {
         let store = harness.env.path(&format!("round-{}", round % 2));
         let is_import = round < import_rounds;
@@ -302,8 +340,14 @@ fn sigkill_during_import_and_log_loses_nothing_acknowledged_and_leaves_no_half_i
         }
         kills += outcome.killed;
         imports_killed += usize::from(is_import && !outcome.import_succeeded);
-        imports_in += usize::from(check(&store, &outcome, round));
+        let present = check(&store, &outcome, round);
+        imports_in += usize::from(present);
+        if long() && is_import && !present && round % 4 == 0 {
+            harness.rerun_after_another_write(&store, round);
+            reruns += 1;
+        }
     }
+    eprintln!("crash: {reruns} killed imports re-run to completion after another write",);
     eprintln!(
         "crash: {kills} processes killed in {} rounds ({imports_killed} imports killed, \
          {imports_in} imports complete after the kill); an import takes ~{import_time:?}",
