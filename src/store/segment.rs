@@ -23,6 +23,11 @@ pub const ZSTD: u8 = 1;
 /// zstd level: 1 compresses JSON almost as well as 3 here, at twice the speed.
 const LEVEL: i32 = 1;
 
+/// More than any segment parley writes holds (256 events of at most 64 KiB each): the
+/// size in a zstd frame header is read from disk, and a damaged one must not make a
+/// reader allocate gigabytes.
+const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
 /// Segments of fewer events than this are stored plain.
 const COMPRESS_FROM: usize = 8;
 
@@ -60,7 +65,12 @@ pub fn body(value: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
                 .ok()
                 .flatten()
                 .ok_or("compressed segment has no content size")?;
-            let size = usize::try_from(size).map_err(|_| "compressed segment too large")?;
+            let size = usize::try_from(size)
+                .ok()
+                .filter(|size| *size <= MAX_BODY_BYTES)
+                .ok_or_else(|| {
+                    format!("compressed segment claims {size} bytes, more than a segment holds")
+                })?;
             zstd::bulk::decompress(rest, size)
                 .map(std::borrow::Cow::Owned)
                 .map_err(|e| format!("compressed segment does not decompress: {e}"))
@@ -110,6 +120,20 @@ mod tests {
         let value = encode(events.iter().copied());
         assert_eq!(value[0], PLAIN);
         assert_eq!(decode(&value).unwrap(), events);
+    }
+
+    #[test]
+    fn a_frame_that_claims_a_huge_size_is_an_error_not_an_allocation() {
+        // A zstd frame header: the magic number, a descriptor byte saying "single segment,
+        // 8-byte content size", and a content size of 2^40 bytes.
+        let mut frame = zstd::bulk::compress(&[0u8; 64], 1).unwrap();
+        frame.truncate(4);
+        frame.push(0xC0 | 0x20);
+        frame.extend_from_slice(&(1u64 << 40).to_le_bytes());
+        let mut value = vec![ZSTD];
+        value.extend_from_slice(&frame);
+        let err = decode(&value).unwrap_err();
+        assert!(err.contains("more than a segment holds"), "{err}");
     }
 
     #[test]
