@@ -59,6 +59,16 @@ pub enum Error {
         /// The newest format this build reads.
         supported: u32,
     },
+    /// The store was written by an older parley whose layout this one does not keep up.
+    #[error("the store {} has format {found}, from an earlier parley (this one writes format {current}, with other indexes): export each negotiation with the parley that wrote it and import the files into a new store", .store.display())]
+    OlderFormat {
+        /// The store directory.
+        store: PathBuf,
+        /// The format found.
+        found: u32,
+        /// The format this build writes.
+        current: u32,
+    },
     /// A stored event does not decode or does not fit its hash chain.
     #[error("integrity failure in {slug} at seq {seq}: {what}")]
     Integrity {

@@ -35,8 +35,9 @@ use lock::StoreLock;
 /// The newest store layout this build reads and writes.
 ///
 /// - 1: plain segments.
-/// - 2: segments may be zstd-compressed (segment.rs); checkpoints (checkpoint.rs). A
-///   format-1 store is read as it is and marked 2 when opened for writing.
+/// - 2: segments may be zstd-compressed (segment.rs), ids and refs in hash buckets
+///   (index.rs), checkpoints. A format-1 store is refused with a message saying how to
+///   move its journals (export, then import).
 pub const FORMAT: u32 = 2;
 
 /// Most events packed into one segment by a bulk write.
@@ -621,15 +622,38 @@ fn check_format(dir: &Path, db: &sled::Db) -> Result<()> {
                     found,
                     supported: FORMAT,
                 })
+            } else if found < FORMAT {
+                // Format 1 kept one index key per event; reading its events would work,
+                // but its ids and refs would go unseen and duplicates slip in. Nothing
+                // was shipped in format 1, so it is refused rather than migrated.
+                Err(Error::OlderFormat {
+                    store: dir.to_path_buf(),
+                    found,
+                    current: FORMAT,
+                })
             } else {
-                if found < FORMAT {
-                    // Everything format 1 holds reads the same in format 2; the mark
-                    // keeps an older parley from misreading what this one adds.
-                    meta.insert("format", &FORMAT.to_be_bytes())?;
-                    db.flush()?;
-                }
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_format_1_store_is_refused_with_the_way_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path().join("db")).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("format", &1u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+        drop((meta, db));
+        let err = Store::open(dir.path(), Access::Read, Duration::from_secs(1))
+            .err()
+            .unwrap();
+        assert!(matches!(err, Error::OlderFormat { found: 1, .. }), "{err}");
+        assert!(err.to_string().contains("export"), "{err}");
     }
 }

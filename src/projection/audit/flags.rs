@@ -1,10 +1,12 @@
 //! The audit's flags: specific exchanges a reviewer should look at, each with its events.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::measures::{Context, is_packaged};
 use super::moves::{AuditMove, DAY};
-use crate::model::{Channel, Kind, PartyCode, Reversibility};
+use crate::model::{Channel, IssueKey, Kind, PartyCode, Reversibility};
 
 /// One flagged finding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -70,12 +72,26 @@ fn irreversible_for_reversible(ctx: &Context, side: &PartyCode) -> Vec<Flag> {
         matches!(r, Some(Reversibility::Pledge | Reversibility::Executive))
     };
     let span = i64::from(ctx.rubric.reciprocity_days) * DAY;
+    // The first partner in `gives` order, found among the few candidates each rule can
+    // name (by seq, by answer, by package, by time window) instead of scanning them all.
+    let mut by_seq: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_answer: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_package: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (g, _)) in gives.iter().enumerate() {
+        by_seq.entry(g.seq).or_default().push(i);
+        if let Some(r) = g.responds_to {
+            by_answer.entry(r).or_default().push(i);
+        }
+        if let Some(p) = &g.package {
+            by_package.entry(p.as_str()).or_default().push(i);
+        }
+    }
     let mut out = Vec::new();
     for (mine, mine_at) in gives
         .iter()
         .filter(|(g, _)| &g.by == side && hard(g.reversibility))
     {
-        let partner = gives.iter().find(|(theirs, theirs_at)| {
+        let is_partner = |(theirs, theirs_at): &(&AuditMove, &AuditMove)| {
             &theirs.by != side
                 && soft(theirs.reversibility)
                 && (mine.responds_to == Some(theirs.seq)
@@ -83,7 +99,23 @@ fn irreversible_for_reversible(ctx: &Context, side: &PartyCode) -> Vec<Flag> {
                     || (mine.package.is_some() && mine.package == theirs.package)
                     || (theirs.issues.iter().any(|i| mine.issues.contains(i))
                         && (theirs_at.at - mine_at.at).abs() <= span))
-        });
+        };
+        let start = gives.partition_point(|(_, at)| at.at < mine_at.at.saturating_sub(span));
+        let end = gives.partition_point(|(_, at)| at.at <= mine_at.at.saturating_add(span));
+        let named = [
+            mine.responds_to.and_then(|r| by_seq.get(&r)),
+            by_answer.get(&mine.seq),
+            mine.package.as_deref().and_then(|p| by_package.get(p)),
+        ];
+        let partner = named
+            .into_iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .chain(start..end.max(start))
+            .filter(|&i| is_partner(&gives[i]))
+            .min()
+            .map(|i| &gives[i]);
         if let Some((theirs, _)) = partner {
             out.push(Flag {
                 flag: "irreversible-for-reversible",
@@ -105,6 +137,16 @@ fn irreversible_for_reversible(ctx: &Context, side: &PartyCode) -> Vec<Flag> {
 fn peeled_off(own: &[&AuditMove]) -> Vec<Flag> {
     let mut out = Vec::new();
     let mut flagged = Vec::new();
+    // The first package on each issue, so each lone move looks it up instead of
+    // rescanning the moves before it.
+    let mut first_package: HashMap<&IssueKey, usize> = HashMap::new();
+    for (i, p) in own.iter().enumerate() {
+        if is_packaged(p) && p.issues.len() >= 2 {
+            for issue in &p.issues {
+                first_package.entry(issue).or_insert(i);
+            }
+        }
+    }
     for (i, m) in own.iter().enumerate() {
         let alone = matches!(m.kind, Kind::Concession | Kind::Acceptance | Kind::Offer)
             && !is_packaged(m)
@@ -112,9 +154,10 @@ fn peeled_off(own: &[&AuditMove]) -> Vec<Flag> {
         if !alone || flagged.contains(&m.issues[0]) {
             continue;
         }
-        let package = own[..i]
-            .iter()
-            .find(|p| is_packaged(p) && p.issues.len() >= 2 && p.issues.contains(&m.issues[0]));
+        let package = first_package
+            .get(&m.issues[0])
+            .filter(|&&first| first < i)
+            .map(|&first| own[first]);
         if let Some(package) = package {
             flagged.push(m.issues[0].clone());
             out.push(Flag {
@@ -141,12 +184,14 @@ fn rhetoric_without_follow_up(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
             m.is_public() && matches!(m.kind, Kind::Threat | Kind::Offer) && m.at + span <= horizon
         })
         .filter(|m| {
-            !own.iter().any(|t| {
-                t.channel == Channel::Table
-                    && t.at >= m.at
-                    && t.at - m.at <= span
-                    && (m.issues.is_empty() || t.issues.iter().any(|i| m.issues.contains(i)))
-            })
+            !super::moves::within(own, |t| t.at, m.at, m.at.saturating_add(span))
+                .iter()
+                .any(|t| {
+                    t.channel == Channel::Table
+                        && t.at >= m.at
+                        && t.at - m.at <= span
+                        && (m.issues.is_empty() || t.issues.iter().any(|i| m.issues.contains(i)))
+                })
         })
         .map(|m| Flag {
             flag: "rhetoric-without-follow-up",

@@ -289,11 +289,14 @@ impl<'a> Context<'a> {
             return Some(target.seq);
         }
         let span = i64::from(self.rubric.pressure_days) * DAY;
-        self.counterpart_moves(&m.by)
+        self.moves
+            .within(m.at.saturating_sub(span), m.at)
+            .iter()
+            .filter(|t| t.addresses(&m.by))
             .filter(|t| coercive(t) && t.index < m.index && m.at - t.at <= span)
             .filter(|t| t.issues.iter().any(|i| m.issues.contains(i)))
             .map(|t| t.seq)
-            .last()
+            .next_back()
     }
 
     /// REC: concessions matched by a counterpart concession within the reciprocity span.
@@ -325,7 +328,10 @@ impl<'a> Context<'a> {
     /// True when a counterpart concession falls within the reciprocity span of `m`.
     pub fn reciprocated(&self, m: &AuditMove) -> bool {
         let span = i64::from(self.rubric.reciprocity_days) * DAY;
-        self.counterpart_moves(&m.by)
+        self.moves
+            .within(m.at.saturating_sub(span), m.at.saturating_add(span))
+            .iter()
+            .filter(|c| c.addresses(&m.by))
             .any(|c| c.kind == Kind::Concession && (c.at - m.at).abs() <= span)
     }
 

@@ -143,6 +143,13 @@ impl Moves {
         }
     }
 
+    /// The moves with `at` in `from ..= to`. `all` is in valid-time order, so this is a
+    /// slice found by binary search: the measures that look for a move near another
+    /// (pressure, reciprocity) stay linear in the journal instead of quadratic.
+    pub fn within(&self, from: Millis, to: Millis) -> &[AuditMove] {
+        within(&self.all, |m| m.at, from, to)
+    }
+
     /// The move with `seq`.
     pub fn get(&self, seq: u64) -> Option<&AuditMove> {
         self.by_seq.get(&seq).map(|&i| &self.all[i])
@@ -210,4 +217,11 @@ fn widen_package_tracks(moves: &mut [AuditMove]) {
             m.tracks.extend(tracks.iter().cloned());
         }
     }
+}
+
+/// The items of `sorted` (sorted by `at`) whose `at` lies in `from ..= to`.
+pub fn within<T>(sorted: &[T], at: impl Fn(&T) -> Millis, from: Millis, to: Millis) -> &[T] {
+    let start = sorted.partition_point(|m| at(m) < from);
+    let end = sorted.partition_point(|m| at(m) <= to);
+    &sorted[start..end.max(start)]
 }
