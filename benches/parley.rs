@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the hot paths over a synthetic journal (`parley::synth`):
 //! one durable `log` into a large store, import, positions (checkpointed and full),
-//! replay, audit, positions as of a late date, verify.
+//! replay, audit, positions as of a late date, verify, and the HTML report of a
+//! 10,000-move journal (issue 5: generated in under a second).
 //!
 //! Sizes stay at 10^4–10^5 events so `cargo bench` ends in a few minutes; the 10^6
 //! figures come from `benches/compare.sh`. Set `PARLEY_BENCH_EVENTS` to change the size.
@@ -139,5 +140,27 @@ fn bench_log(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_log, bench_views, bench_import);
+/// What `parley report` does once the events are read: the timeline, the audit, the page.
+fn bench_report(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_with(&dir.path().join("s"), &text(10_000));
+    let records = recorded_events(&store, &store.require(SLUG).unwrap()).unwrap();
+    let mut group = c.benchmark_group("report");
+    group.sample_size(10);
+    group.bench_function("10,000 events: timeline, audit and page", |b| {
+        b.iter_batched(
+            || records.clone(),
+            |records| {
+                let timeline =
+                    Timeline::build(Slug::parse(SLUG).unwrap(), records, ViewSpec::default());
+                let audit = serde_json::to_value(audit(&timeline, &Rubric::default())).unwrap();
+                parley::report::report_html(&timeline, None, Some(&audit)).len()
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_log, bench_views, bench_import, bench_report);
 criterion_main!(benches);
