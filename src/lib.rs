@@ -22,6 +22,7 @@
 //!   module per view.
 //! - [`report`]: rendering for people; reports return data, rendering is separate.
 //! - [`clock`]: "now" from one place (`PARLEY_NOW` in tests).
+//! - [`synth`]: seeded synthetic journals for benchmarks, 10^3 to 10^6 events.
 //!
 //! The command line (`src/cli/`) is in the binary, not here: the library has no clap.
 #![forbid(unsafe_code)]
@@ -31,9 +32,9 @@ mod error;
 pub mod journal;
 pub mod model;
 pub mod projection;
+pub mod report;
+mod splitmix;
 pub mod store;
 pub mod synth;
-
-pub mod report;
 
 pub use error::{Error, Result};

@@ -16,6 +16,8 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
+use crate::splitmix::SplitMix64;
+
 /// What to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SynthOptions {
@@ -57,17 +59,17 @@ pub fn journal(options: &SynthOptions) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// A small deterministic generator (SplitMix64): no dependency, same stream everywhere.
+/// The synthetic journals' random choices, from a fixed seed.
 #[derive(Clone, Debug)]
-struct Rng(u64);
+struct Rng(SplitMix64);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(SplitMix64::new(seed))
+    }
+
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// A number in `0..n` (n > 0).
@@ -149,7 +151,7 @@ struct Synth {
 
 impl Synth {
     fn new(options: &SynthOptions) -> Synth {
-        let mut rng = Rng(options.seed);
+        let mut rng = Rng::new(options.seed);
         let count = options.negotiations.clamp(1, 64);
         let negotiations = (0..count)
             .map(|i| Negotiation::new(&mut rng, i, options.seed))
@@ -253,7 +255,7 @@ impl Negotiation {
     }
 
     fn opening(&mut self, clock: i64) -> Map<String, Value> {
-        let mut rng = Rng(clock as u64 ^ self.issues.len() as u64);
+        let mut rng = Rng::new(clock as u64 ^ self.issues.len() as u64);
         let parties: Vec<Value> = self
             .parties
             .iter()

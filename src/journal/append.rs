@@ -18,6 +18,7 @@ use crate::model::{
     Recorded, References, SCHEMA, Slug, Target, amended, canonical, chain_hash, check_changes,
     check_in_context, fingerprint, format_instant,
 };
+use crate::splitmix::SplitMix64;
 use crate::store::{Head, StagedEvent, Store, StreamCommit, StreamId, StreamMeta};
 use crate::{Error, Result};
 
@@ -624,21 +625,16 @@ fn authored_id(map: &Map<String, Value>) -> Result<Option<Uuid>> {
 /// Makes UUID v7 ids stamped with the recording time, so ids sort the way events were
 /// recorded. The 74 random bits come from a generator seeded once from the operating
 /// system: asking the OS per id cost a system call per event, a second per million.
-struct IdSource(u64);
+struct IdSource(SplitMix64);
 
 impl IdSource {
     fn new() -> IdSource {
         let seed = Uuid::now_v7().as_u64_pair();
-        IdSource(seed.0 ^ seed.1.rotate_left(17))
+        IdSource(SplitMix64::new(seed.0 ^ seed.1.rotate_left(17)))
     }
 
-    /// SplitMix64: every output differs while the state walks a full 2^64 cycle.
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn id(&mut self, recorded_at: Millis) -> Uuid {
