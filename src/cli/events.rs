@@ -88,16 +88,19 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     let meta = store.require(&args.slug)?;
     let all = recorded_events(&store, &meta)?;
     let seqs = Seqs::of(&all);
-    let events: Vec<Recorded> = all.iter().filter(|r| filter.keeps(r)).cloned().collect();
+    let events: Vec<&Recorded> = all.iter().filter(|r| filter.keeps(r)).collect();
     if args.json {
-        let list: Vec<Value> = events.into_iter().map(|r| Value::Object(r.raw)).collect();
+        let list: Vec<Value> = events
+            .iter()
+            .map(|r| Value::Object(r.raw.clone()))
+            .collect();
         return print_json(&json!({"negotiation": meta.slug.as_str(), "events": list}));
     }
     let mut table = Table::new(&["seq", "at", "kind", "by", "issues", "position", "summary"])
         .right(&[0, 5])
         .limit(4, 24)
         .limit(6, 70);
-    for r in &events {
+    for r in events.iter().copied() {
         table.row(row(r, &seqs));
     }
     let shown = events.len();
