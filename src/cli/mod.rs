@@ -25,7 +25,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use parley::journal::{Appender, Outcome};
 use parley::model::{Invalid, Slug};
-use parley::store::{Access, Store};
+use parley::store::{Access, Store, Upkeep};
 use parley::{Error, Result, clock};
 use serde_json::{Map, Value};
 
@@ -101,17 +101,26 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 impl Global {
+    /// Opens the store for a command that reads, or writes a few keys, and exits: without
+    /// sled's background upkeep ([`Upkeep::None`]), which costs such a command more than
+    /// it saves.
     fn open(&self, access: Access) -> Result<Store> {
-        let wait =
-            Duration::try_from_secs_f64(self.wait.max(0.0)).unwrap_or(Duration::from_secs(5));
-        Store::open(&self.store, access, wait)
+        self.open_with(access, Upkeep::None)
     }
 
-    /// Runs `write` on the store, opened for writing. A store this call created is
-    /// removed again if `write` fails, so a refused first command leaves nothing behind.
+    fn open_with(&self, access: Access, upkeep: Upkeep) -> Result<Store> {
+        let wait =
+            Duration::try_from_secs_f64(self.wait.max(0.0)).unwrap_or(Duration::from_secs(5));
+        Store::open_with(&self.store, access, wait, upkeep)
+    }
+
+    /// Runs `write` on the store, opened for a bulk write (with sled's background upkeep,
+    /// which keeps the store small while the write churns through index pages). A store
+    /// this call created is removed again if `write` fails, so a refused first command
+    /// leaves nothing behind.
     fn write<T>(&self, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         let created = !self.store.join("db").exists();
-        let store = self.open(Access::Write)?;
+        let store = self.open_with(Access::Write, Upkeep::Background)?;
         let result = write(&store);
         if result.is_err() && created {
             drop(store);

@@ -114,6 +114,21 @@ pub enum Access {
     Write,
 }
 
+/// Whether sled tidies its log in the background while the store is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upkeep {
+    /// sled's flusher thread runs. Besides flushing every 500 ms, it rewrites pages out of
+    /// sparse log segments, which keeps the store small while a bulk write (an import)
+    /// churns through its index pages.
+    Background,
+    /// No flusher thread. For a command that reads, or writes a few keys, and exits: the
+    /// flusher starts cleaning the moment sled opens, competing with the command for a
+    /// core and a lock and writing pages nobody changed, which the next open must then
+    /// recover (and its segments freed, which every open zeroes). Durability does not
+    /// depend on it: every write the store makes is flushed before it returns.
+    None,
+}
+
 /// An open store.
 pub struct Store {
     dir: PathBuf,
@@ -128,8 +143,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the store in `dir`, waiting up to `wait` for another process to let go.
+    /// Opens the store in `dir`, waiting up to `wait` for another process to let go,
+    /// with sled's background upkeep ([`Upkeep::Background`]).
     pub fn open(dir: &Path, access: Access, wait: Duration) -> Result<Store> {
+        Store::open_with(dir, access, wait, Upkeep::Background)
+    }
+
+    /// Opens the store in `dir` as [`Store::open`] does, with the given upkeep.
+    pub fn open_with(dir: &Path, access: Access, wait: Duration, upkeep: Upkeep) -> Result<Store> {
         let exists = dir.join("db").exists();
         if !exists && access == Access::Read {
             return Err(Error::NoStore(dir.to_path_buf()));
@@ -138,7 +159,7 @@ impl Store {
         let deadline = Instant::now() + wait;
         let lock = StoreLock::acquire(dir, wait)?;
         remove_unfinished_snapshots(&dir.join("db"))?;
-        let db = open_db(&dir.join("db"), deadline)?;
+        let db = open_db(&dir.join("db"), deadline, upkeep)?;
         check_format(dir, &db)?;
         Ok(Store {
             dir: dir.to_path_buf(),
@@ -559,11 +580,16 @@ fn remove_unfinished_snapshots(db: &Path) -> Result<()> {
 /// sled's file yet: the kernel closes a dying process's files one by one (ours first,
 /// it was opened first), and sled joins its flusher thread only after that. The gap is
 /// short; without this wait a second writer failed with "could not acquire lock".
-fn open_db(path: &Path, deadline: Instant) -> Result<sled::Db> {
+fn open_db(path: &Path, deadline: Instant, upkeep: Upkeep) -> Result<sled::Db> {
+    let flush_every_ms = match upkeep {
+        Upkeep::Background => Some(500),
+        Upkeep::None => None,
+    };
     loop {
         let opened = sled::Config::new()
             .path(path)
             .mode(sled::Mode::HighThroughput)
+            .flush_every_ms(flush_every_ms)
             .open();
         match opened {
             Err(sled::Error::Io(e))
