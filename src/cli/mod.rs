@@ -115,18 +115,25 @@ impl Global {
     }
 
     /// Runs `write` on the store, opened for a bulk write (with sled's background upkeep,
-    /// which keeps the store small while the write churns through index pages). A store
-    /// this call created is removed again if `write` fails, so a refused first command
-    /// leaves nothing behind.
+    /// which keeps the store small while the write churns through index pages), and
+    /// syncs it before returning. A store this call created is removed again if
+    /// `write` fails, so a refused first command leaves nothing behind.
     fn write<T>(&self, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         let created = !self.store.join("db").exists();
         let store = self.open_with(Access::Write, Upkeep::Background)?;
-        let result = write(&store);
-        if result.is_err() && created {
-            drop(store);
-            let _ = std::fs::remove_dir_all(&self.store);
+        match write(&store) {
+            Ok(value) => {
+                store.sync()?;
+                Ok(value)
+            }
+            Err(error) => {
+                if created {
+                    drop(store);
+                    let _ = std::fs::remove_dir_all(&self.store);
+                }
+                Err(error)
+            }
         }
-        result
     }
 
     fn recorder(&self) -> String {
@@ -156,6 +163,8 @@ fn record_one(
     }
     let outcome = appender.append(map, Some(&slug))?;
     appender.commit()?;
+    // On the disk, not just handed to it, before we say it is recorded.
+    store.sync()?;
     let mut out = stdout();
     match outcome {
         Outcome::Appended { slug, seq, id } => writeln!(out, "{slug} seq {seq}  id {id}"),
@@ -164,7 +173,14 @@ fn record_one(
             "{slug} seq {seq} already holds this event; nothing added"
         ),
     }
-    .map_err(io_error)
+    .and_then(|()| out.flush())
+    .map_err(io_error)?;
+    // The process exits next. Dropping the store would only repeat what `sync` did (a
+    // flush that finds nothing, and one more `fsync` of the database file, which costs a
+    // disk cache flush of its own) before the exit closes the files and releases both
+    // locks anyway.
+    std::mem::forget(store);
+    Ok(())
 }
 
 /// The event a command-line TARGET names: a ref or id as written or, for a number that

@@ -20,7 +20,8 @@ mod keys;
 mod lock;
 mod segment;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -132,6 +133,8 @@ pub enum Upkeep {
 /// An open store.
 pub struct Store {
     dir: PathBuf,
+    /// The blob files there were before sled opened (see [`Store::sync`]).
+    blobs_at_open: HashSet<OsString>,
     db: sled::Db,
     events: sled::Tree,
     order: sled::Tree,
@@ -159,10 +162,12 @@ impl Store {
         let deadline = Instant::now() + wait;
         let lock = StoreLock::acquire(dir, wait)?;
         remove_unfinished_snapshots(&dir.join("db"))?;
+        let blobs_at_open = blob_names(&dir.join("db").join("blobs"))?;
         let db = open_db(&dir.join("db"), deadline, upkeep)?;
         check_format(dir, &db)?;
         Ok(Store {
             dir: dir.to_path_buf(),
+            blobs_at_open,
             events: db.open_tree("events")?,
             order: db.open_tree("order")?,
             refs: db.open_tree("refs")?,
@@ -177,6 +182,35 @@ impl Store {
     /// The store's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Makes everything written so far durable, or says why it is not.
+    ///
+    /// A commit's flushes are sled's: `pwrite` and `sync_file_range`, which write those
+    /// byte ranges out and wait, but neither ask the disk to empty its write cache nor
+    /// persist the file's size when the log grew. sled's full `fsync` of its file comes
+    /// only when it is dropped (after a command has printed success, and a failure there
+    /// panics), and sled never syncs its blob files at all: nodes over a quarter segment,
+    /// such as a leaf of compressed event segments. So a command that wrote calls this
+    /// before it reports success. It flushes until sled has nothing left, then syncs each
+    /// blob sled created since the store opened, the blob directory if there were any, and
+    /// the database file. Each `fsync` costs a disk cache flush, so old blobs are left
+    /// alone: the command that wrote them synced them.
+    pub fn sync(&self) -> Result<()> {
+        while self.db.flush()? > 0 {}
+        let db_dir = self.dir.join("db");
+        let blobs = db_dir.join("blobs");
+        let mut created = false;
+        for name in blob_names(&blobs)? {
+            if !self.blobs_at_open.contains(&name) {
+                sync_file(&blobs.join(name))?;
+                created = true;
+            }
+        }
+        if created {
+            sync_file(&blobs)?;
+        }
+        sync_file(&db_dir.join("db"))
     }
 
     /// Every negotiation, in slug order.
@@ -572,6 +606,28 @@ fn remove_unfinished_snapshots(db: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The names of the files in sled's blob directory (none if it does not exist yet).
+fn blob_names(blobs: &Path) -> Result<HashSet<OsString>> {
+    let Ok(entries) = std::fs::read_dir(blobs) else {
+        return Ok(HashSet::new());
+    };
+    entries
+        .map(|entry| {
+            entry
+                .map(|e| e.file_name())
+                .map_err(|e| Error::io(blobs, e))
+        })
+        .collect()
+}
+
+/// `fsync` of a file or directory: on Linux any descriptor of the inode will do, so
+/// sled's own descriptor is not needed.
+fn sync_file(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|file| file.sync_all())
+        .map_err(|e| Error::io(path, e))
 }
 
 /// Opens sled, waiting until `deadline` while sled's own file lock is still held.
