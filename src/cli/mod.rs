@@ -116,14 +116,14 @@ impl Global {
 
     /// Runs `write` on the store, opened for a bulk write (with sled's background upkeep,
     /// which keeps the store small while the write churns through index pages), and
-    /// syncs it before returning. A store this call created is removed again if
+    /// [`finish`]es it before returning. A store this call created is removed again if
     /// `write` fails, so a refused first command leaves nothing behind.
     fn write<T>(&self, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         let created = !self.store.join("db").exists();
         let store = self.open_with(Access::Write, Upkeep::Background)?;
         match write(&store) {
             Ok(value) => {
-                store.sync()?;
+                finish(store)?;
                 Ok(value)
             }
             Err(error) => {
@@ -164,7 +164,7 @@ fn record_one(
     let outcome = appender.append(map, Some(&slug))?;
     appender.commit()?;
     // On the disk, not just handed to it, before we say it is recorded.
-    store.sync()?;
+    finish(store)?;
     let mut out = stdout();
     match outcome {
         Outcome::Appended { slug, seq, id } => writeln!(out, "{slug} seq {seq}  id {id}"),
@@ -173,14 +173,18 @@ fn record_one(
             "{slug} seq {seq} already holds this event; nothing added"
         ),
     }
-    .and_then(|()| out.flush())
-    .map_err(io_error)?;
-    // The process exits next. Dropping the store would only repeat what `sync` did (a
-    // flush that finds nothing, and one more `fsync` of the database file, which costs a
-    // disk cache flush of its own) before the exit closes the files and releases both
-    // locks anyway.
+    .map_err(io_error)
+}
+
+/// Makes a command's writes durable ([`Store::sync`]) and lets go of the store without
+/// sled's drop, for a command that exits next. The drop would only repeat the sync: a
+/// flush that finds nothing and one more `fsync` of the database file, a disk cache flush
+/// of its own. Where the sync failed, the drop's `fsync` would fail too, and sled panics
+/// on that. The exit closes the files and releases both locks.
+fn finish(store: Store) -> Result<()> {
+    let synced = store.sync();
     std::mem::forget(store);
-    Ok(())
+    synced
 }
 
 /// The event a command-line TARGET names: a ref or id as written or, for a number that

@@ -202,10 +202,18 @@ impl Store {
         let blobs = db_dir.join("blobs");
         let mut created = false;
         for name in blob_names(&blobs)? {
-            if !self.blobs_at_open.contains(&name) {
-                sync_file(&blobs.join(name))?;
-                created = true;
+            if self.blobs_at_open.contains(&name) {
+                continue;
             }
+            let path = blobs.join(name);
+            match std::fs::File::open(&path) {
+                Ok(file) => file.sync_all().map_err(|e| Error::io(&path, e))?,
+                // Removed since the listing: sled's flusher (an import's) rewrote that
+                // node elsewhere and dropped the blob, so there is nothing to keep.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+            created = true;
         }
         if created {
             sync_file(&blobs)?;
