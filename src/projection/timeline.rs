@@ -13,7 +13,8 @@
 //! A correction's own `at` is when it was made; it never filters the correction out.
 //! Voiding a correction undoes it.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -91,9 +92,9 @@ impl Timeline {
             .collect();
         let targets = Targets::new(&events, &corrections);
         let active = active_corrections(&corrections, &targets);
-        // Each event's corrections, found once: looking them up per event made a journal
-        // with many corrections quadratic.
-        let mut by_target: HashMap<u64, Vec<&(u64, &Correction)>> = HashMap::new();
+        // Each event's corrections, found once, in seq order: the events come in seq
+        // order, so each takes its own from the front.
+        let mut by_target: BTreeMap<u64, Vec<&(u64, &Correction)>> = BTreeMap::new();
         for correction in &active {
             if let Some(seq) = targets.seq(&correction.1.target) {
                 by_target.entry(seq).or_default().push(correction);
@@ -106,7 +107,7 @@ impl Timeline {
             .into_iter()
             .filter_map(|stored| {
                 let seq = stored.envelope.seq;
-                let applied = by_target.remove(&seq).unwrap_or_default();
+                let applied = corrections_of(&mut by_target, seq);
                 if let Some((by, _)) = applied.iter().rev().find(|(_, c)| c.action == Action::Void)
                 {
                     voided.push((seq, *by));
@@ -265,6 +266,22 @@ fn active_corrections<'a>(
     }
     active.reverse();
     active
+}
+
+/// The corrections of the event `seq`, taken from the front of `by_target`; entries
+/// before `seq` name no event in view (a correction, or an event not yet known).
+fn corrections_of<'c, 'a>(
+    by_target: &mut BTreeMap<u64, Vec<&'c (u64, &'a Correction)>>,
+    seq: u64,
+) -> Vec<&'c (u64, &'a Correction)> {
+    while let Some(entry) = by_target.first_entry() {
+        match entry.key().cmp(&seq) {
+            Ordering::Less => drop(entry.remove()),
+            Ordering::Equal => return entry.remove(),
+            Ordering::Greater => break,
+        }
+    }
+    Vec::new()
 }
 
 /// The target with its amendments applied in seq order, and the seqs of those applied.
