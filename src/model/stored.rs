@@ -449,6 +449,33 @@ mod tests {
 
     const STATEMENT: &str = r#"{"at":"2001-01-08T15:52:00Z","by":"IN","channel":"public","hash":"09bf53b920182d2f3f25e834ccc866a3ca4d223dec9856827e1938c664e58588","id":"01a23589-d5b2-7ec6-afdd-5ca392763173","issue":"issue-20","kind":"statement","level":"leader","negotiation":"synth-7-0","prev_hash":"530d5b97ec93cdf0ca70a48842357611e117e7f46d3a0ed2276c08353f00030e","recorded_at":"2026-12-02T06:55:55.314Z","recorded_by":"unknown","responds_to":"m887","schema":1,"seq":2000,"summary":"IN statement on issue-20"}"#;
 
+    /// Every field a move can carry, with an escaped summary and a list where a text
+    /// would do.
+    const PACKAGE: &str = r#"{"at":"2025-07-30","by":"KR","conditional_on":["m1","autos"],"hash":"09bf53b920182d2f3f25e834ccc866a3ca4d223dec9856827e1938c664e58588","id":"01a23589-d5b2-7ec6-afdd-5ca392763173","issues":["tariff","autos"],"kind":"offer","level":"minister","negotiation":"kr-us","package":"july","positions":{"autos":12.5,"tariff":15},"prev_hash":"530d5b97ec93cdf0ca70a48842357611e117e7f46d3a0ed2276c08353f00030e","recorded_at":"2026-12-02T06:55:55.314Z","recorded_by":"desk","ref":"m2","responds_to":"m1","reversibility":"binding","schema":1,"seq":2,"source":"press pool","speaker":"Minister","summary":"Korea offers \"15%\"\u00e9","tags":"july","terms":"15% on everything","to":["US"],"x-extra":{"kept":true}}"#;
+
+    #[test]
+    fn every_move_field_takes_the_fast_path_and_agrees_with_the_strict_one() {
+        let fast = fast_decode(serde_json::from_str(PACKAGE).ok(), &mut Names::default());
+        let strict = Recorded::decode(PACKAGE.as_bytes()).unwrap();
+        assert!(fast.is_some(), "the fast path read it");
+        assert_eq!(fast, Some((strict.envelope, strict.event)));
+    }
+
+    #[test]
+    fn a_non_move_takes_the_strict_path() {
+        let opening = r#"{"at":"2025-07-01","hash":"09bf53b920182d2f3f25e834ccc866a3ca4d223dec9856827e1938c664e58588","id":"01a23589-d5b2-7ec6-afdd-5ca392763173","issues":[{"key":"tariff","title":"Tariff"}],"kind":"opening","negotiation":"kr-us","parties":[{"code":"KR","name":"Korea"},{"code":"US","name":"United States"}],"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000","recorded_at":"2026-12-02T06:55:55.314Z","recorded_by":"desk","schema":1,"seq":1,"summary":"Talks open","title":"Talks"}"#;
+        assert_eq!(
+            fast_decode(serde_json::from_str(opening).ok(), &mut Names::default()),
+            None
+        );
+        let stored = Stored::decode(opening.as_bytes()).unwrap();
+        assert_eq!(
+            stored.event,
+            Recorded::decode(opening.as_bytes()).unwrap().event
+        );
+        assert_eq!(stored.bytes(), opening.as_bytes());
+    }
+
     #[test]
     fn a_stored_move_takes_the_fast_path_and_agrees_with_the_strict_one() {
         let fast = fast_decode(serde_json::from_str(STATEMENT).ok(), &mut Names::default());
