@@ -14,13 +14,15 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::model::{
-    Action, Body, Digest32, ENVELOPE_FIELDS, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
+    Action, Body, CanonicalFields, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
     Recorded, References, SCHEMA, Slug, Target, amended, canonical, chain_hash, check_changes,
     check_in_context, fingerprint, format_instant,
 };
 use crate::splitmix::SplitMix64;
 use crate::store::{Head, StagedEvent, Store, StreamCommit, StreamId, StreamMeta};
 use crate::{Error, Result};
+
+use super::prepared::{Authored, Prepared};
 
 /// The largest event, in canonical bytes.
 pub const MAX_EVENT_BYTES: usize = 64 * 1024;
@@ -95,10 +97,18 @@ impl<'s> Appender<'s> {
         map: Map<String, Value>,
         default_slug: Option<&Slug>,
     ) -> Result<Outcome> {
-        if map.contains_key("hash") {
-            self.append_recorded(map)
-        } else {
-            self.append_authored(map, default_slug)
+        self.append_prepared(Prepared::from_map(map)?, default_slug)
+    }
+
+    /// Stages a line already checked on its own ([`Prepared`]), against its negotiation.
+    pub fn append_prepared(
+        &mut self,
+        prepared: Prepared,
+        default_slug: Option<&Slug>,
+    ) -> Result<Outcome> {
+        match prepared {
+            Prepared::Recorded(map) => self.append_recorded(map),
+            Prepared::Authored(authored) => self.append_authored(authored, default_slug),
         }
     }
 
@@ -127,11 +137,10 @@ impl<'s> Appender<'s> {
 
     fn append_authored(
         &mut self,
-        mut map: Map<String, Value>,
+        authored: Authored,
         default_slug: Option<&Slug>,
     ) -> Result<Outcome> {
-        refuse_envelope(&map)?;
-        let event = Event::from_map(&map)?;
+        let Authored { event, id, fields } = authored;
         let slug = match (&event.negotiation, default_slug) {
             (Some(slug), _) | (None, Some(slug)) => slug.clone(),
             (None, None) => {
@@ -142,13 +151,13 @@ impl<'s> Appender<'s> {
                 .into());
             }
         };
-        let id = authored_id(&map)?;
+        let id = id?;
         if let Some(id) = id
             && let Some((slug, seq)) = self.locate_id(&id)?
         {
             return Ok(Outcome::AlreadyPresent { slug, seq });
         }
-        if let Some(seq) = self.duplicate_of(&slug, &map)? {
+        if let Some(seq) = self.duplicate_of(&slug, &fields)? {
             return Ok(Outcome::AlreadyPresent { slug, seq });
         }
         if event.kind == Kind::Opening {
@@ -167,16 +176,9 @@ impl<'s> Appender<'s> {
             prev_hash: head.hash,
             hash: Digest32::ZERO,
         };
-        map.remove("hash");
-        envelope.write_without_hash(&mut map);
-        let hash = chain_hash(&head.hash, &map);
-        map.insert("hash".into(), Value::String(hash.to_hex()));
+        let (bytes, hash) = fields.seal(&envelope);
         let envelope = Envelope { hash, ..envelope };
-        self.stage(Recorded {
-            envelope,
-            event,
-            raw: map,
-        })
+        self.stage(envelope, event, bytes)
     }
 
     fn append_recorded(&mut self, map: Map<String, Value>) -> Result<Outcome> {
@@ -232,7 +234,8 @@ impl<'s> Appender<'s> {
                 Invalid::field("id", format!("is already used by seq {seq} of {other}")).into(),
             );
         }
-        self.stage(recorded)
+        let bytes = canonical(&recorded.raw);
+        self.stage(recorded.envelope, recorded.event, bytes)
     }
 
     /// A recorded line at or below the head: present if the hashes agree, else a conflict.
@@ -251,13 +254,9 @@ impl<'s> Appender<'s> {
         .into())
     }
 
-    /// Checks `recorded` in its negotiation's context and stages it.
-    fn stage(&mut self, recorded: Recorded) -> Result<Outcome> {
-        let Recorded {
-            envelope,
-            event,
-            raw,
-        } = recorded;
+    /// Checks an event in its negotiation's context and stages it with its recorded
+    /// (canonical) `bytes`.
+    fn stage(&mut self, envelope: Envelope, event: Event, bytes: Vec<u8>) -> Result<Outcome> {
         let slug = envelope.negotiation.clone();
         if event.at.millis() > envelope.recorded_at + ONE_DAY {
             return Err(Invalid::field(
@@ -298,7 +297,6 @@ impl<'s> Appender<'s> {
                 envelope.recorded_at,
             )?;
         }
-        let bytes = canonical(&raw);
         if bytes.len() > MAX_EVENT_BYTES {
             return Err(Invalid::new(format!(
                 "the event is {} bytes once recorded; at most {MAX_EVENT_BYTES} are allowed",
@@ -409,7 +407,7 @@ impl<'s> Appender<'s> {
 
     /// For an authored line: the seq of a stored event with the same content, if the
     /// store held this negotiation before the append began.
-    fn duplicate_of(&mut self, slug: &Slug, map: &Map<String, Value>) -> Result<Option<u64>> {
+    fn duplicate_of(&mut self, slug: &Slug, fields: &CanonicalFields) -> Result<Option<u64>> {
         if !self.dedupe_authored {
             return Ok(None);
         }
@@ -432,7 +430,7 @@ impl<'s> Appender<'s> {
         Ok(pending
             .fingerprints
             .as_ref()
-            .and_then(|prints| prints.get(&fingerprint(map)).copied()))
+            .and_then(|prints| prints.get(&fields.fingerprint()).copied()))
     }
 
     fn locate_id(&mut self, id: &Uuid) -> Result<Option<(Slug, u64)>> {
@@ -591,34 +589,6 @@ impl References for Resolver<'_> {
                 None
             }
         }
-    }
-}
-
-/// An authored line may carry its own `id`, never the rest of the envelope: a line with
-/// `seq` or `prev_hash` but no `hash` is a recorded line whose `hash` was lost, and
-/// recording it anew would hide that.
-fn refuse_envelope(map: &Map<String, Value>) -> Result<()> {
-    match ENVELOPE_FIELDS
-        .iter()
-        .find(|field| **field != "id" && map.contains_key(**field))
-    {
-        Some(field) => Err(Invalid::field(
-            field,
-            "is assigned by the store; an authored line may not carry it, and a recorded line \
-             needs its whole envelope, \"hash\" included",
-        )
-        .into()),
-        None => Ok(()),
-    }
-}
-
-fn authored_id(map: &Map<String, Value>) -> Result<Option<Uuid>> {
-    match map.get("id") {
-        None => Ok(None),
-        Some(Value::String(text)) => Uuid::parse_str(text)
-            .map(Some)
-            .map_err(|_| Invalid::field("id", format!("{text:?} is not a UUID")).into()),
-        Some(_) => Err(Invalid::field("id", "expected a UUID as text").into()),
     }
 }
 

@@ -8,6 +8,7 @@ mod export;
 mod gdelt;
 mod import;
 mod lines;
+mod prepared;
 mod read;
 mod verify;
 
@@ -16,5 +17,6 @@ pub use export::export;
 pub use gdelt::{Converted, GdeltOptions, RELATIONS_ISSUE, convert_gdelt};
 pub use import::{Added, ImportOptions, ImportSummary, import};
 pub use lines::{Line, Lines, MAX_LINE_BYTES, parse_object};
+pub use prepared::{Authored, Prepared};
 pub use read::{recorded_events, recorded_events_from};
 pub use verify::{Verified, verify};

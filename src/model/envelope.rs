@@ -205,14 +205,10 @@ pub fn chain_hash_bytes(prev: &Digest32, canonical_without_hash: &[u8]) -> Diges
 }
 
 /// The hash of an authored event's content (envelope and `negotiation` removed), used to
-/// recognise a line that was already imported.
+/// recognise a line that was already imported. Written from the map's fields in place,
+/// without copying the map.
 pub fn fingerprint(map: &Map<String, Value>) -> Digest32 {
-    let mut authored = map.clone();
-    for field in ENVELOPE_FIELDS {
-        authored.remove(field);
-    }
-    authored.remove("negotiation");
-    Digest32(Sha256::digest(canonical(&authored)).into())
+    super::CanonicalFields::from_map(map).fingerprint()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //!
 //! Nothing here does I/O; everything here can be tested on values alone.
 
+mod canonical;
 mod envelope;
 mod event;
 mod invalid;
@@ -13,6 +14,7 @@ mod recorded;
 mod rules;
 mod time;
 
+pub use canonical::CanonicalFields;
 pub use envelope::{
     Digest32, ENVELOPE_FIELDS, Envelope, SCHEMA, canonical, chain_hash, chain_hash_bytes,
     fingerprint,
