@@ -90,6 +90,7 @@ impl CanonicalFields {
         out.extend_from_slice(self.slot(0));
         let hole = out.len();
         out.resize(hole + HASH_FRAGMENT, 0);
+        out.extend_from_slice(self.slot(1));
         for (slot, key) in SLOT_KEYS.iter().enumerate().skip(1) {
             write_json(&mut out, key);
             out.push(b':');
