@@ -15,11 +15,11 @@ use uuid::Uuid;
 
 use crate::model::{
     Action, Body, CanonicalFields, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
-    Recorded, References, SCHEMA, Slug, Target, amended, canonical, chain_hash, check_changes,
-    check_in_context, fingerprint, format_instant,
+    Recorded, References, SCHEMA, Sealer, Slug, Target, amended, canonical, chain_hash,
+    check_changes, check_in_context, fingerprint, format_instant,
 };
 use crate::splitmix::SplitMix64;
-use crate::store::{Head, StagedEvent, Store, StreamCommit, StreamId, StreamMeta};
+use crate::store::{Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta};
 use crate::{Error, Result};
 
 use super::prepared::{Authored, Prepared};
@@ -57,6 +57,9 @@ pub struct Appender<'s> {
     streams: BTreeMap<Slug, Pending>,
     next_stream: StreamId,
     id_source: IdSource,
+    sealer: Sealer,
+    /// The bytes of the event being staged, reused from one event to the next.
+    scratch: Vec<u8>,
 }
 
 /// One negotiation touched by this append: its state as stored and as staged.
@@ -64,6 +67,7 @@ struct Pending {
     stored: Option<StreamMeta>,
     meta: StreamMeta,
     events: Vec<StagedEvent>,
+    log: StagedLog,
     labels: HashMap<String, Target>,
     ids: HashMap<Uuid, Target>,
     fingerprints: Option<HashMap<Digest32, u64>>,
@@ -80,6 +84,8 @@ impl<'s> Appender<'s> {
             streams: BTreeMap::new(),
             next_stream: store.next_stream_id()?,
             id_source: IdSource::new(),
+            sealer: Sealer::default(),
+            scratch: Vec::new(),
         })
     }
 
@@ -127,6 +133,7 @@ impl<'s> Appender<'s> {
                 before: p.stored.as_ref().map_or(0, |m| m.head.seq),
                 meta: p.meta,
                 events: p.events,
+                log: p.log,
             })
             .collect();
         if commits.is_empty() {
@@ -176,9 +183,12 @@ impl<'s> Appender<'s> {
             prev_hash: head.hash,
             hash: Digest32::ZERO,
         };
-        let (bytes, hash) = fields.seal(&envelope);
+        let mut bytes = std::mem::take(&mut self.scratch);
+        let hash = self.sealer.seal_into(&fields, &envelope, &mut bytes);
         let envelope = Envelope { hash, ..envelope };
-        self.stage(envelope, event, bytes)
+        let staged = self.stage(envelope, event, &bytes);
+        self.scratch = bytes;
+        staged
     }
 
     fn append_recorded(&mut self, map: Map<String, Value>) -> Result<Outcome> {
@@ -235,7 +245,7 @@ impl<'s> Appender<'s> {
             );
         }
         let bytes = canonical(&recorded.raw);
-        self.stage(recorded.envelope, recorded.event, bytes)
+        self.stage(recorded.envelope, recorded.event, &bytes)
     }
 
     /// A recorded line at or below the head: present if the hashes agree, else a conflict.
@@ -256,7 +266,7 @@ impl<'s> Appender<'s> {
 
     /// Checks an event in its negotiation's context and stages it with its recorded
     /// (canonical) `bytes`.
-    fn stage(&mut self, envelope: Envelope, event: Event, bytes: Vec<u8>) -> Result<Outcome> {
+    fn stage(&mut self, envelope: Envelope, event: Event, bytes: &[u8]) -> Result<Outcome> {
         let slug = envelope.negotiation.clone();
         if event.at.millis() > envelope.recorded_at + ONE_DAY {
             return Err(Invalid::field(
@@ -322,12 +332,12 @@ impl<'s> Appender<'s> {
             recorded_at: envelope.recorded_at,
         };
         widen(&mut pending.meta, &event);
+        pending.log.push(envelope.seq, bytes);
         pending.events.push(StagedEvent {
             seq: envelope.seq,
             id: envelope.id,
             kind: event.kind,
-            label: event.label.clone(),
-            bytes,
+            label: event.label,
         });
         Ok(Outcome::Appended {
             slug,
@@ -382,15 +392,8 @@ impl<'s> Appender<'s> {
     fn event_map(&mut self, slug: &Slug, seq: u64) -> Result<Map<String, Value>> {
         let store = self.store;
         let pending = self.pending_mut(slug)?;
-        // Staged events are consecutive seqs, so the one wanted is found by its offset.
-        let staged = pending
-            .events
-            .first()
-            .and_then(|first| seq.checked_sub(first.seq))
-            .and_then(|offset| pending.events.get(usize::try_from(offset).ok()?))
-            .filter(|e| e.seq == seq);
-        let bytes = match staged {
-            Some(staged) => staged.bytes.clone(),
+        let bytes = match pending.log.get(seq) {
+            Some(staged) => staged.to_vec(),
             None => {
                 let meta = pending.stored.clone().ok_or_else(|| missing(slug, seq))?;
                 store.get(&meta, seq)?.ok_or_else(|| missing(slug, seq))?
@@ -523,6 +526,7 @@ impl Pending {
             stored,
             meta,
             events: Vec::new(),
+            log: StagedLog::default(),
             labels: HashMap::new(),
             ids: HashMap::new(),
             fingerprints: None,

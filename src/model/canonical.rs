@@ -13,7 +13,9 @@
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Digest32, Envelope, time};
+use uuid::Uuid;
+
+use super::{Digest32, Envelope, Millis, time};
 
 /// The envelope keys (and `negotiation`), in canonical (byte) order.
 const SLOT_KEYS: [&str; 8] = [
@@ -81,56 +83,95 @@ impl CanonicalFields {
         Digest32(hasher.finalize().into())
     }
 
-    /// The recorded bytes of the event with `envelope` around these fields, and its chain
-    /// hash (over the same bytes without `hash`, as the hash rule says). The `hash` in
-    /// `envelope` is ignored.
-    pub fn seal(&self, envelope: &Envelope) -> (Vec<u8>, Digest32) {
-        let mut out = Vec::with_capacity(self.bytes.len() + 320);
-        out.push(b'{');
-        out.extend_from_slice(self.slot(0));
-        let hole = out.len();
-        out.resize(hole + HASH_FRAGMENT, 0);
-        out.extend_from_slice(self.slot(1));
-        for (slot, key) in SLOT_KEYS.iter().enumerate().skip(1) {
-            write_json(&mut out, key);
-            out.push(b':');
-            write_envelope_value(&mut out, envelope, key);
-            out.push(b',');
-            out.extend_from_slice(self.slot(slot + 1));
-        }
-        // Every fragment ends with a comma; the last one closes the object instead.
-        if let Some(last) = out.last_mut() {
-            *last = b'}';
-        }
-        let mut hasher = Sha256::new();
-        hasher.update(envelope.prev_hash.to_hex().as_bytes());
-        hasher.update(&out[..hole]);
-        hasher.update(&out[hole + HASH_FRAGMENT..]);
-        let hash = Digest32(hasher.finalize().into());
-        let mut fragment = Vec::with_capacity(HASH_FRAGMENT);
-        fragment.extend_from_slice(b"\"hash\":\"");
-        fragment.extend_from_slice(hash.to_hex().as_bytes());
-        fragment.extend_from_slice(b"\",");
-        out[hole..hole + HASH_FRAGMENT].copy_from_slice(&fragment);
-        (out, hash)
-    }
-
     fn slot(&self, slot: usize) -> &[u8] {
         let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
         &self.bytes[start..self.ends[slot]]
     }
 }
 
-/// The canonical JSON of the envelope field `key` (one of [`SLOT_KEYS`] after `hash`).
-fn write_envelope_value(out: &mut Vec<u8>, envelope: &Envelope, key: &str) {
-    match key {
-        "id" => write_json(out, &envelope.id.to_string()),
-        "negotiation" => write_json(out, envelope.negotiation.as_str()),
-        "prev_hash" => write_json(out, &envelope.prev_hash.to_hex()),
-        "recorded_at" => write_json(out, &time::format_instant(envelope.recorded_at)),
-        "recorded_by" => write_json(out, &envelope.recorded_by),
-        "schema" => write_json(out, &envelope.schema),
-        _ => write_json(out, &envelope.seq),
+/// Puts envelopes around [`CanonicalFields`]; it keeps the text of `recorded_at`, which
+/// an import gives every event the same, so it is formatted once, not per event.
+#[derive(Debug, Default)]
+pub struct Sealer {
+    recorded_at: Option<(Millis, String)>,
+}
+
+impl Sealer {
+    /// The recorded bytes of the event with `envelope` around `fields`, and its chain hash
+    /// (over the same bytes without `hash`, as the hash rule says). The `hash` in
+    /// `envelope` is ignored.
+    pub fn seal(&mut self, fields: &CanonicalFields, envelope: &Envelope) -> (Vec<u8>, Digest32) {
+        let mut out = Vec::with_capacity(fields.bytes.len() + 320);
+        let hash = self.seal_into(fields, envelope, &mut out);
+        (out, hash)
+    }
+
+    /// [`Sealer::seal`] into `out` (cleared first), so a caller that copies the bytes on
+    /// can reuse one buffer for every event.
+    pub fn seal_into(
+        &mut self,
+        fields: &CanonicalFields,
+        envelope: &Envelope,
+        out: &mut Vec<u8>,
+    ) -> Digest32 {
+        out.clear();
+        out.push(b'{');
+        out.extend_from_slice(fields.slot(0));
+        let hole = out.len();
+        out.resize(hole + HASH_FRAGMENT, 0);
+        out.extend_from_slice(fields.slot(1));
+        for (slot, key) in SLOT_KEYS.iter().enumerate().skip(1) {
+            out.push(b'"');
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(b"\":");
+            self.write_value(out, envelope, key);
+            out.push(b',');
+            out.extend_from_slice(fields.slot(slot + 1));
+        }
+        // Every fragment ends with a comma; the last one closes the object instead.
+        if let Some(last) = out.last_mut() {
+            *last = b'}';
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(envelope.prev_hash.hex_bytes());
+        hasher.update(&out[..hole]);
+        hasher.update(&out[hole + HASH_FRAGMENT..]);
+        let hash = Digest32(hasher.finalize().into());
+        let fragment = &mut out[hole..hole + HASH_FRAGMENT];
+        fragment[..8].copy_from_slice(b"\"hash\":\"");
+        fragment[8..72].copy_from_slice(&hash.hex_bytes());
+        fragment[72..].copy_from_slice(b"\",");
+        hash
+    }
+
+    /// The canonical JSON of the envelope field `key` (one of [`SLOT_KEYS`] after `hash`).
+    /// Ids, digests and instants need no escapes, so they are written as they are.
+    fn write_value(&mut self, out: &mut Vec<u8>, envelope: &Envelope, key: &str) {
+        let quoted = |out: &mut Vec<u8>, text: &[u8]| {
+            out.push(b'"');
+            out.extend_from_slice(text);
+            out.push(b'"');
+        };
+        match key {
+            "id" => {
+                let mut buffer = Uuid::encode_buffer();
+                let text = envelope.id.hyphenated().encode_lower(&mut buffer);
+                quoted(out, text.as_bytes());
+            }
+            "negotiation" => write_json(out, envelope.negotiation.as_str()),
+            "prev_hash" => quoted(out, &envelope.prev_hash.hex_bytes()),
+            "recorded_at" => {
+                let millis = envelope.recorded_at;
+                let (_, text) = match &mut self.recorded_at {
+                    Some(cached) if cached.0 == millis => cached,
+                    slot => slot.insert((millis, time::format_instant(millis))),
+                };
+                quoted(out, text.as_bytes());
+            }
+            "recorded_by" => write_json(out, &envelope.recorded_by),
+            "schema" => write_json(out, &envelope.schema),
+            _ => write_json(out, &envelope.seq),
+        }
     }
 }
 
@@ -144,7 +185,6 @@ mod tests {
     use super::*;
     use crate::model::{ENVELOPE_FIELDS, Slug, canonical, chain_hash};
     use serde_json::json;
-    use uuid::Uuid;
 
     fn envelope() -> Envelope {
         Envelope {

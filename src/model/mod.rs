@@ -14,7 +14,7 @@ mod recorded;
 mod rules;
 mod time;
 
-pub use canonical::CanonicalFields;
+pub use canonical::{CanonicalFields, Sealer};
 pub use envelope::{
     Digest32, ENVELOPE_FIELDS, Envelope, SCHEMA, canonical, chain_hash, chain_hash_bytes,
     fingerprint,
