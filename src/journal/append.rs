@@ -175,7 +175,7 @@ impl<'s> Appender<'s> {
         let head = self.pending_mut(&slug)?.meta.head;
         let envelope = Envelope {
             id: id.unwrap_or_else(|| self.id_source.id(self.now.max(head.recorded_at))),
-            negotiation: slug.clone(),
+            negotiation: slug,
             seq: head.seq + 1,
             recorded_at: self.now.max(head.recorded_at),
             recorded_by: self.recorder.clone(),
@@ -267,7 +267,7 @@ impl<'s> Appender<'s> {
     /// Checks an event in its negotiation's context and stages it with its recorded
     /// (canonical) `bytes`.
     fn stage(&mut self, envelope: Envelope, event: Event, bytes: &[u8]) -> Result<Outcome> {
-        let slug = envelope.negotiation.clone();
+        let slug = &envelope.negotiation;
         if event.at.millis() > envelope.recorded_at + ONE_DAY {
             return Err(Invalid::field(
                 "at",
@@ -283,7 +283,7 @@ impl<'s> Appender<'s> {
         // the one in place, without copying it.
         let grown = match &event.body {
             Body::Agenda(change) => {
-                let mut agenda = self.pending_mut(&slug)?.meta.agenda.clone();
+                let mut agenda = self.pending_mut(slug)?.meta.agenda.clone();
                 agenda.apply(change)?;
                 Some(agenda)
             }
@@ -291,17 +291,17 @@ impl<'s> Appender<'s> {
         };
         {
             let store = self.store;
-            let pending = self.pending_mut(&slug)?;
+            let pending = self.pending_mut(slug)?;
             let agenda = grown.as_ref().unwrap_or(&pending.meta.agenda);
             let resolver = Resolver::new(store, pending);
-            check_in_context(&event, &slug, agenda, &resolver)?;
+            check_in_context(&event, slug, agenda, &resolver)?;
             resolver.finish()?;
         }
         if let Body::Correction(correction) = &event.body
             && correction.action == Action::Amend
         {
             self.check_amend(
-                &slug,
+                slug,
                 &correction.target,
                 &correction.changes,
                 envelope.recorded_at,
@@ -314,7 +314,7 @@ impl<'s> Appender<'s> {
             ))
             .into());
         }
-        let pending = self.pending_mut(&slug)?;
+        let pending = self.pending_mut(slug)?;
         let target = Target {
             seq: envelope.seq,
             kind: event.kind,
@@ -340,9 +340,9 @@ impl<'s> Appender<'s> {
             label: event.label,
         });
         Ok(Outcome::Appended {
-            slug,
             seq: envelope.seq,
             id: envelope.id,
+            slug: envelope.negotiation,
         })
     }
 

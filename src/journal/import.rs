@@ -52,10 +52,10 @@ pub struct Added {
 
 /// Lines handed from the reading thread to the appender at a time: enough to make the
 /// hand-over cheap, few enough that a bad line early stops the reader soon.
-const BATCH_LINES: usize = 512;
+const BATCH_LINES: usize = 64;
 
 /// Batches the reading thread may run ahead of the appender.
-const BATCHES_AHEAD: usize = 8;
+const BATCHES_AHEAD: usize = 32;
 
 /// One event line, checked on its own, or what is wrong with it.
 type PreparedLine = (usize, std::result::Result<Prepared, Invalid>);
@@ -120,7 +120,7 @@ fn import_lines(
     for line in lines {
         let (number, content) = line.map_err(|e| Error::io(std::path::Path::new(name), e))?;
         let place = || format!("{name}:{number}");
-        let prepared = content.map_err(|problem| Error::input(&place(), problem))?;
+        let prepared = content.map_err(|problem| Error::input(place(), problem))?;
         let opens = prepared.opens();
         let outcome = appender
             .append_prepared(prepared, current.as_ref())
@@ -128,12 +128,7 @@ fn import_lines(
         summary.lines += 1;
         match outcome {
             Outcome::Appended { slug, seq, .. } => {
-                let added = summary.added.entry(slug.clone()).or_insert(Added {
-                    first: seq,
-                    ..Added::default()
-                });
-                added.count += 1;
-                added.last = seq;
+                count_added(&mut summary.added, &slug, seq);
                 if opens {
                     current = Some(slug);
                 }
@@ -150,6 +145,23 @@ fn import_lines(
         appender.commit()?;
     }
     Ok(summary)
+}
+
+/// Counts one added event; the slug is copied only for the first event of its negotiation.
+fn count_added(added: &mut BTreeMap<Slug, Added>, slug: &Slug, seq: u64) {
+    if !added.contains_key(slug) {
+        added.insert(
+            slug.clone(),
+            Added {
+                first: seq,
+                ..Added::default()
+            },
+        );
+    }
+    if let Some(added) = added.get_mut(slug) {
+        added.count += 1;
+        added.last = seq;
+    }
 }
 
 /// Puts `place` in front of a user error about one line; the machine's errors pass as they are.
