@@ -22,6 +22,7 @@ use crate::splitmix::SplitMix64;
 use crate::store::{Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta};
 use crate::{Error, Result};
 
+use super::id_map::{IdMap, id_map};
 use super::prepared::{Authored, Prepared};
 
 /// The largest event, in canonical bytes.
@@ -69,7 +70,7 @@ struct Pending {
     events: Vec<StagedEvent>,
     log: StagedLog,
     labels: HashMap<String, Target>,
-    ids: HashMap<Uuid, Target>,
+    ids: IdMap<Target>,
     fingerprints: Option<HashMap<Digest32, u64>>,
 }
 
@@ -528,7 +529,7 @@ impl Pending {
             events: Vec::new(),
             log: StagedLog::default(),
             labels: HashMap::new(),
-            ids: HashMap::new(),
+            ids: id_map(),
             fingerprints: None,
         }
     }

@@ -6,6 +6,7 @@ mod append;
 pub mod cameo;
 mod export;
 mod gdelt;
+mod id_map;
 mod import;
 mod lines;
 mod prepared;
