@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Global, print, print_json};
 use parley::journal::recorded_events;
-use parley::model::{Body, IssueKey, Kind, PartyCode, Recorded, parse_bound};
+use parley::model::{Body, IssueKey, Kind, PartyCode, Stored, parse_bound};
 use parley::report::Table;
 use parley::store::Access;
 use parley::{Error, Result};
@@ -88,12 +88,9 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     let meta = store.require(&args.slug)?;
     let all = recorded_events(&store, &meta)?;
     let seqs = Seqs::of(&all);
-    let events: Vec<&Recorded> = all.iter().filter(|r| filter.keeps(r)).collect();
+    let events: Vec<&Stored> = all.iter().filter(|r| filter.keeps(r)).collect();
     if args.json {
-        let list: Vec<Value> = events
-            .iter()
-            .map(|r| Value::Object(r.raw.clone()))
-            .collect();
+        let list: Vec<Value> = events.iter().map(|r| Value::Object(r.raw())).collect();
         return print_json(&json!({"negotiation": meta.slug.as_str(), "events": list}));
     }
     let mut table = Table::new(&["seq", "at", "kind", "by", "issues", "position", "summary"])
@@ -109,7 +106,7 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
 }
 
 impl Filter {
-    fn keeps(&self, r: &Recorded) -> bool {
+    fn keeps(&self, r: &Stored) -> bool {
         let event = &r.event;
         let m = event.as_move();
         self.kind.is_none_or(|k| k == event.kind)
@@ -131,13 +128,13 @@ impl Filter {
 struct Seqs(HashMap<String, u64>);
 
 impl Seqs {
-    fn of(events: &[Recorded]) -> Seqs {
+    fn of(events: &[Stored]) -> Seqs {
         let mut seqs = HashMap::new();
         for r in events {
-            let names = [r.raw.get("ref"), r.raw.get("id")];
-            for name in names.into_iter().flatten().filter_map(Value::as_str) {
-                seqs.insert(name.to_owned(), r.seq());
+            if let Some(label) = &r.event.label {
+                seqs.insert(label.clone(), r.seq());
             }
+            seqs.insert(r.envelope.id.to_string(), r.seq());
         }
         Seqs(seqs)
     }
@@ -152,7 +149,7 @@ impl Seqs {
     }
 }
 
-fn row(r: &Recorded, seqs: &Seqs) -> Vec<String> {
+fn row(r: &Stored, seqs: &Seqs) -> Vec<String> {
     let event = &r.event;
     let (by, issues, position) = match event.as_move() {
         Some(m) => (

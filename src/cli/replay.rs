@@ -44,7 +44,7 @@ pub fn run(global: &Global, args: &ReplayArgs) -> Result<()> {
         let events: Vec<Value> = steps
             .iter()
             .map(|step| {
-                let mut raw = step.entry.recorded.raw.clone();
+                let mut raw = step.entry.raw();
                 raw.insert("changes".into(), json!(step.changes));
                 Value::Object(raw)
             })

@@ -12,6 +12,7 @@ mod names;
 mod parse;
 mod recorded;
 mod rules;
+mod stored;
 mod time;
 
 pub use canonical::{CanonicalFields, Sealer};
@@ -27,6 +28,8 @@ pub use parse::MAX_SUMMARY_CHARS;
 pub(crate) use parse::describe;
 pub use recorded::Recorded;
 pub use rules::{Agenda, References, Target, amended, check_changes, check_in_context};
+pub use stored::Stored;
+pub(crate) use stored::raw_of;
 pub use time::{
     At, Millis, ONE_DAY, SortKey, format_date, format_human, format_instant, parse_bound,
     parse_instant,

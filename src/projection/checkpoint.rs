@@ -39,7 +39,7 @@ use sha2::{Digest, Sha256};
 
 use super::positions::Positions;
 use super::{Entry, Fold, Timeline, ViewSpec};
-use crate::model::{Agenda, Body, Digest32, Millis, Recorded, SortKey};
+use crate::model::{Agenda, Body, Digest32, Millis, SortKey, Stored};
 
 /// The version of the checkpointed state: bump it whenever the positions fold, the
 /// timeline's rules or this file change what a view computes. A checkpoint of another
@@ -74,7 +74,7 @@ pub struct Checkpoint {
 
 /// Builds the checkpoint for `records` (a negotiation's events 1 … S in seq order),
 /// or `None` when nothing is settled yet.
-pub fn build(records: &[Recorded], margin: Millis) -> Option<Checkpoint> {
+pub fn build(records: &[Stored], margin: Millis) -> Option<Checkpoint> {
     let slug = records.first()?.envelope.negotiation.clone();
     let chain = chain_of(records);
     let timeline = Timeline::build(slug, records.to_vec(), ViewSpec::default());
@@ -83,7 +83,7 @@ pub fn build(records: &[Recorded], margin: Millis) -> Option<Checkpoint> {
 
 /// Each event's hash and `recorded_at`, by seq (index seq - 1): what [`build_from`]
 /// needs besides the timeline, which keeps neither voided events nor corrections' hashes.
-pub fn chain_of(records: &[Recorded]) -> Vec<(Digest32, Millis)> {
+pub fn chain_of(records: &[Stored]) -> Vec<(Digest32, Millis)> {
     records
         .iter()
         .map(|r| (r.envelope.hash, r.envelope.recorded_at))
@@ -139,7 +139,7 @@ fn key(entry: &Entry) -> (SortKey, u64) {
 /// order), or `None` when the checkpoint cannot give the full replay's answer.
 pub fn resume(
     checkpoint: &Checkpoint,
-    tail: Vec<Recorded>,
+    tail: Vec<Stored>,
     spec: ViewSpec,
 ) -> Option<(Agenda, Positions)> {
     let s = checkpoint.built_at;
@@ -156,8 +156,8 @@ pub fn resume(
     if !unchanged || !in_view {
         return None;
     }
-    let known = |r: &&Recorded| spec.known_at.is_none_or(|k| r.envelope.recorded_at <= k);
-    let new: Vec<&Recorded> = tail[at_s + 1..].iter().filter(known).collect();
+    let known = |r: &&Stored| spec.known_at.is_none_or(|k| r.envelope.recorded_at <= k);
+    let new: Vec<&Stored> = tail[at_s + 1..].iter().filter(known).collect();
     let targets = NewTargets::new(&new);
     for r in &new {
         if let Body::Correction(c) = &r.event.body
@@ -188,7 +188,7 @@ struct NewTargets {
 }
 
 impl NewTargets {
-    fn new(new: &[&Recorded]) -> NewTargets {
+    fn new(new: &[&Stored]) -> NewTargets {
         NewTargets {
             labels: new.iter().filter_map(|r| r.event.label.clone()).collect(),
             ids: new.iter().map(|r| r.envelope.id.to_string()).collect(),

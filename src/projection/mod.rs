@@ -14,7 +14,7 @@ mod timeline;
 
 pub use timeline::{Entry, Timeline, ViewSpec};
 
-use crate::model::{Agenda, Recorded, Slug};
+use crate::model::{Agenda, Slug, Stored};
 use crate::store::{Store, StreamMeta};
 use positions::Positions;
 
@@ -103,7 +103,7 @@ fn from_checkpoint(
     if cp.built_at > meta.head.seq || meta.head.seq - cp.tail_from > REFRESH_TAIL as u64 {
         return Ok(None);
     }
-    let tail: Vec<Recorded> = crate::journal::recorded_events_from(store, meta, cp.tail_from)?;
+    let tail: Vec<Stored> = crate::journal::recorded_events_from(store, meta, cp.tail_from)?;
     Ok(
         checkpoint::resume(&cp, tail, spec).map(|(agenda, positions)| PositionsView {
             slug: meta.slug.clone(),

@@ -115,21 +115,24 @@ impl Fold for Positions {
             return;
         };
         for key in &m.issues {
-            let issue = self.issues.entry(key.clone()).or_default();
+            // Looked up before inserting, so a key is cloned once per issue, not once
+            // per move.
+            if !self.issues.contains_key(key) {
+                self.issues.insert(key.clone(), IssueState::default());
+            }
+            let Some(issue) = self.issues.get_mut(key) else {
+                continue;
+            };
             let number = m.position_on(key);
             // Terms of a move on several issues describe the package, not each issue.
             let terms = m.terms.as_ref().filter(|_| m.issues.len() == 1);
             if number.is_some() || terms.is_some() {
-                let side = issue
-                    .sides
-                    .entry(m.by.clone())
-                    .or_insert_with(|| SideState {
-                        first: None,
-                        position: None,
-                        terms: None,
-                        since: entry.event.at.clone(),
-                        seq: entry.seq(),
-                    });
+                if !issue.sides.contains_key(&m.by) {
+                    issue.sides.insert(m.by.clone(), SideState::new(entry));
+                }
+                let Some(side) = issue.sides.get_mut(&m.by) else {
+                    continue;
+                };
                 if let Some(value) = number {
                     side.first.get_or_insert(value);
                     side.position = Some(value);
@@ -196,6 +199,16 @@ impl Positions {
 }
 
 impl SideState {
+    fn new(entry: &Entry) -> SideState {
+        SideState {
+            first: None,
+            position: None,
+            terms: None,
+            since: entry.event.at.clone(),
+            seq: entry.seq(),
+        }
+    }
+
     fn view(&self) -> SideView {
         SideView {
             position: self.position,

@@ -15,8 +15,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
 use crate::model::{
-    Action, Agenda, Body, Correction, Event, Kind, Millis, Recorded, Slug, amended,
+    Action, Agenda, Body, Correction, Envelope, Event, Kind, Millis, Slug, Stored, amended,
 };
 
 /// Which slice of history to look at.
@@ -31,18 +34,25 @@ pub struct ViewSpec {
 /// One event as the view sees it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    /// The event as recorded (envelope, original content, raw JSON).
-    pub recorded: Recorded,
+    /// What the store assigned.
+    pub envelope: Envelope,
     /// The event with every applicable amendment applied.
     pub event: Event,
     /// Seqs of the corrections applied to it, in order.
     pub corrected_by: Vec<u64>,
+    /// The stored bytes, as recorded (before any amendment).
+    bytes: Box<[u8]>,
 }
 
 impl Entry {
     /// The seq.
     pub fn seq(&self) -> u64 {
-        self.recorded.envelope.seq
+        self.envelope.seq
+    }
+
+    /// The whole object as recorded, before any amendment (unknown fields included).
+    pub fn raw(&self) -> Map<String, Value> {
+        crate::model::raw_of(&self.bytes)
     }
 }
 
@@ -56,7 +66,7 @@ pub struct Timeline {
     /// Every event in view except corrections, in valid-time order.
     pub entries: Vec<Entry>,
     /// The corrections in view, in seq order.
-    pub corrections: Vec<Recorded>,
+    pub corrections: Vec<Stored>,
     /// Events voided by a correction in view: (voided seq, correction seq).
     pub voided: Vec<(u64, u64)>,
     /// The view it was built for.
@@ -65,14 +75,12 @@ pub struct Timeline {
 
 impl Timeline {
     /// Builds the view from a negotiation's recorded events (in seq order).
-    pub fn build(slug: Slug, records: Vec<Recorded>, spec: ViewSpec) -> Timeline {
-        let known: Vec<Recorded> = records
-            .into_iter()
-            .filter(|r| spec.known_at.is_none_or(|k| r.envelope.recorded_at <= k))
+    pub fn build(slug: Slug, mut events: Vec<Stored>, spec: ViewSpec) -> Timeline {
+        // In place: at a million events each copy of the list costs more than the work.
+        events.retain(|r| spec.known_at.is_none_or(|k| r.envelope.recorded_at <= k));
+        let corrections: Vec<Stored> = events
+            .extract_if(.., |r| r.event.kind == Kind::Correction)
             .collect();
-        let (corrections, events): (Vec<Recorded>, Vec<Recorded>) = known
-            .into_iter()
-            .partition(|r| r.event.kind == Kind::Correction);
         let targets = Targets::new(&events, &corrections);
         let active = active_corrections(&corrections, &targets);
         // Each event's corrections, found once: looking them up per event made a journal
@@ -85,24 +93,20 @@ impl Timeline {
         }
         let mut voided = Vec::new();
         let mut entries = Vec::with_capacity(events.len());
-        for recorded in events {
-            let seq = recorded.envelope.seq;
+        for stored in events {
+            let seq = stored.envelope.seq;
             let applied = by_target.remove(&seq).unwrap_or_default();
             if let Some((by, _)) = applied.iter().rev().find(|(_, c)| c.action == Action::Void) {
                 voided.push((seq, *by));
                 continue;
             }
-            let (event, corrected_by) = apply(&recorded, &applied);
-            if spec.as_of.is_some_and(|d| event.at.millis() > d) {
+            let entry = apply(stored, &applied);
+            if spec.as_of.is_some_and(|d| entry.event.at.millis() > d) {
                 continue;
             }
-            entries.push(Entry {
-                recorded,
-                event,
-                corrected_by,
-            });
+            entries.push(entry);
         }
-        entries.sort_by_key(|e| (e.event.at.sort_key(), e.seq()));
+        let entries = in_valid_time_order(entries);
         let agenda = agenda_of(&entries);
         Timeline {
             slug,
@@ -123,7 +127,7 @@ impl Timeline {
         }
         self.entries
             .iter()
-            .map(|e| e.event.at.millis().max(e.recorded.envelope.recorded_at))
+            .map(|e| e.event.at.millis().max(e.envelope.recorded_at))
             .chain(self.corrections.iter().map(|c| c.envelope.recorded_at))
             .max()
             .unwrap_or(Millis::MIN)
@@ -135,21 +139,38 @@ impl Timeline {
     }
 }
 
-/// Resolves a correction's target (`ref` or `id`) to a seq.
+/// Resolves a correction's target (`ref` or `id`) to a seq. Only the names some
+/// correction uses are kept: indexing every label and id of a million-event journal
+/// cost more than the rest of the build.
 struct Targets {
     by_label: HashMap<String, u64>,
-    by_id: HashMap<String, u64>,
+    by_id: HashMap<Uuid, u64>,
 }
 
 impl Targets {
-    fn new(events: &[Recorded], corrections: &[Recorded]) -> Targets {
+    fn new(events: &[Stored], corrections: &[Stored]) -> Targets {
+        let named: HashSet<&str> = corrections
+            .iter()
+            .filter_map(|r| match &r.event.body {
+                Body::Correction(c) => Some(c.target.as_str()),
+                _ => None,
+            })
+            .collect();
+        let ids: HashSet<Uuid> = named.iter().filter_map(|t| id_named(t)).collect();
         let mut by_label = HashMap::new();
         let mut by_id = HashMap::new();
+        if named.is_empty() {
+            return Targets { by_label, by_id };
+        }
         for r in events.iter().chain(corrections) {
-            if let Some(label) = &r.event.label {
+            if let Some(label) = &r.event.label
+                && named.contains(label.as_str())
+            {
                 by_label.insert(label.clone(), r.envelope.seq);
             }
-            by_id.insert(r.envelope.id.to_string(), r.envelope.seq);
+            if ids.contains(&r.envelope.id) {
+                by_id.insert(r.envelope.id, r.envelope.seq);
+            }
         }
         Targets { by_label, by_id }
     }
@@ -157,9 +178,14 @@ impl Targets {
     fn seq(&self, target: &str) -> Option<u64> {
         self.by_label
             .get(target)
-            .or_else(|| self.by_id.get(&target.to_ascii_lowercase()))
+            .or_else(|| id_named(target).and_then(|id| self.by_id.get(&id)))
             .copied()
     }
+}
+
+/// The id a target names: the hyphenated form the store writes, in either case.
+fn id_named(target: &str) -> Option<Uuid> {
+    (target.len() == 36).then(|| Uuid::parse_str(target).ok())?
 }
 
 /// The corrections that still apply: those not voided by a later correction that itself
@@ -167,7 +193,7 @@ impl Targets {
 /// correction back settles each one before anything it could undo: voiding a void
 /// restores the first, and voiding that again undoes it once more, to any depth.
 fn active_corrections<'a>(
-    corrections: &'a [Recorded],
+    corrections: &'a [Stored],
     targets: &Targets,
 ) -> Vec<(u64, &'a Correction)> {
     let all: Vec<(u64, &Correction)> = corrections
@@ -196,25 +222,63 @@ fn active_corrections<'a>(
 
 /// The target with its amendments applied in seq order. The store checked every
 /// amendment when it was recorded; one that no longer reads is skipped, never fatal.
-fn apply(recorded: &Recorded, corrections: &[&(u64, &Correction)]) -> (Event, Vec<u64>) {
-    let mut applied = Vec::new();
-    let mut event = recorded.event.clone();
-    if corrections.iter().all(|(_, c)| c.action != Action::Amend) {
-        return (event, applied);
-    }
-    let mut raw = recorded.raw.clone();
-    for (seq, correction) in corrections {
-        if correction.action != Action::Amend {
-            continue;
+fn apply(stored: Stored, corrections: &[&(u64, &Correction)]) -> Entry {
+    let (envelope, mut event, bytes) = stored.into_parts();
+    let mut corrected_by = Vec::new();
+    if corrections.iter().any(|(_, c)| c.action == Action::Amend) {
+        let mut raw = crate::model::raw_of(&bytes);
+        for (seq, correction) in corrections {
+            if correction.action != Action::Amend {
+                continue;
+            }
+            let next = amended(&raw, &correction.changes);
+            if let Ok(next_event) = Event::from_map(&next) {
+                raw = next;
+                event = next_event;
+                corrected_by.push(*seq);
+            }
         }
-        let next = amended(&raw, &correction.changes);
-        if let Ok(next_event) = Event::from_map(&next) {
-            raw = next;
-            event = next_event;
-            applied.push(*seq);
+    }
+    Entry {
+        envelope,
+        event,
+        corrected_by,
+        bytes,
+    }
+}
+
+/// The entries sorted by valid time (`at`, then `seq`). Entries are large and most
+/// journals are recorded nearly in order, so this checks first, and otherwise sorts
+/// small keys and then moves each entry into place once, instead of moving entries at
+/// every step of a sort.
+fn in_valid_time_order(mut entries: Vec<Entry>) -> Vec<Entry> {
+    let key = |e: &Entry| (e.event.at.sort_key(), e.seq());
+    if entries.is_sorted_by_key(key) {
+        return entries;
+    }
+    let mut order: Vec<(_, usize)> = entries.iter().map(key).zip(0..).collect();
+    order.sort_unstable();
+    let source: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+    permute(&mut entries, &source);
+    entries
+}
+
+/// Rearranges `items` so that position `i` holds what was at `source[i]` (a
+/// permutation), by following each cycle: every item is swapped into place once.
+fn permute<T>(items: &mut [T], source: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut at = start;
+        while !placed[at] {
+            placed[at] = true;
+            let from = source[at];
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
         }
     }
-    (event, applied)
 }
 
 fn agenda_of(entries: &[Entry]) -> Agenda {
@@ -227,4 +291,17 @@ fn agenda_of(entries: &[Entry]) -> Agenda {
         }
     }
     agenda
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        // position i takes the item at source[i]: two cycles and a fixed point
+        permute(&mut items, &[2, 0, 1, 3, 5, 4]);
+        assert_eq!(items, vec!['c', 'a', 'b', 'd', 'f', 'e']);
+    }
 }

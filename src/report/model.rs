@@ -349,7 +349,7 @@ pub fn with_unit(value: f64, unit: Option<&str>) -> String {
 fn move_marks(timeline: &Timeline) -> Vec<MoveMark> {
     let mut seq_of: HashMap<String, u64> = HashMap::new();
     for entry in &timeline.entries {
-        seq_of.insert(entry.recorded.envelope.id.to_string(), entry.seq());
+        seq_of.insert(entry.envelope.id.to_string(), entry.seq());
         if let Some(label) = &entry.event.label {
             seq_of.insert(label.clone(), entry.seq());
         }

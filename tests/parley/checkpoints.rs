@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use parley::journal::{Appender, recorded_events};
-use parley::model::{Agenda, Recorded, Slug};
+use parley::model::{Agenda, Slug, Stored};
 use parley::projection::checkpoint::{self, Checkpoint};
 use parley::projection::positions::Positions;
 use parley::projection::{Timeline, ViewSpec, positions_view};
@@ -127,13 +127,13 @@ fn record(store: &Store, lines: Vec<Value>) {
     }
 }
 
-fn full(records: &[Recorded], spec: ViewSpec) -> (Agenda, Positions) {
+fn full(records: &[Stored], spec: ViewSpec) -> (Agenda, Positions) {
     let timeline = Timeline::build(Slug::parse("t").unwrap(), records.to_vec(), spec);
     (timeline.agenda.clone(), Positions::of(&timeline))
 }
 
 /// The views to compare: everything, as of several dates, known at several instants.
-fn specs(records: &[Recorded]) -> Vec<ViewSpec> {
+fn specs(records: &[Stored]) -> Vec<ViewSpec> {
     let mut out = vec![ViewSpec::default()];
     for r in records.iter().step_by(3) {
         out.push(ViewSpec {
@@ -152,7 +152,7 @@ fn specs(records: &[Recorded]) -> Vec<ViewSpec> {
     out
 }
 
-fn tail(records: &[Recorded], cp: &Checkpoint, head: usize) -> Vec<Recorded> {
+fn tail(records: &[Stored], cp: &Checkpoint, head: usize) -> Vec<Stored> {
     records[cp.tail_from as usize - 1..head].to_vec()
 }
 
@@ -258,7 +258,7 @@ fn the_store_serves_positions_from_its_checkpoint_and_agrees_with_a_full_replay(
 
 #[test]
 fn a_damaged_checkpoint_reads_as_none() {
-    let records: Vec<Recorded> = Vec::new();
+    let records: Vec<Stored> = Vec::new();
     assert!(checkpoint::build(&records, 0).is_none());
     assert!(checkpoint::decode(b"").is_none());
     assert!(checkpoint::decode(&[0, 0, 0, 1, 9, 9]).is_none());

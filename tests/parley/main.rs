@@ -3,6 +3,7 @@
 //! - `common`: the hermetic test environment (temp store, pinned clock) and helpers
 //! - `checkpoints`: a checkpointed positions view equals a full replay (issue 3 item 6)
 //! - `convert`: GDELT 1.0 rows into journals, on real third-party rows
+//! - `decode`: the fast decode of views agrees with the strict one
 //! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
@@ -15,6 +16,7 @@ mod audit;
 mod checkpoints;
 mod common;
 mod convert;
+mod decode;
 mod journal;
 mod library;
 mod properties;

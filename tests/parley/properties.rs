@@ -62,7 +62,7 @@ fn record(store: &Store, steps: &[Step]) -> Vec<i64> {
     instants
 }
 
-fn view(records: &[parley::model::Recorded], known_at: Option<i64>) -> Vec<Value> {
+fn view(records: &[parley::model::Stored], known_at: Option<i64>) -> Vec<Value> {
     let timeline = Timeline::build(
         Slug::parse("t").unwrap(),
         records.to_vec(),

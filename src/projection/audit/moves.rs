@@ -97,7 +97,7 @@ impl Moves {
             if let Some(label) = &entry.event.label {
                 labels.insert(label.clone(), entry.seq());
             }
-            labels.insert(entry.recorded.envelope.id.to_string(), entry.seq());
+            labels.insert(entry.envelope.id.to_string(), entry.seq());
         }
         let track_of = |key: &IssueKey| timeline.agenda.issue(key).and_then(|i| i.track.clone());
         let mut all: Vec<AuditMove> = timeline
