@@ -65,9 +65,9 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
     }
     let slug = args.slug.as_deref().unwrap_or_default();
     let store = global.open(Access::Read)?;
-    let timeline = load(&store, slug, args.view.spec()?)?;
+    let timeline = super::kept_until_exit(load(&store, slug, args.view.spec()?)?);
     drop(store);
-    let report = audit(&timeline, &rubric);
+    let report = super::kept_until_exit(audit(&timeline, &rubric));
     if args.json {
         return print_json(&report_json(&report));
     }

@@ -8,7 +8,7 @@ use crate::cli::events::format_number;
 use parley::model::parse_bound;
 use parley::projection::audit::{AuditReport, Rubric, audit};
 use parley::projection::diff::{IssueDiff, diff};
-use parley::projection::{ViewSpec, load};
+use parley::projection::{Timeline, ViewSpec, load};
 use parley::report::Table;
 use parley::store::Access;
 use parley::{Error, Result};
@@ -57,22 +57,16 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
     .spec()?
     .known_at;
     let store = global.open(Access::Read)?;
-    let earlier = load(
-        &store,
-        &args.slug,
-        ViewSpec {
-            as_of: Some(from),
-            known_at: known,
-        },
-    )?;
-    let later = load(
+    // Read once: the earlier view is the later one cut at `from`.
+    let later = super::kept_until_exit(load(
         &store,
         &args.slug,
         ViewSpec {
             as_of: Some(to),
             known_at: known,
         },
-    )?;
+    )?);
+    let earlier = super::kept_until_exit(Timeline::clone(&later).until(from));
     let issues = diff(&earlier, &later, from);
     let rubric = Rubric::default();
     let posture = posture(&audit(&earlier, &rubric), &audit(&later, &rubric));

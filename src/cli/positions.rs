@@ -34,7 +34,7 @@ pub struct PositionsArgs {
 pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
     let spec: ViewSpec = args.view.spec()?;
     let store = global.open(Access::Read)?;
-    let view = positions_view(&store, &args.slug, spec)?;
+    let view = super::kept_until_exit(positions_view(&store, &args.slug, spec)?);
     drop(store);
     let issues = view.positions.report(&view.agenda);
     if args.json {

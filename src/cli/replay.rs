@@ -37,7 +37,7 @@ pub struct ReplayArgs {
 /// Runs `replay`.
 pub fn run(global: &Global, args: &ReplayArgs) -> Result<()> {
     let store = global.open(Access::Read)?;
-    let timeline = load(&store, &args.slug, args.view.spec()?)?;
+    let timeline = super::kept_until_exit(load(&store, &args.slug, args.view.spec()?)?);
     drop(store);
     let steps = replay(&timeline);
     if args.json {

@@ -41,7 +41,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<()> {
     let started = Instant::now();
     let rubric = read_rubric(args.rubric.as_deref())?;
     let store = global.open(Access::Read)?;
-    let timeline = load(&store, &args.slug, args.view.spec()?)?;
+    let timeline = super::kept_until_exit(load(&store, &args.slug, args.view.spec()?)?);
     drop(store);
     let audit = report_json(&audit(&timeline, &rubric));
     let html = parley::report::report_html(&timeline, view(args), Some(&audit));

@@ -7,7 +7,7 @@
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
-use crate::model::Stored;
+use crate::model::{Stored, decode_run};
 use crate::store::{Store, StreamMeta};
 use crate::{Error, Result};
 
@@ -42,12 +42,14 @@ fn decode_in_place(
     from_seq: u64,
     count: u64,
 ) -> Result<Vec<Stored>> {
-    let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    let mut batch = Batch::default();
+    let capacity = usize::try_from(count).unwrap_or(0);
+    batch.ends.reserve(capacity);
     store.scan(meta, from_seq, |seq, bytes| {
-        out.push(decode(meta, seq, bytes)?);
+        batch.push(seq, bytes);
         Ok(())
     })?;
-    Ok(out)
+    batch.decode(meta)
 }
 
 /// A run of consecutive events' bytes: the seq of the first, one buffer, and where
@@ -60,15 +62,20 @@ struct Batch {
 }
 
 impl Batch {
-    fn decode(&self, meta: &StreamMeta) -> Result<Vec<Stored>> {
-        let mut start = 0;
-        let mut out = Vec::with_capacity(self.ends.len());
-        for (offset, &end) in self.ends.iter().enumerate() {
-            let seq = self.first_seq + offset as u64;
-            out.push(decode(meta, seq, &self.bytes[start..end])?);
-            start = end;
+    fn push(&mut self, seq: u64, bytes: &[u8]) {
+        if self.ends.is_empty() {
+            self.first_seq = seq;
         }
-        Ok(out)
+        self.bytes.extend_from_slice(bytes);
+        self.ends.push(self.bytes.len());
+    }
+
+    fn decode(self, meta: &StreamMeta) -> Result<Vec<Stored>> {
+        decode_run(self.bytes, &self.ends).map_err(|(offset, e)| Error::Integrity {
+            slug: meta.slug.to_string(),
+            seq: self.first_seq + offset as u64,
+            what: format!("does not decode: {e}"),
+        })
     }
 }
 
@@ -124,11 +131,7 @@ fn scan_into_batches(
         sent.map_err(|_| panicked(meta))
     };
     store.scan(meta, from_seq, |seq, bytes| {
-        if batch.ends.is_empty() {
-            batch.first_seq = seq;
-        }
-        batch.bytes.extend_from_slice(bytes);
-        batch.ends.push(batch.bytes.len());
+        batch.push(seq, bytes);
         if batch.ends.len() == BATCH {
             send(std::mem::take(&mut batch))?;
         }
@@ -152,14 +155,6 @@ fn decode_batches(meta: &StreamMeta, batches: Receiver<Batch>) -> Vec<Result<Vec
         }
     }
     out
-}
-
-fn decode(meta: &StreamMeta, seq: u64, bytes: &[u8]) -> Result<Stored> {
-    Stored::decode(bytes).map_err(|e| Error::Integrity {
-        slug: meta.slug.to_string(),
-        seq,
-        what: format!("does not decode: {e}"),
-    })
 }
 
 fn panicked(meta: &StreamMeta) -> Error {

@@ -47,16 +47,21 @@ impl Digest32 {
 
     /// Parses 64 lowercase hex characters.
     pub fn parse(text: &str) -> Result<Digest32, Invalid> {
-        let bytes = text.as_bytes();
         let bad = || Invalid::new(format!("{text:?} is not 64 lowercase hex characters"));
+        let bytes = text.as_bytes();
         if bytes.len() != 64 {
             return Err(bad());
         }
         let mut out = [0u8; 32];
-        for (i, pair) in bytes.chunks_exact(2).enumerate() {
-            let hi = hex_value(pair[0]).ok_or_else(bad)?;
-            let lo = hex_value(pair[1]).ok_or_else(bad)?;
-            out[i] = hi << 4 | lo;
+        for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+            let (hi, lo) = (
+                HEX_VALUE[usize::from(pair[0])],
+                HEX_VALUE[usize::from(pair[1])],
+            );
+            if hi == NOT_HEX || lo == NOT_HEX {
+                return Err(bad());
+            }
+            *byte = hi << 4 | lo;
         }
         Ok(Digest32(out))
     }
@@ -79,13 +84,25 @@ impl Digest32 {
     }
 }
 
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+/// Marks a byte that is not a lowercase hex digit in [`HEX_VALUE`].
+const NOT_HEX: u8 = 0xff;
+
+/// The value of each lowercase hex digit, by byte: every event carries two digests, so
+/// a table lookup instead of a match per character is worth having.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-}
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 impl fmt::Debug for Digest32 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -28,8 +28,8 @@ pub use parse::MAX_SUMMARY_CHARS;
 pub(crate) use parse::describe;
 pub use recorded::Recorded;
 pub use rules::{Agenda, References, Target, amended, check_changes, check_in_context};
-pub use stored::Stored;
 pub(crate) use stored::raw_of;
+pub use stored::{Stored, StoredBytes, decode_run};
 pub use time::{
     At, Millis, ONE_DAY, SortKey, format_date, format_human, format_instant, parse_bound,
     parse_instant,

@@ -1,9 +1,12 @@
 //! Names that carry their own rules: negotiation slugs, party codes, issue keys.
 //!
 //! Each is parsed once at the edge (a flag, a journal line) and trusted afterwards,
-//! so the rest of the code never re-checks a string's shape.
+//! so the rest of the code never re-checks a string's shape. The text is shared: a
+//! million-event journal names the same few parties and issues on every line, and a
+//! clone is a count, not a copy.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,14 +18,14 @@ macro_rules! name_type {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Parses `text`, saying what the grammar is when it does not fit.
             pub fn parse(text: &str) -> Result<Self, Invalid> {
                 let check: fn(&[u8]) -> bool = $check;
                 if check(text.as_bytes()) {
-                    Ok(Self(text.to_owned()))
+                    Ok(Self(Arc::from(text)))
                 } else {
                     Err(Invalid::new(format!(
                         "{} {:?} is not valid ({})",
@@ -46,7 +49,7 @@ macro_rules! name_type {
 
         impl From<$name> for String {
             fn from(name: $name) -> String {
-                name.0
+                String::from(&*name.0)
             }
         }
 

@@ -7,6 +7,7 @@
 //! means the end of that day.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
@@ -20,7 +21,8 @@ const DAY_MS: Millis = 86_400_000;
 /// When a move happened, as written: a calendar date or an instant with its offset.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct At {
-    text: String,
+    /// Shared: views copy an `at` into every state they keep, and a clone is a count.
+    text: Arc<str>,
     millis: Millis,
     date_only: bool,
 }
@@ -44,14 +46,14 @@ impl At {
             && let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
         {
             return Ok(At {
-                text: text.to_owned(),
+                text: Arc::from(text),
                 millis: start_of_day(date),
                 date_only: true,
             });
         }
         match DateTime::parse_from_rfc3339(text) {
             Ok(instant) => Ok(At {
-                text: text.to_owned(),
+                text: Arc::from(text),
                 millis: instant.timestamp_millis(),
                 date_only: false,
             }),

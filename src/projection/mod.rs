@@ -64,26 +64,36 @@ pub fn positions_view(store: &Store, slug: &str, spec: ViewSpec) -> crate::Resul
         return Ok(view);
     }
     let records = crate::journal::recorded_events(store, &meta)?;
+    // What the journal knew at an earlier time is not what a checkpoint folds, so such a
+    // view is built alone; any other view is cut from the full timeline, which then
+    // refreshes the checkpoint.
+    if spec.known_at.is_some() {
+        return Ok(positions_of(Timeline::build(
+            meta.slug.clone(),
+            records,
+            spec,
+        )));
+    }
     let chain = checkpoint::chain_of(&records);
-    let (full, view) = if spec == ViewSpec::default() {
-        let full = Timeline::build(meta.slug.clone(), records, spec);
-        (full, None)
-    } else {
-        let view = Timeline::build(meta.slug.clone(), records.clone(), spec);
-        let full = Timeline::build(meta.slug.clone(), records, ViewSpec::default());
-        (full, Some(view))
-    };
+    let full = Timeline::build(meta.slug.clone(), records, ViewSpec::default());
     if let Some(fresh) = checkpoint::build_from(&chain, &full, checkpoint::MARGIN) {
         // A cache: failing to write it (a read-only store) costs speed, not correctness.
         let _ = store.save_checkpoint(&meta, &checkpoint::encode(&fresh));
     }
-    let timeline = view.unwrap_or(full);
-    Ok(PositionsView {
+    let timeline = match spec.as_of {
+        Some(as_of) => full.until(as_of),
+        None => full,
+    };
+    Ok(positions_of(timeline))
+}
+
+fn positions_of(timeline: Timeline) -> PositionsView {
+    PositionsView {
         positions: Positions::of(&timeline),
         slug: timeline.slug,
         agenda: timeline.agenda,
         from_checkpoint: false,
-    })
+    }
 }
 
 /// The view from the stored checkpoint, if there is one that is intact, matches the

@@ -79,9 +79,10 @@ pub fn replay(timeline: &Timeline) -> Vec<Step<'_>> {
             changes.extend(issue_changes(was, &positions.issue(def)));
         }
         changes.extend(agenda_changes(entry));
-        if !entry.corrected_by.is_empty() {
+        let corrected_by = timeline.corrected_by(entry.seq());
+        if !corrected_by.is_empty() {
             changes.push(Change::Corrected {
-                by: entry.corrected_by.clone(),
+                by: corrected_by.to_vec(),
             });
         }
         steps.push(Step { entry, changes });

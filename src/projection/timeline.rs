@@ -13,13 +13,15 @@
 //! A correction's own `at` is when it was made; it never filters the correction out.
 //! Voiding a correction undoes it.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::model::{
-    Action, Agenda, Body, Correction, Envelope, Event, Kind, Millis, Slug, Stored, amended,
+    Action, Agenda, Body, Correction, Envelope, Event, Kind, Millis, Slug, SortKey, Stored,
+    StoredBytes, amended,
 };
 
 /// Which slice of history to look at.
@@ -31,18 +33,23 @@ pub struct ViewSpec {
     pub known_at: Option<Millis>,
 }
 
-/// One event as the view sees it.
+/// One event as the view sees it: a [`Stored`] event with its corrections applied.
+///
+/// It has the same fields as `Stored`, so that building the entries reuses the memory
+/// the events were read into: at a million events a fresh list costs more in page
+/// faults than the work done on it. Which corrections were applied is kept in the
+/// [`Timeline`] ([`Timeline::corrected_by`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// What the store assigned.
     pub envelope: Envelope,
     /// The event with every applicable amendment applied.
     pub event: Event,
-    /// Seqs of the corrections applied to it, in order.
-    pub corrected_by: Vec<u64>,
     /// The stored bytes, as recorded (before any amendment).
-    bytes: Box<[u8]>,
+    bytes: StoredBytes,
 }
+
+const _: () = assert!(std::mem::size_of::<Entry>() <= std::mem::size_of::<Stored>());
 
 impl Entry {
     /// The seq.
@@ -52,7 +59,7 @@ impl Entry {
 
     /// The whole object as recorded, before any amendment (unknown fields included).
     pub fn raw(&self) -> Map<String, Value> {
-        crate::model::raw_of(&self.bytes)
+        crate::model::raw_of(self.bytes.as_slice())
     }
 }
 
@@ -69,6 +76,8 @@ pub struct Timeline {
     pub corrections: Vec<Stored>,
     /// Events voided by a correction in view: (voided seq, correction seq).
     pub voided: Vec<(u64, u64)>,
+    /// The seqs of the amendments applied to each amended event, in order.
+    amended: HashMap<u64, Vec<u64>>,
     /// The view it was built for.
     pub spec: ViewSpec,
 }
@@ -83,30 +92,38 @@ impl Timeline {
             .collect();
         let targets = Targets::new(&events, &corrections);
         let active = active_corrections(&corrections, &targets);
-        // Each event's corrections, found once: looking them up per event made a journal
-        // with many corrections quadratic.
-        let mut by_target: HashMap<u64, Vec<&(u64, &Correction)>> = HashMap::new();
+        // Each event's corrections, found once, in seq order: the events come in seq
+        // order, so each takes its own from the front.
+        let mut by_target: BTreeMap<u64, Vec<&(u64, &Correction)>> = BTreeMap::new();
         for correction in &active {
             if let Some(seq) = targets.seq(&correction.1.target) {
                 by_target.entry(seq).or_default().push(correction);
             }
         }
         let mut voided = Vec::new();
-        let mut entries = Vec::with_capacity(events.len());
-        for stored in events {
-            let seq = stored.envelope.seq;
-            let applied = by_target.remove(&seq).unwrap_or_default();
-            if let Some((by, _)) = applied.iter().rev().find(|(_, c)| c.action == Action::Void) {
-                voided.push((seq, *by));
-                continue;
-            }
-            let entry = apply(stored, &applied);
-            if spec.as_of.is_some_and(|d| entry.event.at.millis() > d) {
-                continue;
-            }
-            entries.push(entry);
-        }
-        let entries = in_valid_time_order(entries);
+        let mut amended = HashMap::new();
+        // One pass that reuses the events' memory (see `Entry`).
+        let mut entries: Vec<Entry> = events
+            .into_iter()
+            .filter_map(|stored| {
+                let seq = stored.envelope.seq;
+                let applied = corrections_of(&mut by_target, seq);
+                if let Some((by, _)) = applied.iter().rev().find(|(_, c)| c.action == Action::Void)
+                {
+                    voided.push((seq, *by));
+                    return None;
+                }
+                let (entry, corrected_by) = apply(stored, &applied);
+                if spec.as_of.is_some_and(|d| entry.event.at.millis() > d) {
+                    return None;
+                }
+                if !corrected_by.is_empty() {
+                    amended.insert(seq, corrected_by);
+                }
+                Some(entry)
+            })
+            .collect();
+        in_valid_time_order(&mut entries);
         let agenda = agenda_of(&entries);
         Timeline {
             slug,
@@ -114,8 +131,39 @@ impl Timeline {
             entries,
             corrections,
             voided,
+            amended,
             spec,
         }
+    }
+
+    /// This view cut at `as_of`: the same as building it with that `--as-of`, because
+    /// every correction in view is already applied and only entries with a later `at`
+    /// (and the agenda they carried) drop out.
+    pub fn until(mut self, as_of: Millis) -> Timeline {
+        let as_of = self.spec.as_of.map_or(as_of, |d| d.min(as_of));
+        let mut dropped = HashSet::new();
+        self.entries.retain(|e| {
+            let keep = e.event.at.millis() <= as_of;
+            if !keep {
+                dropped.insert(e.seq());
+            }
+            keep
+        });
+        self.amended.retain(|seq, _| !dropped.contains(seq));
+        self.agenda = agenda_of(&self.entries);
+        self.spec.as_of = Some(as_of);
+        self
+    }
+
+    /// The seqs of the amendments applied to the event `seq`, in order.
+    pub fn corrected_by(&self, seq: u64) -> &[u64] {
+        self.amended.get(&seq).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many distinct amendments are applied to the events in view.
+    pub fn amendments_applied(&self) -> usize {
+        let seqs: HashSet<u64> = self.amended.values().flatten().copied().collect();
+        seqs.len()
     }
 
     /// How far the view reaches in valid time: `--as-of` when given, else the latest
@@ -220,13 +268,30 @@ fn active_corrections<'a>(
     active
 }
 
-/// The target with its amendments applied in seq order. The store checked every
-/// amendment when it was recorded; one that no longer reads is skipped, never fatal.
-fn apply(stored: Stored, corrections: &[&(u64, &Correction)]) -> Entry {
+/// The corrections of the event `seq`, taken from the front of `by_target`; entries
+/// before `seq` name no event in view (a correction, or an event not yet known).
+fn corrections_of<'c, 'a>(
+    by_target: &mut BTreeMap<u64, Vec<&'c (u64, &'a Correction)>>,
+    seq: u64,
+) -> Vec<&'c (u64, &'a Correction)> {
+    while let Some(entry) = by_target.first_entry() {
+        match entry.key().cmp(&seq) {
+            Ordering::Less => drop(entry.remove()),
+            Ordering::Equal => return entry.remove(),
+            Ordering::Greater => break,
+        }
+    }
+    Vec::new()
+}
+
+/// The target with its amendments applied in seq order, and the seqs of those applied.
+/// The store checked every amendment when it was recorded; one that no longer reads is
+/// skipped, never fatal.
+fn apply(stored: Stored, corrections: &[&(u64, &Correction)]) -> (Entry, Vec<u64>) {
     let (envelope, mut event, bytes) = stored.into_parts();
     let mut corrected_by = Vec::new();
     if corrections.iter().any(|(_, c)| c.action == Action::Amend) {
-        let mut raw = crate::model::raw_of(&bytes);
+        let mut raw = crate::model::raw_of(bytes.as_slice());
         for (seq, correction) in corrections {
             if correction.action != Action::Amend {
                 continue;
@@ -239,46 +304,42 @@ fn apply(stored: Stored, corrections: &[&(u64, &Correction)]) -> Entry {
             }
         }
     }
-    Entry {
+    let entry = Entry {
         envelope,
         event,
-        corrected_by,
         bytes,
-    }
+    };
+    (entry, corrected_by)
 }
 
-/// The entries sorted by valid time (`at`, then `seq`). Entries are large and most
-/// journals are recorded nearly in order, so this checks first, and otherwise sorts
-/// small keys and then moves each entry into place once, instead of moving entries at
-/// every step of a sort.
-fn in_valid_time_order(mut entries: Vec<Entry>) -> Vec<Entry> {
-    let key = |e: &Entry| (e.event.at.sort_key(), e.seq());
-    if entries.is_sorted_by_key(key) {
-        return entries;
+/// Sorts entries, built in seq order, by valid time (`at`, then `seq`). Most journals
+/// are recorded nearly in order and entries are large, so the few recorded late are
+/// taken out and sorted, and put back as one sorted run after the rest: the standard
+/// stable sort merges two sorted runs in linear time, moving little more than the late
+/// entries, where sorting the whole list would move every entry many times.
+fn in_valid_time_order(entries: &mut Vec<Entry>) {
+    if entries.is_sorted_by_key(valid_time) {
+        return;
     }
-    let mut order: Vec<(_, usize)> = entries.iter().map(key).zip(0..).collect();
-    order.sort_unstable();
-    let source: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
-    permute(&mut entries, &source);
-    entries
-}
-
-/// Rearranges `items` so that position `i` holds what was at `source[i]` (a
-/// permutation), by following each cycle: every item is swapped into place once.
-fn permute<T>(items: &mut [T], source: &[usize]) {
-    let mut placed = vec![false; items.len()];
-    for start in 0..items.len() {
-        let mut at = start;
-        while !placed[at] {
-            placed[at] = true;
-            let from = source[at];
-            if from == start {
-                break;
+    let mut latest = None;
+    let mut late: Vec<Entry> = entries
+        .extract_if(.., |entry| {
+            let key = valid_time(entry);
+            if latest.is_some_and(|l| key < l) {
+                return true;
             }
-            items.swap(at, from);
-            at = from;
-        }
-    }
+            latest = Some(key);
+            false
+        })
+        .collect();
+    late.sort_unstable_by_key(valid_time);
+    entries.append(&mut late);
+    entries.sort_by_key(valid_time);
+}
+
+/// The order of a view: `at`, then `seq` (unique, so no two entries tie).
+fn valid_time(entry: &Entry) -> (SortKey, u64) {
+    (entry.event.at.sort_key(), entry.seq())
 }
 
 fn agenda_of(entries: &[Entry]) -> Agenda {
@@ -291,17 +352,4 @@ fn agenda_of(entries: &[Entry]) -> Agenda {
         }
     }
     agenda
-}
-
-#[cfg(test)]
-mod tests {
-    use super::permute;
-
-    #[test]
-    fn permute_puts_each_item_where_the_order_says() {
-        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
-        // position i takes the item at source[i]: two cycles and a fixed point
-        permute(&mut items, &[2, 0, 1, 3, 5, 4]);
-        assert_eq!(items, vec!['c', 'a', 'b', 'd', 'f', 'e']);
-    }
 }

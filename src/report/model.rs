@@ -309,14 +309,7 @@ impl Report {
 
 /// How many amendments are applied to the events in view.
 fn amendments(timeline: &Timeline) -> usize {
-    let mut seqs: Vec<u64> = timeline
-        .entries
-        .iter()
-        .flat_map(|e| e.corrected_by.iter().copied())
-        .collect();
-    seqs.sort_unstable();
-    seqs.dedup();
-    seqs.len()
+    timeline.amendments_applied()
 }
 
 /// The UTC day of an instant, `YYYY-MM-DD`.

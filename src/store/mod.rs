@@ -21,7 +21,8 @@ mod lock;
 mod segment;
 mod staged;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -114,9 +115,26 @@ pub enum Access {
     Write,
 }
 
+/// Whether sled tidies its log in the background while the store is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upkeep {
+    /// sled's flusher thread runs. Besides flushing every 500 ms, it rewrites pages out of
+    /// sparse log segments, which keeps the store small while a bulk write (an import)
+    /// churns through its index pages.
+    Background,
+    /// No flusher thread. For a command that reads, or writes a few keys, and exits: the
+    /// flusher starts cleaning the moment sled opens, competing with the command for a
+    /// core and a lock and writing pages nobody changed, which the next open must then
+    /// recover (and its segments freed, which every open zeroes). Durability does not
+    /// depend on it: every write the store makes is flushed before it returns.
+    None,
+}
+
 /// An open store.
 pub struct Store {
     dir: PathBuf,
+    /// The blob files there were before sled opened (see [`Store::sync`]).
+    blobs_at_open: HashSet<OsString>,
     db: sled::Db,
     events: sled::Tree,
     order: sled::Tree,
@@ -128,8 +146,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the store in `dir`, waiting up to `wait` for another process to let go.
+    /// Opens the store in `dir`, waiting up to `wait` for another process to let go,
+    /// with sled's background upkeep ([`Upkeep::Background`]).
     pub fn open(dir: &Path, access: Access, wait: Duration) -> Result<Store> {
+        Store::open_with(dir, access, wait, Upkeep::Background)
+    }
+
+    /// Opens the store in `dir` as [`Store::open`] does, with the given upkeep.
+    pub fn open_with(dir: &Path, access: Access, wait: Duration, upkeep: Upkeep) -> Result<Store> {
         let exists = dir.join("db").exists();
         if !exists && access == Access::Read {
             return Err(Error::NoStore(dir.to_path_buf()));
@@ -138,10 +162,12 @@ impl Store {
         let deadline = Instant::now() + wait;
         let lock = StoreLock::acquire(dir, wait)?;
         remove_unfinished_snapshots(&dir.join("db"))?;
-        let db = open_db(&dir.join("db"), deadline)?;
+        let blobs_at_open = blob_names(&dir.join("db").join("blobs"))?;
+        let db = open_db(&dir.join("db"), deadline, upkeep)?;
         check_format(dir, &db)?;
         Ok(Store {
             dir: dir.to_path_buf(),
+            blobs_at_open,
             events: db.open_tree("events")?,
             order: db.open_tree("order")?,
             refs: db.open_tree("refs")?,
@@ -156,6 +182,43 @@ impl Store {
     /// The store's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Makes everything written so far durable, or says why it is not.
+    ///
+    /// A commit's flushes are sled's: `pwrite` and `sync_file_range`, which write those
+    /// byte ranges out and wait, but neither ask the disk to empty its write cache nor
+    /// persist the file's size when the log grew. sled's full `fsync` of its file comes
+    /// only when it is dropped (after a command has printed success, and a failure there
+    /// panics), and sled never syncs its blob files at all: nodes over a quarter segment,
+    /// such as a leaf of compressed event segments. So a command that wrote calls this
+    /// before it reports success. It flushes until sled has nothing left, then syncs each
+    /// blob sled created since the store opened, the blob directory if there were any, and
+    /// the database file. Each `fsync` costs a disk cache flush, so old blobs are left
+    /// alone: the command that wrote them synced them.
+    pub fn sync(&self) -> Result<()> {
+        while self.db.flush()? > 0 {}
+        let db_dir = self.dir.join("db");
+        let blobs = db_dir.join("blobs");
+        let mut created = false;
+        for name in blob_names(&blobs)? {
+            if self.blobs_at_open.contains(&name) {
+                continue;
+            }
+            let path = blobs.join(name);
+            match std::fs::File::open(&path) {
+                Ok(file) => file.sync_all().map_err(|e| Error::io(&path, e))?,
+                // Removed since the listing: sled's flusher (an import's) rewrote that
+                // node elsewhere and dropped the blob, so there is nothing to keep.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+            created = true;
+        }
+        if created {
+            sync_file(&blobs)?;
+        }
+        sync_file(&db_dir.join("db"))
     }
 
     /// Every negotiation, in slug order.
@@ -590,17 +653,44 @@ fn remove_unfinished_snapshots(db: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The names of the files in sled's blob directory (none if it does not exist yet).
+fn blob_names(blobs: &Path) -> Result<HashSet<OsString>> {
+    let Ok(entries) = std::fs::read_dir(blobs) else {
+        return Ok(HashSet::new());
+    };
+    entries
+        .map(|entry| {
+            entry
+                .map(|e| e.file_name())
+                .map_err(|e| Error::io(blobs, e))
+        })
+        .collect()
+}
+
+/// `fsync` of a file or directory: on Linux any descriptor of the inode will do, so
+/// sled's own descriptor is not needed.
+fn sync_file(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|file| file.sync_all())
+        .map_err(|e| Error::io(path, e))
+}
+
 /// Opens sled, waiting until `deadline` while sled's own file lock is still held.
 ///
 /// Our lock is taken first, but a process that just let go of it may not have closed
 /// sled's file yet: the kernel closes a dying process's files one by one (ours first,
 /// it was opened first), and sled joins its flusher thread only after that. The gap is
 /// short; without this wait a second writer failed with "could not acquire lock".
-fn open_db(path: &Path, deadline: Instant) -> Result<sled::Db> {
+fn open_db(path: &Path, deadline: Instant, upkeep: Upkeep) -> Result<sled::Db> {
+    let flush_every_ms = match upkeep {
+        Upkeep::Background => Some(500),
+        Upkeep::None => None,
+    };
     loop {
         let opened = sled::Config::new()
             .path(path)
             .mode(sled::Mode::HighThroughput)
+            .flush_every_ms(flush_every_ms)
             .open();
         match opened {
             Err(sled::Error::Io(e))

@@ -227,3 +227,49 @@ fn journal_entries_are_not_moves() {
     assert_eq!(kinds, [Kind::Meeting]);
     assert_eq!(timeline.agenda.party_list(), "KR, US");
 }
+
+#[test]
+fn a_full_timeline_cut_at_a_date_is_the_view_built_for_that_date() {
+    let options = parley::synth::SynthOptions {
+        events: 3_000,
+        seed: 5,
+        negotiations: 1,
+    };
+    let (_dir, store) = store();
+    let import_options = ImportOptions {
+        negotiation: None,
+        dry_run: false,
+        now: parse_instant("2026-12-01T00:00:00Z").unwrap(),
+        recorder: "tester".into(),
+    };
+    let text = parley::synth::journal(&options);
+    import(&store, text.as_bytes(), "synth", &import_options).unwrap();
+    let meta = store.negotiations().unwrap().remove(0);
+    let records = parley::journal::recorded_events(&store, &meta).unwrap();
+    let full = Timeline::build(meta.slug.clone(), records.clone(), ViewSpec::default());
+    assert!(full.amendments_applied() > 0, "the journal has amendments");
+    let ats: Vec<i64> = full.entries.iter().map(|e| e.event.at.millis()).collect();
+    for at in [
+        ats[0],
+        ats[ats.len() / 3],
+        ats[ats.len() / 2],
+        ats[ats.len() - 40],
+    ] {
+        let spec = ViewSpec {
+            as_of: Some(at),
+            known_at: None,
+        };
+        let built = Timeline::build(meta.slug.clone(), records.clone(), spec);
+        let cut = full.clone().until(at);
+        assert_eq!(cut.entries, built.entries);
+        assert_eq!(cut.agenda, built.agenda);
+        assert_eq!(cut.spec, built.spec);
+        assert_eq!(cut.amendments_applied(), built.amendments_applied());
+        for entry in &built.entries {
+            assert_eq!(
+                cut.corrected_by(entry.seq()),
+                built.corrected_by(entry.seq())
+            );
+        }
+    }
+}
