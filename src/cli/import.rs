@@ -47,8 +47,9 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<()> {
         recorder: global.recorder(),
     };
     let name = args.file.display().to_string();
-    let reader: Box<dyn Read> = if name == "-" {
-        Box::new(std::io::stdin().lock())
+    // Send: the lines are read on a second thread (see `journal::import`).
+    let reader: Box<dyn Read + Send> = if name == "-" {
+        Box::new(std::io::stdin())
     } else {
         Box::new(File::open(&args.file).map_err(|e| Error::io(&args.file, e))?)
     };

@@ -14,13 +14,16 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::model::{
-    Action, Body, Digest32, ENVELOPE_FIELDS, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
-    Recorded, References, SCHEMA, Slug, Target, amended, canonical, chain_hash, check_changes,
-    check_in_context, fingerprint, format_instant,
+    Action, Body, CanonicalFields, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
+    Recorded, References, SCHEMA, Sealer, Slug, Target, amended, canonical, chain_hash,
+    check_changes, check_in_context, fingerprint, format_instant,
 };
 use crate::splitmix::SplitMix64;
-use crate::store::{Head, StagedEvent, Store, StreamCommit, StreamId, StreamMeta};
+use crate::store::{Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta};
 use crate::{Error, Result};
+
+use super::id_map::{IdMap, id_map};
+use super::prepared::{Authored, Prepared};
 
 /// The largest event, in canonical bytes.
 pub const MAX_EVENT_BYTES: usize = 64 * 1024;
@@ -55,6 +58,9 @@ pub struct Appender<'s> {
     streams: BTreeMap<Slug, Pending>,
     next_stream: StreamId,
     id_source: IdSource,
+    sealer: Sealer,
+    /// The bytes of the event being staged, reused from one event to the next.
+    scratch: Vec<u8>,
 }
 
 /// One negotiation touched by this append: its state as stored and as staged.
@@ -62,8 +68,9 @@ struct Pending {
     stored: Option<StreamMeta>,
     meta: StreamMeta,
     events: Vec<StagedEvent>,
+    log: StagedLog,
     labels: HashMap<String, Target>,
-    ids: HashMap<Uuid, Target>,
+    ids: IdMap<Target>,
     fingerprints: Option<HashMap<Digest32, u64>>,
 }
 
@@ -78,6 +85,8 @@ impl<'s> Appender<'s> {
             streams: BTreeMap::new(),
             next_stream: store.next_stream_id()?,
             id_source: IdSource::new(),
+            sealer: Sealer::default(),
+            scratch: Vec::new(),
         })
     }
 
@@ -95,10 +104,18 @@ impl<'s> Appender<'s> {
         map: Map<String, Value>,
         default_slug: Option<&Slug>,
     ) -> Result<Outcome> {
-        if map.contains_key("hash") {
-            self.append_recorded(map)
-        } else {
-            self.append_authored(map, default_slug)
+        self.append_prepared(Prepared::from_map(map)?, default_slug)
+    }
+
+    /// Stages a line already checked on its own ([`Prepared`]), against its negotiation.
+    pub fn append_prepared(
+        &mut self,
+        prepared: Prepared,
+        default_slug: Option<&Slug>,
+    ) -> Result<Outcome> {
+        match prepared {
+            Prepared::Recorded(map) => self.append_recorded(map),
+            Prepared::Authored(authored) => self.append_authored(authored, default_slug),
         }
     }
 
@@ -117,6 +134,7 @@ impl<'s> Appender<'s> {
                 before: p.stored.as_ref().map_or(0, |m| m.head.seq),
                 meta: p.meta,
                 events: p.events,
+                log: p.log,
             })
             .collect();
         if commits.is_empty() {
@@ -127,11 +145,10 @@ impl<'s> Appender<'s> {
 
     fn append_authored(
         &mut self,
-        mut map: Map<String, Value>,
+        authored: Authored,
         default_slug: Option<&Slug>,
     ) -> Result<Outcome> {
-        refuse_envelope(&map)?;
-        let event = Event::from_map(&map)?;
+        let Authored { event, id, fields } = authored;
         let slug = match (&event.negotiation, default_slug) {
             (Some(slug), _) | (None, Some(slug)) => slug.clone(),
             (None, None) => {
@@ -142,13 +159,13 @@ impl<'s> Appender<'s> {
                 .into());
             }
         };
-        let id = authored_id(&map)?;
+        let id = id?;
         if let Some(id) = id
             && let Some((slug, seq)) = self.locate_id(&id)?
         {
             return Ok(Outcome::AlreadyPresent { slug, seq });
         }
-        if let Some(seq) = self.duplicate_of(&slug, &map)? {
+        if let Some(seq) = self.duplicate_of(&slug, &fields)? {
             return Ok(Outcome::AlreadyPresent { slug, seq });
         }
         if event.kind == Kind::Opening {
@@ -159,7 +176,7 @@ impl<'s> Appender<'s> {
         let head = self.pending_mut(&slug)?.meta.head;
         let envelope = Envelope {
             id: id.unwrap_or_else(|| self.id_source.id(self.now.max(head.recorded_at))),
-            negotiation: slug.clone(),
+            negotiation: slug,
             seq: head.seq + 1,
             recorded_at: self.now.max(head.recorded_at),
             recorded_by: self.recorder.clone(),
@@ -167,16 +184,12 @@ impl<'s> Appender<'s> {
             prev_hash: head.hash,
             hash: Digest32::ZERO,
         };
-        map.remove("hash");
-        envelope.write_without_hash(&mut map);
-        let hash = chain_hash(&head.hash, &map);
-        map.insert("hash".into(), Value::String(hash.to_hex()));
+        let mut bytes = std::mem::take(&mut self.scratch);
+        let hash = self.sealer.seal_into(&fields, &envelope, &mut bytes);
         let envelope = Envelope { hash, ..envelope };
-        self.stage(Recorded {
-            envelope,
-            event,
-            raw: map,
-        })
+        let staged = self.stage(envelope, event, &bytes);
+        self.scratch = bytes;
+        staged
     }
 
     fn append_recorded(&mut self, map: Map<String, Value>) -> Result<Outcome> {
@@ -232,7 +245,8 @@ impl<'s> Appender<'s> {
                 Invalid::field("id", format!("is already used by seq {seq} of {other}")).into(),
             );
         }
-        self.stage(recorded)
+        let bytes = canonical(&recorded.raw);
+        self.stage(recorded.envelope, recorded.event, &bytes)
     }
 
     /// A recorded line at or below the head: present if the hashes agree, else a conflict.
@@ -251,14 +265,10 @@ impl<'s> Appender<'s> {
         .into())
     }
 
-    /// Checks `recorded` in its negotiation's context and stages it.
-    fn stage(&mut self, recorded: Recorded) -> Result<Outcome> {
-        let Recorded {
-            envelope,
-            event,
-            raw,
-        } = recorded;
-        let slug = envelope.negotiation.clone();
+    /// Checks an event in its negotiation's context and stages it with its recorded
+    /// (canonical) `bytes`.
+    fn stage(&mut self, envelope: Envelope, event: Event, bytes: &[u8]) -> Result<Outcome> {
+        let slug = &envelope.negotiation;
         if event.at.millis() > envelope.recorded_at + ONE_DAY {
             return Err(Invalid::field(
                 "at",
@@ -274,7 +284,7 @@ impl<'s> Appender<'s> {
         // the one in place, without copying it.
         let grown = match &event.body {
             Body::Agenda(change) => {
-                let mut agenda = self.pending_mut(&slug)?.meta.agenda.clone();
+                let mut agenda = self.pending_mut(slug)?.meta.agenda.clone();
                 agenda.apply(change)?;
                 Some(agenda)
             }
@@ -282,23 +292,22 @@ impl<'s> Appender<'s> {
         };
         {
             let store = self.store;
-            let pending = self.pending_mut(&slug)?;
+            let pending = self.pending_mut(slug)?;
             let agenda = grown.as_ref().unwrap_or(&pending.meta.agenda);
             let resolver = Resolver::new(store, pending);
-            check_in_context(&event, &slug, agenda, &resolver)?;
+            check_in_context(&event, slug, agenda, &resolver)?;
             resolver.finish()?;
         }
         if let Body::Correction(correction) = &event.body
             && correction.action == Action::Amend
         {
             self.check_amend(
-                &slug,
+                slug,
                 &correction.target,
                 &correction.changes,
                 envelope.recorded_at,
             )?;
         }
-        let bytes = canonical(&raw);
         if bytes.len() > MAX_EVENT_BYTES {
             return Err(Invalid::new(format!(
                 "the event is {} bytes once recorded; at most {MAX_EVENT_BYTES} are allowed",
@@ -306,7 +315,7 @@ impl<'s> Appender<'s> {
             ))
             .into());
         }
-        let pending = self.pending_mut(&slug)?;
+        let pending = self.pending_mut(slug)?;
         let target = Target {
             seq: envelope.seq,
             kind: event.kind,
@@ -324,17 +333,17 @@ impl<'s> Appender<'s> {
             recorded_at: envelope.recorded_at,
         };
         widen(&mut pending.meta, &event);
+        pending.log.push(envelope.seq, bytes);
         pending.events.push(StagedEvent {
             seq: envelope.seq,
             id: envelope.id,
             kind: event.kind,
-            label: event.label.clone(),
-            bytes,
+            label: event.label,
         });
         Ok(Outcome::Appended {
-            slug,
             seq: envelope.seq,
             id: envelope.id,
+            slug: envelope.negotiation,
         })
     }
 
@@ -384,15 +393,8 @@ impl<'s> Appender<'s> {
     fn event_map(&mut self, slug: &Slug, seq: u64) -> Result<Map<String, Value>> {
         let store = self.store;
         let pending = self.pending_mut(slug)?;
-        // Staged events are consecutive seqs, so the one wanted is found by its offset.
-        let staged = pending
-            .events
-            .first()
-            .and_then(|first| seq.checked_sub(first.seq))
-            .and_then(|offset| pending.events.get(usize::try_from(offset).ok()?))
-            .filter(|e| e.seq == seq);
-        let bytes = match staged {
-            Some(staged) => staged.bytes.clone(),
+        let bytes = match pending.log.get(seq) {
+            Some(staged) => staged.to_vec(),
             None => {
                 let meta = pending.stored.clone().ok_or_else(|| missing(slug, seq))?;
                 store.get(&meta, seq)?.ok_or_else(|| missing(slug, seq))?
@@ -409,7 +411,7 @@ impl<'s> Appender<'s> {
 
     /// For an authored line: the seq of a stored event with the same content, if the
     /// store held this negotiation before the append began.
-    fn duplicate_of(&mut self, slug: &Slug, map: &Map<String, Value>) -> Result<Option<u64>> {
+    fn duplicate_of(&mut self, slug: &Slug, fields: &CanonicalFields) -> Result<Option<u64>> {
         if !self.dedupe_authored {
             return Ok(None);
         }
@@ -432,7 +434,7 @@ impl<'s> Appender<'s> {
         Ok(pending
             .fingerprints
             .as_ref()
-            .and_then(|prints| prints.get(&fingerprint(map)).copied()))
+            .and_then(|prints| prints.get(&fields.fingerprint()).copied()))
     }
 
     fn locate_id(&mut self, id: &Uuid) -> Result<Option<(Slug, u64)>> {
@@ -525,8 +527,9 @@ impl Pending {
             stored,
             meta,
             events: Vec::new(),
+            log: StagedLog::default(),
             labels: HashMap::new(),
-            ids: HashMap::new(),
+            ids: id_map(),
             fingerprints: None,
         }
     }
@@ -591,34 +594,6 @@ impl References for Resolver<'_> {
                 None
             }
         }
-    }
-}
-
-/// An authored line may carry its own `id`, never the rest of the envelope: a line with
-/// `seq` or `prev_hash` but no `hash` is a recorded line whose `hash` was lost, and
-/// recording it anew would hide that.
-fn refuse_envelope(map: &Map<String, Value>) -> Result<()> {
-    match ENVELOPE_FIELDS
-        .iter()
-        .find(|field| **field != "id" && map.contains_key(**field))
-    {
-        Some(field) => Err(Invalid::field(
-            field,
-            "is assigned by the store; an authored line may not carry it, and a recorded line \
-             needs its whole envelope, \"hash\" included",
-        )
-        .into()),
-        None => Ok(()),
-    }
-}
-
-fn authored_id(map: &Map<String, Value>) -> Result<Option<Uuid>> {
-    match map.get("id") {
-        None => Ok(None),
-        Some(Value::String(text)) => Uuid::parse_str(text)
-            .map(Some)
-            .map_err(|_| Invalid::field("id", format!("{text:?} is not a UUID")).into()),
-        Some(_) => Err(Invalid::field("id", "expected a UUID as text").into()),
     }
 }
 

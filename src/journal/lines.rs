@@ -167,19 +167,23 @@ fn commented_record(after_hash: &[u8]) -> Option<Invalid> {
 
 /// Parses one line as a JSON object.
 pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Invalid> {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(Invalid::new(format!(
-            "the line is not valid UTF-8 (at byte {}); save the file as UTF-8",
-            e.valid_up_to() + 1
-        )));
-    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(Invalid::new(format!(
+                "the line is not valid UTF-8 (at byte {}); save the file as UTF-8",
+                e.valid_up_to() + 1
+            )));
+        }
+    };
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(Invalid::new(
             "the line starts with a byte-order mark (U+FEFF); only the first line of a file may \
              have one: the file was probably pasted together from several",
         ));
     }
-    match serde_json::from_slice::<Value>(bytes) {
+    // From the checked text: serde_json then need not check each string's UTF-8 again.
+    match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(Invalid::new(format!(
             "expected a JSON object {{\"kind\": ..., \"at\": ...}}, found {}",

@@ -6,8 +6,10 @@ mod append;
 pub mod cameo;
 mod export;
 mod gdelt;
+mod id_map;
 mod import;
 mod lines;
+mod prepared;
 mod read;
 mod verify;
 
@@ -16,5 +18,6 @@ pub use export::export;
 pub use gdelt::{Converted, GdeltOptions, RELATIONS_ISSUE, convert_gdelt};
 pub use import::{Added, ImportOptions, ImportSummary, import};
 pub use lines::{Line, Lines, MAX_LINE_BYTES, parse_object};
+pub use prepared::{Authored, Prepared};
 pub use read::{recorded_events, recorded_events_from};
 pub use verify::{Verified, verify};

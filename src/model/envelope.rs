@@ -68,11 +68,17 @@ impl Digest32 {
 
     /// The digest as 64 lowercase hex characters.
     pub fn to_hex(&self) -> String {
+        self.hex_bytes().iter().map(|&b| b as char).collect()
+    }
+
+    /// The digest as 64 lowercase hex characters, on the stack: the write path spells
+    /// two digests per event and should not allocate for them.
+    pub fn hex_bytes(&self) -> [u8; 64] {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(64);
-        for byte in self.0 {
-            out.push(HEX[usize::from(byte >> 4)] as char);
-            out.push(HEX[usize::from(byte & 15)] as char);
+        let mut out = [0u8; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 15)];
         }
         out
     }
@@ -216,20 +222,16 @@ pub fn chain_hash(prev: &Digest32, map_without_hash: &Map<String, Value>) -> Dig
 /// The chain hash over already-canonical bytes.
 pub fn chain_hash_bytes(prev: &Digest32, canonical_without_hash: &[u8]) -> Digest32 {
     let mut hasher = Sha256::new();
-    hasher.update(prev.to_hex().as_bytes());
+    hasher.update(prev.hex_bytes());
     hasher.update(canonical_without_hash);
     Digest32(hasher.finalize().into())
 }
 
 /// The hash of an authored event's content (envelope and `negotiation` removed), used to
-/// recognise a line that was already imported.
+/// recognise a line that was already imported. Written from the map's fields in place,
+/// without copying the map.
 pub fn fingerprint(map: &Map<String, Value>) -> Digest32 {
-    let mut authored = map.clone();
-    for field in ENVELOPE_FIELDS {
-        authored.remove(field);
-    }
-    authored.remove("negotiation");
-    Digest32(Sha256::digest(canonical(&authored)).into())
+    super::CanonicalFields::from_map(map).fingerprint()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //!
 //! Nothing here does I/O; everything here can be tested on values alone.
 
+mod canonical;
 mod envelope;
 mod event;
 mod invalid;
@@ -14,6 +15,7 @@ mod rules;
 mod stored;
 mod time;
 
+pub use canonical::{CanonicalFields, Sealer};
 pub use envelope::{
     Digest32, ENVELOPE_FIELDS, Envelope, SCHEMA, canonical, chain_hash, chain_hash_bytes,
     fingerprint,

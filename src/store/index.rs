@@ -148,18 +148,28 @@ pub fn write_refs(entries: &[RefEntry]) -> Vec<u8> {
 }
 
 /// New index entries of one commit, grouped by bucket.
-#[derive(Default)]
 pub struct Additions {
-    /// Per `ids` bucket key.
-    pub ids: BTreeMap<[u8; 2], Vec<IdEntry>>,
+    /// Per `ids` bucket number (a commit of many events touches most of them, so a
+    /// table is cheaper than a map).
+    ids: Vec<Vec<IdEntry>>,
     /// Per `refs` bucket key.
     pub refs: BTreeMap<[u8; 6], Vec<RefEntry>>,
+}
+
+impl Default for Additions {
+    fn default() -> Additions {
+        Additions {
+            ids: vec![Vec::new(); 1 << BUCKET_BITS],
+            refs: BTreeMap::new(),
+        }
+    }
 }
 
 impl Additions {
     /// Adds one event's entries.
     pub fn add(&mut self, stream: StreamId, id: Uuid, seq: u64, kind: Kind, label: Option<&str>) {
-        self.ids.entry(id_bucket(&id)).or_default().push(IdEntry {
+        let bucket = usize::from(bucket_of(id.as_bytes()));
+        self.ids[bucket].push(IdEntry {
             id,
             stream,
             seq,
@@ -175,6 +185,15 @@ impl Additions {
                     kind,
                 });
         }
+    }
+
+    /// The touched `ids` buckets: each key and its new entries.
+    pub fn ids(&self) -> impl Iterator<Item = ([u8; 2], &Vec<IdEntry>)> {
+        self.ids
+            .iter()
+            .enumerate()
+            .filter(|(_, entries)| !entries.is_empty())
+            .map(|(bucket, entries)| ((bucket as u16).to_be_bytes(), entries))
     }
 }
 

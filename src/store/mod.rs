@@ -19,6 +19,7 @@ mod index;
 mod keys;
 mod lock;
 mod segment;
+mod staged;
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -32,6 +33,7 @@ use crate::model::{Agenda, At, Digest32, Kind, Millis, Slug};
 use crate::{Error, Result};
 pub use keys::StreamId;
 use lock::StoreLock;
+pub use staged::StagedLog;
 
 /// The newest store layout this build reads and writes.
 ///
@@ -40,9 +42,6 @@ use lock::StoreLock;
 ///   (index.rs), checkpoints. A format-1 store is refused with a message saying how to
 ///   move its journals (export, then import).
 pub const FORMAT: u32 = 2;
-
-/// Most events packed into one segment by a bulk write.
-const SEGMENT_EVENTS: usize = 256;
 
 /// What a negotiation's stream looks like at its head: enough to list it, validate the
 /// next event and append it without reading the log.
@@ -80,7 +79,8 @@ struct Counters {
     global: u64,
 }
 
-/// An event ready to be written.
+/// An event ready to be written, as the indexes need it (its bytes are in the
+/// [`StagedLog`]).
 #[derive(Clone, Debug)]
 pub struct StagedEvent {
     /// Its seq.
@@ -91,8 +91,6 @@ pub struct StagedEvent {
     pub kind: Kind,
     /// Its `ref`, if any.
     pub label: Option<String>,
-    /// Its canonical bytes.
-    pub bytes: Vec<u8>,
 }
 
 /// The events to append to one stream, and the stream's meta after them.
@@ -104,6 +102,8 @@ pub struct StreamCommit {
     pub meta: StreamMeta,
     /// The new events, in seq order.
     pub events: Vec<StagedEvent>,
+    /// Their canonical bytes, packed into segments.
+    pub log: StagedLog,
 }
 
 /// Whether a command only reads, or may create and write the store.
@@ -424,18 +424,26 @@ impl Store {
         let mut events = sled::Batch::default();
         let mut order = sled::Batch::default();
         let mut additions = index::Additions::default();
+        let segments: Vec<Segment> = commits
+            .iter()
+            .flat_map(|c| {
+                let stream = c.meta.stream;
+                c.log
+                    .segments()
+                    .map(move |(first, n, body)| (stream, first, n, body))
+            })
+            .collect();
+        let values = encode_segments(&segments);
+        for ((stream, first, count, _), value) in segments.iter().zip(values) {
+            events.insert(&keys::event_key(*stream, *first), value);
+            order.insert(
+                &(counters.global + 1).to_be_bytes(),
+                &keys::order_value(*stream, *first, *count),
+            );
+            counters.global += u64::from(*count);
+        }
         for commit in commits {
             let stream = commit.meta.stream;
-            for chunk in commit.events.chunks(SEGMENT_EVENTS) {
-                let first = chunk[0].seq;
-                let value = segment::encode(chunk.iter().map(|e| e.bytes.as_slice()));
-                events.insert(&keys::event_key(stream, first), value);
-                order.insert(
-                    &(counters.global + 1).to_be_bytes(),
-                    &keys::order_value(stream, first, chunk.len() as u32),
-                );
-                counters.global += chunk.len() as u64;
-            }
             for event in &commit.events {
                 additions.add(
                     stream,
@@ -463,14 +471,14 @@ impl Store {
         before: &HashMap<StreamId, u64>,
     ) -> Result<()> {
         let mut ids = sled::Batch::default();
-        for (key, new) in &additions.ids {
+        for (key, new) in additions.ids() {
             let mut entries = match self.ids.get(key)? {
                 Some(old) => index::read_ids(&old),
                 None => Vec::new(),
             };
             entries.retain(|e| index::is_live(before, e.stream, e.seq));
             entries.extend_from_slice(new);
-            ids.insert(key, index::write_ids(&entries));
+            ids.insert(&key, index::write_ids(&entries));
         }
         let mut refs = sled::Batch::default();
         for (key, new) in &additions.refs {
@@ -589,6 +597,35 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// A segment to write: its stream, first seq, event count and plain body.
+type Segment<'a> = (StreamId, u64, u32, &'a [u8]);
+
+/// The values of `segments`, in order. A large commit (an import) splits them between
+/// two threads: zstd is most of the commit's own work, and by the time an import
+/// commits, its reading thread has finished and left a core idle.
+fn encode_segments(segments: &[Segment]) -> Vec<Vec<u8>> {
+    let encode = |part: &[Segment]| {
+        let mut encoder = segment::Encoder::default();
+        part.iter()
+            .map(|(_, _, _, body)| encoder.encode_body(body))
+            .collect::<Vec<_>>()
+    };
+    if segments.len() < 2 {
+        return encode(segments);
+    }
+    let (front, back) = segments.split_at(segments.len() / 2);
+    std::thread::scope(|scope| {
+        let back = scope.spawn(|| encode(back));
+        let mut values = encode(front);
+        // A panic in zstd is a bug, not bad input; pass it on as it was.
+        match back.join() {
+            Ok(rest) => values.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        values
+    })
 }
 
 /// Removes snapshot files sled began but never finished (`snap.N.generating`).

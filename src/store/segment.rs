@@ -32,27 +32,66 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 const COMPRESS_FROM: usize = 8;
 
 /// Packs events (already canonical bytes) into one segment value.
-pub fn encode<'a>(events: impl ExactSizeIterator<Item = &'a [u8]>) -> Vec<u8> {
-    let count = events.len();
-    let mut body = Vec::new();
-    body.extend_from_slice(&(count as u32).to_be_bytes());
-    for bytes in events {
-        body.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
-        body.extend_from_slice(bytes);
+#[cfg(test)]
+fn encode<'a>(events: impl ExactSizeIterator<Item = &'a [u8]>) -> Vec<u8> {
+    Encoder::default().encode(events)
+}
+
+/// Encodes many segments, reusing one zstd context: a new context per segment cost an
+/// allocation of several hundred kilobytes each time.
+#[derive(Default)]
+pub struct Encoder {
+    compressor: Option<zstd::bulk::Compressor<'static>>,
+    #[cfg(test)]
+    body: Vec<u8>,
+}
+
+impl Encoder {
+    /// Packs events (already canonical bytes) into one segment value.
+    #[cfg(test)]
+    pub fn encode<'a>(&mut self, events: impl ExactSizeIterator<Item = &'a [u8]>) -> Vec<u8> {
+        let mut body = std::mem::take(&mut self.body);
+        body.clear();
+        body.extend_from_slice(&(events.len() as u32).to_be_bytes());
+        for bytes in events {
+            body.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+            body.extend_from_slice(bytes);
+        }
+        let value = self.encode_body(&body);
+        self.body = body;
+        value
     }
-    if count >= COMPRESS_FROM
-        && let Ok(packed) = zstd::bulk::compress(&body, LEVEL)
-        && packed.len() < body.len()
-    {
-        let mut out = Vec::with_capacity(packed.len() + 1);
-        out.push(ZSTD);
-        out.extend_from_slice(&packed);
-        return out;
+
+    /// The segment value of a plain body (`count:u32 ‖ count × (length:u32 ‖ bytes)`):
+    /// compressed when it holds enough events for zstd to pay.
+    pub fn encode_body(&mut self, body: &[u8]) -> Vec<u8> {
+        let count = read_u32(body).map_or(0, |(count, _)| count as usize);
+        if count >= COMPRESS_FROM
+            && let Some(packed) = compress(&mut self.compressor, body)
+            && packed.len() < body.len()
+        {
+            let mut out = Vec::with_capacity(packed.len() + 1);
+            out.push(ZSTD);
+            out.extend_from_slice(&packed);
+            return out;
+        }
+        let mut out = Vec::with_capacity(body.len() + 1);
+        out.push(PLAIN);
+        out.extend_from_slice(body);
+        out
     }
-    let mut out = Vec::with_capacity(body.len() + 1);
-    out.push(PLAIN);
-    out.extend_from_slice(&body);
-    out
+}
+
+/// zstd at [`LEVEL`], with the content size in the frame header (the reader relies on it),
+/// creating the context on first use; `None` if zstd fails (the segment is stored plain).
+fn compress(
+    compressor: &mut Option<zstd::bulk::Compressor<'static>>,
+    body: &[u8],
+) -> Option<Vec<u8>> {
+    if compressor.is_none() {
+        *compressor = zstd::bulk::Compressor::new(LEVEL).ok();
+    }
+    compressor.as_mut()?.compress(body).ok()
 }
 
 /// A segment's plain body: borrowed when stored plain, decompressed otherwise.
