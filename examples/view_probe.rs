@@ -43,7 +43,10 @@ fn probe(dir: &str, slug: &str, with_audit: bool) -> parley::Result<()> {
     stage("open", started);
     let started = Instant::now();
     let records = parley::journal::recorded_events(&store, &meta)?;
-    stage(&format!("read and decode {} events", records.len()), started);
+    stage(
+        &format!("read and decode {} events", records.len()),
+        started,
+    );
     let started = Instant::now();
     let timeline = Timeline::build(meta.slug.clone(), records, ViewSpec::default());
     stage("timeline", started);
@@ -62,5 +65,8 @@ fn probe(dir: &str, slug: &str, with_audit: bool) -> parley::Result<()> {
 }
 
 fn stage(name: &str, started: Instant) {
-    println!("{name:<32} {:>8.1} ms", started.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "{name:<32} {:>8.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
 }

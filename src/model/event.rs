@@ -40,8 +40,10 @@ pub enum Body {
     Correction(Correction),
     /// A reviewer's note.
     Annotation(Annotation),
-    /// A move by a party.
-    Move(Move),
+    /// A move by a party. Boxed: nearly every event is a move, and a view moves its
+    /// events several times while it sorts and filters them, so a small `Event` is
+    /// cheaper to move than the allocation it costs.
+    Move(Box<Move>),
 }
 
 /// A party at the table.

@@ -40,7 +40,7 @@ impl Event {
             Kind::Opening | Kind::Agenda => Body::Agenda(agenda_change(&fields, kind)?),
             Kind::Correction => Body::Correction(correction(&fields)?),
             Kind::Annotation => Body::Annotation(annotation(&fields)?),
-            _ => Body::Move(party_move(&fields, kind)?),
+            _ => Body::Move(Box::new(party_move(&fields, kind)?)),
         };
         Ok(Event {
             kind,

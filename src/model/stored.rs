@@ -291,7 +291,7 @@ impl Wire<'_> {
             summary: self.summary,
             label: self.label,
             source: self.source,
-            body: Body::Move(party_move),
+            body: Body::Move(Box::new(party_move)),
         })
     }
 

@@ -87,8 +87,12 @@ impl Timeline {
     pub fn build(slug: Slug, mut events: Vec<Stored>, spec: ViewSpec) -> Timeline {
         // In place: at a million events each copy of the list costs more than the work.
         events.retain(|r| spec.known_at.is_none_or(|k| r.envelope.recorded_at <= k));
+        // Copied out rather than extracted: they are few, and extracting would move
+        // every event after the first one.
         let corrections: Vec<Stored> = events
-            .extract_if(.., |r| r.event.kind == Kind::Correction)
+            .iter()
+            .filter(|r| r.event.kind == Kind::Correction)
+            .cloned()
             .collect();
         let targets = Targets::new(&events, &corrections);
         let active = active_corrections(&corrections, &targets);
@@ -106,6 +110,9 @@ impl Timeline {
         let mut entries: Vec<Entry> = events
             .into_iter()
             .filter_map(|stored| {
+                if stored.event.kind == Kind::Correction {
+                    return None;
+                }
                 let seq = stored.envelope.seq;
                 let applied = corrections_of(&mut by_target, seq);
                 if let Some((by, _)) = applied.iter().rev().find(|(_, c)| c.action == Action::Void)
