@@ -15,12 +15,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Millis, PartyCode, format_date};
+use crate::model::{Millis, format_date};
 use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
 pub use measures::{Counted, Figure, Measure, format_count};
-pub use moves::{AuditMove, Moves};
+pub use moves::{AuditMove, Id, Listing, Moves};
 pub use rubric::Rubric;
 
 /// The audit of a negotiation.
@@ -75,15 +75,16 @@ pub struct WindowAudit {
 /// Audits every side of `timeline` with `rubric`.
 pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
     let moves = Moves::new(timeline);
-    let ctx = Context {
-        moves: &moves,
-        rubric,
-    };
+    let ctx = Context::new(&moves, rubric);
+    let exchanges = flags::Exchanges::new(&ctx);
     let sides = timeline
         .agenda
         .parties
         .iter()
-        .map(|party| (party.code.to_string(), side_audit(&ctx, &party.code)))
+        .filter_map(|party| {
+            let side = moves.party_id(&party.code)?;
+            Some((party.code.to_string(), side_audit(&ctx, &exchanges, side)))
+        })
         .collect();
     AuditReport {
         negotiation: timeline.slug.to_string(),
@@ -91,8 +92,8 @@ pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
     }
 }
 
-fn side_audit(ctx: &Context, side: &PartyCode) -> SideAudit {
-    let own: Vec<&AuditMove> = ctx.moves.all.iter().filter(|m| &m.by == side).collect();
+fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudit {
+    let own: Vec<&AuditMove> = ctx.moves.all.iter().filter(|m| m.by == side).collect();
     let whole = Slice {
         side,
         moves: own.clone(),
@@ -121,7 +122,7 @@ fn side_audit(ctx: &Context, side: &PartyCode) -> SideAudit {
         measures,
         left_out,
         rules,
-        flags: flags::flags(ctx, side, &own),
+        flags: flags::flags(ctx, exchanges, side, &own),
     }
 }
 
@@ -161,7 +162,7 @@ fn settle(x: f64) -> f64 {
 /// Splits the side's moves into windows and audits each. Windows are contiguous ranges
 /// of the talks in valid-time order, so that every move, the other side's too, counts in
 /// exactly one of them.
-fn windows(ctx: &Context, side: &PartyCode, own: &[&AuditMove]) -> Vec<WindowAudit> {
+fn windows(ctx: &Context, side: Id, own: &[&AuditMove]) -> Vec<WindowAudit> {
     let all = &ctx.moves.all;
     let groups = match ctx.rubric.window_days {
         Some(days) => calendar_groups(own, days, all),
@@ -203,7 +204,7 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
             Some(_) => "balanced",
         }
     };
-    let at_text = |m: Option<&&AuditMove>| m.map(|m| m.at_text.clone()).unwrap_or_default();
+    let at_text = |m: Option<&&AuditMove>| m.map(|m| ctx.moves.at_text(m)).unwrap_or_default();
     WindowAudit {
         from: at_text(slice.moves.first()),
         to: at_text(slice.moves.last()),
