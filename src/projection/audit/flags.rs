@@ -70,10 +70,10 @@ fn soft(r: Option<Reversibility>) -> bool {
 /// The gives ([`Context::gives`]) indexed by what can make two of them an exchange, built
 /// once for every side: each list holds places in the gives, in order.
 pub struct Exchanges {
-    /// By the seq of what was given.
-    by_seq: FastMap<u64, Vec<usize>>,
-    /// By the seq of the event what was given answers.
-    by_answer: FastMap<u64, Vec<usize>>,
+    /// By the place of what was given.
+    by_giver: FastMap<usize, Vec<usize>>,
+    /// By the place of the move what was given answers.
+    by_answer: FastMap<usize, Vec<usize>>,
     /// By package label.
     by_package: FastMap<Id, Vec<usize>>,
     /// The soft gives (pledge, executive) by giver and issue.
@@ -84,14 +84,14 @@ impl Exchanges {
     /// Indexes the gives of `ctx`.
     pub fn new(ctx: &Context) -> Exchanges {
         let mut out = Exchanges {
-            by_seq: FastMap::default(),
+            by_giver: FastMap::default(),
             by_answer: FastMap::default(),
             by_package: FastMap::default(),
             soft_by: FastMap::default(),
         };
         for (i, give) in ctx.gives().iter().enumerate() {
             let g = &ctx.moves.all[give.giver];
-            out.by_seq.entry(g.seq).or_default().push(i);
+            out.by_giver.entry(g.index).or_default().push(i);
             if let Some(r) = g.responds_to {
                 out.by_answer.entry(r).or_default().push(i);
             }
@@ -129,15 +129,15 @@ fn irreversible_for_reversible(ctx: &Context, exchanges: &Exchanges, side: Id) -
             let (theirs, theirs_at) = (&all[theirs.giver], &all[theirs.dated]);
             theirs.by != side
                 && soft(theirs.reversibility)
-                && (mine.responds_to == Some(theirs.seq)
-                    || theirs.responds_to == Some(mine.seq)
+                && (mine.responds_to == Some(theirs.index)
+                    || theirs.responds_to == Some(mine.index)
                     || (mine.package.is_some() && mine.package == theirs.package)
                     || (theirs.shares_issue(mine) && (theirs_at.at - mine_at.at).abs() <= span))
         };
         // The gives the first three rules can name, each list in order.
         let named = [
-            mine.responds_to.and_then(|r| exchanges.by_seq.get(&r)),
-            exchanges.by_answer.get(&mine.seq),
+            mine.responds_to.and_then(|r| exchanges.by_giver.get(&r)),
+            exchanges.by_answer.get(&mine.index),
             mine.package.and_then(|p| exchanges.by_package.get(&p)),
         ];
         let by_name = named

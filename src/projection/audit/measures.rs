@@ -31,6 +31,9 @@ pub struct Slice<'a> {
     /// The places in valid-time order ([`AuditMove::index`]) the slice covers, every
     /// side's moves included: the counterpart's moves in it count with the side's.
     pub span: Range<usize>,
+    /// True to list the events behind each figure; a window's figures only feed its
+    /// index, and listing a million events per window was most of the audit's memory.
+    pub events: bool,
 }
 
 /// One figure: a value with the counts it comes from and the events behind them.
@@ -172,9 +175,29 @@ impl<'a> Context<'a> {
         out
     }
 
+    /// Each measure's component over `slice`, from all moves (public ones weighted): what
+    /// a window's index reads, without the table-only figures and readings.
+    pub fn components(&self, slice: &Slice) -> BTreeMap<&'static str, Option<f64>> {
+        let specs: [(&str, FigureFn<'a>); 6] = [
+            ("INI", Context::initiative),
+            ("CB", Context::concession_balance),
+            ("CUP", Context::under_pressure),
+            ("REC", Context::reciprocity),
+            ("PK", Context::packaging),
+            ("RV", Context::reversibility),
+        ];
+        specs
+            .into_iter()
+            .map(|(code, figure)| {
+                let value = figure(self, slice, Channels::All).value;
+                (code, value.map(|v| component(code, v)))
+            })
+            .collect()
+    }
+
     /// INI: initiations / (initiations + reactions).
     fn initiative(&self, slice: &Slice, channels: Channels) -> Figure {
-        let mut figure = Figure::default();
+        let mut figure = Figure::with_room(slice, slice.moves.len());
         for m in &slice.moves {
             let weight = self.weight(m, channels);
             let reaction = m.answers.is_some()
@@ -196,11 +219,14 @@ impl<'a> Context<'a> {
             if initiation {
                 figure.numerator += weight;
             }
-            figure.events.push(Counted {
-                seq: m.seq,
-                role: if initiation { "initiation" } else { "reaction" },
-                weight,
-            });
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role: if initiation { "initiation" } else { "reaction" },
+                    weight,
+                },
+            );
         }
         figure.ratio()
     }
@@ -241,15 +267,18 @@ impl<'a> Context<'a> {
                     figure.numerator += moved;
                 }
                 if let Some(point) = points[stated].last() {
-                    figure.events.push(Counted {
-                        seq: point.seq,
-                        role: if mine {
-                            "moved toward the other side"
-                        } else {
-                            "counterpart moved"
+                    figure.note(
+                        slice.events,
+                        Counted {
+                            seq: point.seq,
+                            role: if mine {
+                                "moved toward the other side"
+                            } else {
+                                "counterpart moved"
+                            },
+                            weight: moved,
                         },
-                        weight: moved,
-                    });
+                    );
                 }
             }
         }
@@ -262,11 +291,14 @@ impl<'a> Context<'a> {
             let weight = self.weight(m, channels);
             figure.numerator += weight;
             figure.denominator += weight;
-            figure.events.push(Counted {
-                seq: m.seq,
-                role: "concession",
-                weight,
-            });
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role: "concession",
+                    weight,
+                },
+            );
         }
         for m in self
             .concessions_in(&slice.span)
@@ -274,11 +306,14 @@ impl<'a> Context<'a> {
         {
             let weight = self.weight(m, channels);
             figure.denominator += weight;
-            figure.events.push(Counted {
-                seq: m.seq,
-                role: "counterpart concession",
-                weight,
-            });
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role: "counterpart concession",
+                    weight,
+                },
+            );
         }
         figure.ratio()
     }
@@ -294,7 +329,7 @@ impl<'a> Context<'a> {
 
     /// CUP: concessions and acceptances answering a counterpart threat or sanction.
     fn under_pressure(&self, slice: &Slice, channels: Channels) -> Figure {
-        let mut figure = Figure::default();
+        let mut figure = Figure::with_room(slice, slice.moves.len() / 4);
         for m in slice
             .moves
             .iter()
@@ -308,22 +343,31 @@ impl<'a> Context<'a> {
             match self.pressure_on(m) {
                 Some(threat) => {
                     figure.numerator += weight;
-                    figure.events.push(Counted {
-                        seq: m.seq,
-                        role: "under pressure",
-                        weight,
-                    });
-                    figure.events.push(Counted {
-                        seq: threat,
-                        role: "the pressure",
-                        weight: 0.0,
-                    });
+                    figure.note(
+                        slice.events,
+                        Counted {
+                            seq: m.seq,
+                            role: "under pressure",
+                            weight,
+                        },
+                    );
+                    figure.note(
+                        slice.events,
+                        Counted {
+                            seq: threat,
+                            role: "the pressure",
+                            weight: 0.0,
+                        },
+                    );
                 }
-                None => figure.events.push(Counted {
-                    seq: m.seq,
-                    role: "free",
-                    weight,
-                }),
+                None => figure.note(
+                    slice.events,
+                    Counted {
+                        seq: m.seq,
+                        role: "free",
+                        weight,
+                    },
+                ),
             }
         }
         figure.ratio()
@@ -337,7 +381,7 @@ impl<'a> Context<'a> {
 
     /// REC: concessions matched by a counterpart concession within the reciprocity span.
     fn reciprocity(&self, slice: &Slice, channels: Channels) -> Figure {
-        let mut figure = Figure::default();
+        let mut figure = Figure::with_room(slice, slice.moves.len() / 4);
         for m in slice.moves.iter().filter(|m| m.kind == Kind::Concession) {
             let weight = self.weight(m, channels);
             if weight == 0.0 {
@@ -348,15 +392,18 @@ impl<'a> Context<'a> {
             if matched {
                 figure.numerator += weight;
             }
-            figure.events.push(Counted {
-                seq: m.seq,
-                role: if matched {
-                    "reciprocated"
-                } else {
-                    "unreciprocated"
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role: if matched {
+                        "reciprocated"
+                    } else {
+                        "unreciprocated"
+                    },
+                    weight,
                 },
-                weight,
-            });
+            );
         }
         figure.ratio()
     }
@@ -371,7 +418,7 @@ impl<'a> Context<'a> {
     fn packaging(&self, slice: &Slice, channels: Channels) -> Figure {
         let mut figure = Figure {
             cross_track: Some(0.0),
-            ..Figure::default()
+            ..Figure::with_room(slice, slice.moves.len())
         };
         for m in slice.moves.iter().filter(|m| {
             matches!(
@@ -394,22 +441,26 @@ impl<'a> Context<'a> {
                 figure.numerator += weight;
                 "package"
             };
-            figure.events.push(Counted {
-                seq: m.seq,
-                role,
-                weight,
-            });
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role,
+                    weight,
+                },
+            );
         }
         figure.ratio()
     }
 
     /// RV: reversibility of what the side gave minus what it received.
     fn reversibility(&self, slice: &Slice, channels: Channels) -> Figure {
-        let mut figure = Figure::default();
         // The gives are in the order of the moves that date them, so the slice's are a
         // run of them.
         let start = self.gives.partition_point(|g| g.dated < slice.span.start);
         let end = self.gives.partition_point(|g| g.dated < slice.span.end);
+        let mut figure = Figure::with_room(slice, end.saturating_sub(start));
+        let mut counted = false;
         for give in &self.gives[start..end.max(start)] {
             let (giver, dated) = (&self.moves.all[give.giver], &self.moves.all[give.dated]);
             let mine = giver.by == slice.side;
@@ -424,23 +475,30 @@ impl<'a> Context<'a> {
                 continue;
             }
             let score = self.rubric.score(level) * weight;
+            counted = true;
             if mine {
                 figure.numerator += score;
-                figure.events.push(Counted {
-                    seq: giver.seq,
-                    role: "given",
-                    weight: score,
-                });
+                figure.note(
+                    slice.events,
+                    Counted {
+                        seq: giver.seq,
+                        role: "given",
+                        weight: score,
+                    },
+                );
             } else {
                 figure.denominator += score;
-                figure.events.push(Counted {
-                    seq: giver.seq,
-                    role: "received",
-                    weight: score,
-                });
+                figure.note(
+                    slice.events,
+                    Counted {
+                        seq: giver.seq,
+                        role: "received",
+                        weight: score,
+                    },
+                );
             }
         }
-        if figure.events.is_empty() {
+        if !counted {
             return figure;
         }
         figure.value = Some(figure.numerator - figure.denominator);
@@ -556,6 +614,21 @@ fn reciprocated(moves: &Moves, concessions: &[usize], days: u32) -> Vec<bool> {
 }
 
 impl Figure {
+    /// An empty figure with room for `events` events, when the slice lists them.
+    fn with_room(slice: &Slice, events: usize) -> Figure {
+        Figure {
+            events: Vec::with_capacity(if slice.events { events } else { 0 }),
+            ..Figure::default()
+        }
+    }
+
+    /// Lists `counted` behind the figure, when the slice lists events.
+    fn note(&mut self, listed: bool, counted: Counted) {
+        if listed {
+            self.events.push(counted);
+        }
+    }
+
     fn ratio(mut self) -> Figure {
         self.value = (self.denominator > 0.0).then(|| self.numerator / self.denominator);
         self

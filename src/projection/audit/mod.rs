@@ -98,11 +98,14 @@ fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudi
         side,
         moves: own.clone(),
         span: 0..ctx.moves.all.len(),
+        events: true,
     };
     let measures = ctx.measures(&whole);
-    let (index, left_out) = posture_index(&measures, ctx.rubric, |_, m| m.component);
-    let (table_index, _) = posture_index(&measures, ctx.rubric, |code, m| {
-        m.table.value.map(|v| measures::component(code, v))
+    let (index, left_out) =
+        posture_index(ctx.rubric, |code| measures.get(code).map(|m| m.component));
+    let (table_index, _) = posture_index(ctx.rubric, |code| {
+        let measure = measures.get(code)?;
+        Some(measure.table.value.map(|v| measures::component(code, v)))
     });
     // Like a window, a side with too few moves gets no index: its figures would come
     // from the other side's moves alone.
@@ -127,20 +130,21 @@ fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudi
 }
 
 /// The weighted mean of the components that have data, and the codes left out.
+/// `component` gives a measure's component (None inside: no data), or None for a
+/// measure not computed.
 fn posture_index(
-    measures: &BTreeMap<&'static str, Measure>,
     rubric: &Rubric,
-    component: impl Fn(&str, &Measure) -> Option<f64>,
+    component: impl Fn(&'static str) -> Option<Option<f64>>,
 ) -> (Option<f64>, Vec<&'static str>) {
     let mut sum = 0.0;
     let mut weights = 0.0;
     let mut left_out = Vec::new();
     for code in rubric::CODES {
-        let Some(measure) = measures.get(code) else {
+        let Some(component) = component(code) else {
             continue;
         };
         let weight = rubric.weight(code);
-        match component(code, measure) {
+        match component {
             Some(value) if weight > 0.0 => {
                 sum += weight * value;
                 weights += weight;
@@ -179,6 +183,7 @@ fn windows(ctx: &Context, side: Id, own: &[&AuditMove]) -> Vec<WindowAudit> {
                 side,
                 moves: group.moves.clone(),
                 span: from..to,
+                events: false,
             };
             let mut window = window_audit(ctx, &slice);
             if group.moves.is_empty() {
@@ -192,8 +197,8 @@ fn windows(ctx: &Context, side: Id, own: &[&AuditMove]) -> Vec<WindowAudit> {
 }
 
 fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
-    let measures = ctx.measures(slice);
-    let (index, _) = posture_index(&measures, ctx.rubric, |_, m| m.component);
+    let components = ctx.components(slice);
+    let (index, _) = posture_index(ctx.rubric, |code| components.get(code).copied());
     let verdict = if slice.moves.len() < ctx.rubric.min_moves {
         "too-few-moves"
     } else {
@@ -215,10 +220,7 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
             index
         },
         verdict,
-        components: measures
-            .iter()
-            .map(|(code, m)| (*code, m.component))
-            .collect(),
+        components,
     }
 }
 

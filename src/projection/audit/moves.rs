@@ -6,6 +6,8 @@
 //! instead of strings is what keeps the audit fast. The text a reviewer reads (the `at`
 //! as written, the summary) is looked up from the timeline only for the moves shown.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -57,6 +59,63 @@ impl Series {
     }
 }
 
+/// A short list kept inline: most moves name one to three issues and no addressee, and
+/// a million small vectors were a million allocations.
+#[derive(Clone, Debug)]
+pub enum Few<T: Copy + Default, const N: usize> {
+    /// Up to `N` items in place.
+    Inline(u8, [T; N]),
+    /// More.
+    Spilled(Vec<T>),
+}
+
+impl<T: Copy + Default, const N: usize> Few<T, N> {
+    fn collect(items: impl Iterator<Item = T>) -> Few<T, N> {
+        let mut inline = [T::default(); N];
+        let mut len = 0;
+        let mut spilled: Option<Vec<T>> = None;
+        for item in items {
+            match &mut spilled {
+                Some(v) => v.push(item),
+                None if len < N => {
+                    inline[len] = item;
+                    len += 1;
+                }
+                None => {
+                    let mut v = inline.to_vec();
+                    v.push(item);
+                    spilled = Some(v);
+                }
+            }
+        }
+        match spilled {
+            Some(v) => Few::Spilled(v),
+            // `len` is at most `N`, and `N` is small.
+            None => Few::Inline(u8::try_from(len).unwrap_or(u8::MAX), inline),
+        }
+    }
+}
+
+impl<T: Copy + Default, const N: usize> std::ops::Deref for Few<T, N> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::Inline(len, items) => &items[..usize::from(*len).min(N)],
+            Few::Spilled(v) => v,
+        }
+    }
+}
+
+impl<'a, T: Copy + Default, const N: usize> IntoIterator for &'a Few<T, N> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// One day in milliseconds.
 pub const DAY: Millis = 86_400_000;
 
@@ -75,15 +134,16 @@ pub struct AuditMove {
     /// Who moved.
     pub by: Id,
     /// Whom it addressed; empty means every other party.
-    pub to: Vec<Id>,
+    pub to: Few<Id, 2>,
     /// The issues.
-    pub issues: Vec<Id>,
+    pub issues: Few<Id, 3>,
     /// True when its issues (and the rest of its package) span two or more tracks.
     pub cross_track: bool,
     /// Where it was made: at the table, in public, or through a back channel.
     pub channel: Channel,
-    /// The seq of the event it answers, if that resolves.
-    pub responds_to: Option<u64>,
+    /// The place ([`AuditMove::index`]) of the move it answers, if its `responds_to`
+    /// resolves to a move.
+    pub responds_to: Option<usize>,
     /// The place ([`AuditMove::index`]) of the other side's move it answers, if any.
     pub answers: Option<usize>,
     /// Its package label.
@@ -93,7 +153,7 @@ pub struct AuditMove {
     /// How hard what it gives is to undo.
     pub reversibility: Option<Reversibility>,
     /// Stated numbers per issue.
-    pub positions: Vec<(Id, f64)>,
+    pub positions: Few<(Id, f64), 2>,
     /// Its place in [`Timeline::entries`], for the text shown of it.
     entry: usize,
 }
@@ -143,10 +203,17 @@ impl Hasher for FastHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(word);
+            self.add(u64::from_le_bytes(buf));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            // Byte by byte: a copy of a variable length is a call to memmove.
+            let tail = rest.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+            self.add(tail);
         }
     }
 
@@ -245,7 +312,8 @@ impl Table {
 pub struct Moves<'t> {
     /// The moves.
     pub all: Vec<AuditMove>,
-    by_seq: FastMap<u64, usize>,
+    /// Seq to place, built on the first [`Moves::get`]: the audit itself never needs it.
+    by_seq: OnceCell<FastMap<u64, usize>>,
     table: Table,
     timeline: &'t Timeline,
     /// How far the view reaches ([`Timeline::horizon`]).
@@ -264,50 +332,59 @@ impl<'t> Moves<'t> {
             table.issue(&def.key, agenda);
         }
         let refs = Refs::new(timeline);
-        let mut all = Vec::new();
+        // Each entry's place among the moves, so a resolved reference finds its move
+        // without a map from seq.
+        let mut count = 0;
+        let move_at: Vec<Option<usize>> = timeline
+            .entries
+            .iter()
+            .map(|e| {
+                let is_move = e.event.kind.is_move() && e.event.as_move().is_some();
+                count += usize::from(is_move);
+                is_move.then(|| count - 1)
+            })
+            .collect();
+        let mut all = Vec::with_capacity(count);
         for (entry, e) in timeline.entries.iter().enumerate() {
-            if !e.event.kind.is_move() {
-                continue;
-            }
-            let Some(m) = e.event.as_move() else {
+            let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
                 continue;
             };
-            let issues: Vec<Id> = m.issues.iter().map(|k| table.issue(k, agenda)).collect();
+            let issues: Few<Id, 3> = Few::collect(m.issues.iter().map(|k| table.issue(k, agenda)));
+            let responds_to = m
+                .responds_to
+                .as_deref()
+                .and_then(|r| refs.resolve(r))
+                .and_then(|pos| move_at.get(pos).copied().flatten());
             all.push(AuditMove {
                 index: all.len(),
                 seq: e.seq(),
                 at: e.event.at.millis(),
                 kind: e.event.kind,
                 by: table.party(&m.by),
-                to: m.to.iter().map(|p| table.party(p)).collect(),
+                to: Few::collect(m.to.iter().map(|p| table.party(p))),
                 cross_track: table.spans_tracks(&issues),
                 issues,
                 channel: m.channel,
-                responds_to: m.responds_to.as_deref().and_then(|r| refs.resolve(r)),
+                responds_to,
                 answers: None,
                 package: m.package.as_ref().map(|p| table.packages.intern(p).0),
                 conditional: !m.conditional_on.is_empty(),
                 reversibility: m.reversibility,
-                positions: m
-                    .positions
-                    .iter()
-                    .map(|(k, v)| (table.issue(k, agenda), *v))
-                    .collect(),
+                positions: Few::collect(
+                    m.positions
+                        .iter()
+                        .map(|(k, v)| (table.issue(k, agenda), *v)),
+                ),
                 entry,
             });
         }
         widen_package_tracks(&mut all, &table);
-        let by_seq: FastMap<u64, usize> = all.iter().map(|m| (m.seq, m.index)).collect();
         for i in 0..all.len() {
-            let answers = all[i]
-                .responds_to
-                .and_then(|seq| by_seq.get(&seq).copied())
-                .filter(|&t| all[t].by != all[i].by);
-            all[i].answers = answers;
+            all[i].answers = all[i].responds_to.filter(|&t| all[t].by != all[i].by);
         }
         Moves {
             all,
-            by_seq,
+            by_seq: OnceCell::new(),
             table,
             timeline,
             horizon: timeline.horizon(),
@@ -327,7 +404,10 @@ impl<'t> Moves<'t> {
 
     /// The move with `seq`.
     pub fn by_seq(&self, seq: u64) -> Option<&AuditMove> {
-        self.by_seq.get(&seq).map(|&i| &self.all[i])
+        let by_seq = self
+            .by_seq
+            .get_or_init(|| self.all.iter().map(|m| (m.seq, m.index)).collect());
+        by_seq.get(&seq).map(|&i| &self.all[i])
     }
 
     /// The `at` of `m` as written (instants as `2025-07-30 16:05 -04:00`).
@@ -420,55 +500,58 @@ impl<'t> Moves<'t> {
 
 /// The journal's refs and ids, resolved as the store writes them: a ref is exact, an id
 /// is also matched in lower case, and a later event's ref or id wins over an earlier one.
+/// Only the refs and ids some move's `responds_to` names are kept: a map of every label
+/// and id of a million events cost more than the rest of the audit.
 struct Refs<'t> {
-    labels: FastMap<&'t str, (usize, u64)>,
-    ids: FastMap<Uuid, (usize, u64)>,
+    /// Each ref wanted (as written or in lower case), with the place in the timeline of
+    /// the last event labelled so.
+    labels: FastMap<Cow<'t, str>, Option<usize>>,
+    /// Each id wanted, with the place of its event.
+    ids: FastMap<Uuid, Option<usize>>,
 }
 
 impl<'t> Refs<'t> {
-    /// Indexes every label, and the ids that some move's `responds_to` could name (one
-    /// id string per event, a million of them, would cost more than the audit).
     fn new(timeline: &'t Timeline) -> Refs<'t> {
-        let mut labels = FastMap::default();
-        let mut wanted: FastMap<Uuid, ()> = FastMap::default();
-        for (pos, e) in timeline.entries.iter().enumerate() {
-            if let Some(label) = &e.event.label {
-                labels.insert(label.as_str(), (pos, e.seq()));
+        let mut labels: FastMap<Cow<'t, str>, Option<usize>> = FastMap::default();
+        let mut ids: FastMap<Uuid, Option<usize>> = FastMap::default();
+        for e in &timeline.entries {
+            let Some(r) = e.event.as_move().and_then(|m| m.responds_to.as_deref()) else {
+                continue;
+            };
+            labels.insert(Cow::Borrowed(r), None);
+            let lower = r.to_ascii_lowercase();
+            if let Some(id) = canonical_uuid(r).or_else(|| canonical_uuid(&lower)) {
+                ids.insert(id, None);
             }
-            if let Some(r) = e.event.as_move().and_then(|m| m.responds_to.as_deref()) {
-                let id = canonical_uuid(r).or_else(|| canonical_uuid(&r.to_ascii_lowercase()));
-                if let Some(id) = id {
-                    wanted.insert(id, ());
-                }
+            if lower != r {
+                labels.insert(Cow::Owned(lower), None);
             }
         }
-        let mut ids = FastMap::default();
-        if !wanted.is_empty() {
-            for (pos, e) in timeline.entries.iter().enumerate() {
-                let id = e.envelope.id;
-                if wanted.contains_key(&id) {
-                    ids.insert(id, (pos, e.seq()));
-                }
+        for (pos, e) in timeline.entries.iter().enumerate() {
+            if let Some(slot) = e.event.label.as_deref().and_then(|l| labels.get_mut(l)) {
+                *slot = Some(pos);
+            }
+            if !ids.is_empty()
+                && let Some(slot) = ids.get_mut(&e.envelope.id)
+            {
+                *slot = Some(pos);
             }
         }
         Refs { labels, ids }
     }
 
-    /// The seq that `r` names, trying it as written, then in lower case.
-    fn resolve(&self, r: &str) -> Option<u64> {
+    /// The place in the timeline of the event `r` names, trying it as written, then in
+    /// lower case.
+    fn resolve(&self, r: &str) -> Option<usize> {
         self.exact(r)
             .or_else(|| self.exact(&r.to_ascii_lowercase()))
     }
 
-    /// The seq of the last event whose ref or id is exactly `r`.
-    fn exact(&self, r: &str) -> Option<u64> {
-        let label = self.labels.get(r).copied();
-        let id = canonical_uuid(r).and_then(|u| self.ids.get(&u).copied());
-        label
-            .into_iter()
-            .chain(id)
-            .max_by_key(|(pos, _)| *pos)
-            .map(|(_, seq)| seq)
+    /// The place of the last event whose ref or id is exactly `r`.
+    fn exact(&self, r: &str) -> Option<usize> {
+        let label = self.labels.get(r).copied().flatten();
+        let id = canonical_uuid(r).and_then(|u| self.ids.get(&u).copied().flatten());
+        label.max(id)
     }
 }
 
