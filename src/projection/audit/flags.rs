@@ -120,11 +120,25 @@ fn irreversible_for_reversible(ctx: &Context, exchanges: &Exchanges, side: Id) -
     let all = &ctx.moves.all;
     let span = i64::from(ctx.rubric.reciprocity_days) * DAY;
     let mut out = Vec::new();
+    // The gives dated within the span of each of the side's, `start..end`: the side's
+    // gives come in date order, so both ends only move forward.
+    let (mut start, mut end) = (0, 0);
     for give in gives
         .iter()
         .filter(|g| all[g.giver].by == side && hard(all[g.giver].reversibility))
     {
         let (mine, mine_at) = (&all[give.giver], &all[give.dated]);
+        let (from, to) = (
+            mine_at.at.saturating_sub(span),
+            mine_at.at.saturating_add(span),
+        );
+        while start < gives.len() && all[gives[start].dated].at < from {
+            start += 1;
+        }
+        end = end.max(start);
+        while end < gives.len() && all[gives[end].dated].at <= to {
+            end += 1;
+        }
         let is_partner = |theirs: &Give| {
             let (theirs, theirs_at) = (&all[theirs.giver], &all[theirs.dated]);
             theirs.by != side
@@ -147,8 +161,6 @@ fn irreversible_for_reversible(ctx: &Context, exchanges: &Exchanges, side: Id) -
             .min();
         // The fourth rule: another party's soft give on a shared issue, dated within the
         // span: the first of each party's list on each of the issues.
-        let start = gives.partition_point(|g| all[g.dated].at < mine_at.at.saturating_sub(span));
-        let end = gives.partition_point(|g| all[g.dated].at <= mine_at.at.saturating_add(span));
         let by_time = (0..ctx.moves.party_count())
             .filter(|&party| party != side)
             .flat_map(|party| mine.issues.iter().map(move |&issue| (party, issue)))

@@ -14,8 +14,8 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use uuid::Uuid;
 
 use crate::model::{Agenda, Channel, Direction, IssueKey, Kind, Millis, PartyCode, Reversibility};
-use crate::projection::Timeline;
 use crate::projection::positions::concession_direction;
+use crate::projection::{Entry, Timeline};
 
 /// A party, issue, track or package label as a number: its place in the audit's table
 /// of names ([`Moves::party`], [`Moves::issue`]).
@@ -331,30 +331,22 @@ impl<'t> Moves<'t> {
         for def in &agenda.issues {
             table.issue(&def.key, agenda);
         }
-        let refs = Refs::new(timeline);
+        let mut refs = Refs::wanted(timeline);
         // Each entry's place among the moves, so a resolved reference finds its move
-        // without a map from seq.
-        let mut count = 0;
-        let move_at: Vec<Option<usize>> = timeline
-            .entries
-            .iter()
-            .map(|e| {
-                let is_move = e.event.kind.is_move() && e.event.as_move().is_some();
-                count += usize::from(is_move);
-                is_move.then(|| count - 1)
-            })
-            .collect();
-        let mut all = Vec::with_capacity(count);
+        // without a map from seq; references resolve once every label is seen, since
+        // a later event's label wins.
+        let mut move_at: Vec<Option<usize>> = Vec::with_capacity(timeline.entries.len());
+        let mut answering: Vec<Option<&str>> = Vec::with_capacity(timeline.entries.len());
+        let mut all = Vec::with_capacity(timeline.entries.len());
         for (entry, e) in timeline.entries.iter().enumerate() {
+            refs.note(entry, e);
             let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
+                move_at.push(None);
                 continue;
             };
+            move_at.push(Some(all.len()));
+            answering.push(m.responds_to.as_deref());
             let issues: Few<Id, 3> = Few::collect(m.issues.iter().map(|k| table.issue(k, agenda)));
-            let responds_to = m
-                .responds_to
-                .as_deref()
-                .and_then(|r| refs.resolve(r))
-                .and_then(|pos| move_at.get(pos).copied().flatten());
             all.push(AuditMove {
                 index: all.len(),
                 seq: e.seq(),
@@ -365,7 +357,7 @@ impl<'t> Moves<'t> {
                 cross_track: table.spans_tracks(&issues),
                 issues,
                 channel: m.channel,
-                responds_to,
+                responds_to: None,
                 answers: None,
                 package: m.package.as_ref().map(|p| table.packages.intern(p).0),
                 conditional: !m.conditional_on.is_empty(),
@@ -377,6 +369,11 @@ impl<'t> Moves<'t> {
                 ),
                 entry,
             });
+        }
+        for (m, r) in all.iter_mut().zip(answering) {
+            m.responds_to = r
+                .and_then(|r| refs.resolve(r))
+                .and_then(|pos| move_at.get(pos).copied().flatten());
         }
         widen_package_tracks(&mut all, &table);
         for i in 0..all.len() {
@@ -511,7 +508,8 @@ struct Refs<'t> {
 }
 
 impl<'t> Refs<'t> {
-    fn new(timeline: &'t Timeline) -> Refs<'t> {
+    /// The refs and ids the moves of `timeline` name, none seen yet.
+    fn wanted(timeline: &'t Timeline) -> Refs<'t> {
         let mut labels: FastMap<Cow<'t, str>, Option<usize>> = FastMap::default();
         let mut ids: FastMap<Uuid, Option<usize>> = FastMap::default();
         for e in &timeline.entries {
@@ -519,32 +517,42 @@ impl<'t> Refs<'t> {
                 continue;
             };
             labels.insert(Cow::Borrowed(r), None);
-            let lower = r.to_ascii_lowercase();
-            if let Some(id) = canonical_uuid(r).or_else(|| canonical_uuid(&lower)) {
+            let lower = has_upper(r).then(|| r.to_ascii_lowercase());
+            if let Some(id) =
+                canonical_uuid(r).or_else(|| lower.as_deref().and_then(canonical_uuid))
+            {
                 ids.insert(id, None);
             }
-            if lower != r {
+            if let Some(lower) = lower {
                 labels.insert(Cow::Owned(lower), None);
-            }
-        }
-        for (pos, e) in timeline.entries.iter().enumerate() {
-            if let Some(slot) = e.event.label.as_deref().and_then(|l| labels.get_mut(l)) {
-                *slot = Some(pos);
-            }
-            if !ids.is_empty()
-                && let Some(slot) = ids.get_mut(&e.envelope.id)
-            {
-                *slot = Some(pos);
             }
         }
         Refs { labels, ids }
     }
 
+    /// Sees the entry at `pos`: its label and id, if wanted, now name it.
+    fn note(&mut self, pos: usize, e: &Entry) {
+        if let Some(slot) = e
+            .event
+            .label
+            .as_deref()
+            .and_then(|l| self.labels.get_mut(l))
+        {
+            *slot = Some(pos);
+        }
+        if !self.ids.is_empty()
+            && let Some(slot) = self.ids.get_mut(&e.envelope.id)
+        {
+            *slot = Some(pos);
+        }
+    }
+
     /// The place in the timeline of the event `r` names, trying it as written, then in
     /// lower case.
     fn resolve(&self, r: &str) -> Option<usize> {
+        // In lower case it is the same key unless it has capitals.
         self.exact(r)
-            .or_else(|| self.exact(&r.to_ascii_lowercase()))
+            .or_else(|| has_upper(r).then(|| self.exact(&r.to_ascii_lowercase()))?)
     }
 
     /// The place of the last event whose ref or id is exactly `r`.
@@ -553,6 +561,10 @@ impl<'t> Refs<'t> {
         let id = canonical_uuid(r).and_then(|u| self.ids.get(&u).copied().flatten());
         label.max(id)
     }
+}
+
+fn has_upper(r: &str) -> bool {
+    r.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 /// The id `r` is, when it is written exactly as the store writes ids.
