@@ -152,8 +152,6 @@ pub struct AuditMove {
     pub conditional: bool,
     /// How hard what it gives is to undo.
     pub reversibility: Option<Reversibility>,
-    /// Stated numbers per issue.
-    pub positions: Few<(Id, f64), 2>,
     /// Its place in [`Timeline::entries`], for the text shown of it.
     entry: usize,
 }
@@ -312,6 +310,9 @@ impl Table {
 pub struct Moves<'t> {
     /// The moves.
     pub all: Vec<AuditMove>,
+    /// The numbers the moves state: (the move's place, issue, number), in valid-time
+    /// order; kept apart from the moves, which every measure walks and few state one.
+    stated: Vec<(usize, Id, f64)>,
     /// Seq to place, built on the first [`Moves::get`]: the audit itself never needs it.
     by_seq: OnceCell<FastMap<u64, usize>>,
     table: Table,
@@ -338,6 +339,7 @@ impl<'t> Moves<'t> {
         let mut move_at: Vec<Option<usize>> = Vec::with_capacity(timeline.entries.len());
         let mut answering: Vec<Option<&str>> = Vec::with_capacity(timeline.entries.len());
         let mut all = Vec::with_capacity(timeline.entries.len());
+        let mut stated = Vec::new();
         for (entry, e) in timeline.entries.iter().enumerate() {
             refs.note(entry, e);
             let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
@@ -362,13 +364,11 @@ impl<'t> Moves<'t> {
                 package: m.package.as_ref().map(|p| table.packages.intern(p).0),
                 conditional: !m.conditional_on.is_empty(),
                 reversibility: m.reversibility,
-                positions: Few::collect(
-                    m.positions
-                        .iter()
-                        .map(|(k, v)| (table.issue(k, agenda), *v)),
-                ),
                 entry,
             });
+            for (key, value) in &m.positions {
+                stated.push((all.len() - 1, table.issue(key, agenda), *value));
+            }
         }
         for (m, r) in all.iter_mut().zip(answering) {
             m.responds_to = r
@@ -381,6 +381,7 @@ impl<'t> Moves<'t> {
         }
         Moves {
             all,
+            stated,
             by_seq: OnceCell::new(),
             table,
             timeline,
@@ -469,23 +470,22 @@ impl<'t> Moves<'t> {
     /// (0 leaves them out).
     pub fn series(&self, public_weight: f64) -> Series {
         let mut by_issue: Vec<Vec<(Id, Points)>> = vec![Vec::new(); self.issue_count()];
-        for m in &self.all {
+        for &(index, issue, value) in &self.stated {
+            let m = &self.all[index];
             let weight = if m.is_public() { public_weight } else { 1.0 };
             if weight == 0.0 {
                 continue;
             }
-            for &(issue, value) in &m.positions {
-                let parties = &mut by_issue[issue];
-                let point = Point {
-                    index: m.index,
-                    seq: m.seq,
-                    value,
-                    weight,
-                };
-                match parties.iter_mut().find(|(p, _)| *p == m.by) {
-                    Some((_, points)) => points.push(point),
-                    None => parties.push((m.by, vec![point])),
-                }
+            let parties = &mut by_issue[issue];
+            let point = Point {
+                index: m.index,
+                seq: m.seq,
+                value,
+                weight,
+            };
+            match parties.iter_mut().find(|(p, _)| *p == m.by) {
+                Some((_, points)) => points.push(point),
+                None => parties.push((m.by, vec![point])),
             }
         }
         for parties in &mut by_issue {
