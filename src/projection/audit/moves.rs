@@ -13,7 +13,9 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use uuid::Uuid;
 
-use crate::model::{Agenda, Channel, Direction, IssueKey, Kind, Millis, PartyCode, Reversibility};
+use crate::model::{
+    Agenda, Channel, Direction, IssueKey, Kind, Millis, Move, PartyCode, Reversibility,
+};
 use crate::projection::positions::concession_direction;
 use crate::projection::{Entry, Timeline};
 
@@ -287,6 +289,36 @@ impl Table {
         id
     }
 
+    /// The move `m` of entry `e` (at `entry` in the timeline), numbered `index` among the
+    /// moves; its reference is resolved later, once every label is seen.
+    fn read_move(
+        &mut self,
+        agenda: &Agenda,
+        e: &Entry,
+        m: &Move,
+        entry: usize,
+        index: usize,
+    ) -> AuditMove {
+        let issues: Few<Id, 3> = Few::collect(m.issues.iter().map(|k| self.issue(k, agenda)));
+        AuditMove {
+            index,
+            seq: e.seq(),
+            at: e.event.at.millis(),
+            kind: e.event.kind,
+            by: self.party(&m.by),
+            to: Few::collect(m.to.iter().map(|p| self.party(p))),
+            cross_track: self.spans_tracks(&issues),
+            issues,
+            channel: m.channel,
+            responds_to: None,
+            answers: None,
+            package: m.package.as_ref().map(|p| self.packages.intern(p).0),
+            conditional: !m.conditional_on.is_empty(),
+            reversibility: m.reversibility,
+            entry,
+        }
+    }
+
     /// True when `issues` span two or more tracks.
     fn spans_tracks(&self, issues: &[Id]) -> bool {
         let mut tracks = issues.iter().filter_map(|&i| self.issue_track[i]);
@@ -348,24 +380,7 @@ impl<'t> Moves<'t> {
             };
             move_at.push(Some(all.len()));
             answering.push(m.responds_to.as_deref());
-            let issues: Few<Id, 3> = Few::collect(m.issues.iter().map(|k| table.issue(k, agenda)));
-            all.push(AuditMove {
-                index: all.len(),
-                seq: e.seq(),
-                at: e.event.at.millis(),
-                kind: e.event.kind,
-                by: table.party(&m.by),
-                to: Few::collect(m.to.iter().map(|p| table.party(p))),
-                cross_track: table.spans_tracks(&issues),
-                issues,
-                channel: m.channel,
-                responds_to: None,
-                answers: None,
-                package: m.package.as_ref().map(|p| table.packages.intern(p).0),
-                conditional: !m.conditional_on.is_empty(),
-                reversibility: m.reversibility,
-                entry,
-            });
+            all.push(table.read_move(agenda, e, m, entry, all.len()));
             for (key, value) in &m.positions {
                 stated.push((all.len() - 1, table.issue(key, agenda), *value));
             }
