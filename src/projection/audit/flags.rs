@@ -1,12 +1,10 @@
 //! The audit's flags: specific exchanges a reviewer should look at, each with its events.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use super::measures::{Context, is_packaged};
-use super::moves::{AuditMove, DAY};
-use crate::model::{Channel, IssueKey, Kind, PartyCode, Reversibility};
+use super::measures::{Context, Give, is_packaged};
+use super::moves::{AuditMove, DAY, FastMap, Id};
+use crate::model::{Channel, Kind, Millis, Reversibility};
 
 /// One flagged finding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -20,12 +18,12 @@ pub struct Flag {
 }
 
 /// Every flag for `side`.
-pub fn flags(ctx: &Context, side: &PartyCode, own: &[&AuditMove]) -> Vec<Flag> {
+pub fn flags(ctx: &Context, exchanges: &Exchanges, side: Id, own: &[&AuditMove]) -> Vec<Flag> {
     let mut out = Vec::new();
     out.extend(unreciprocated(ctx, own));
     out.extend(under_threat(ctx, own));
-    out.extend(irreversible_for_reversible(ctx, side));
-    out.extend(peeled_off(own));
+    out.extend(irreversible_for_reversible(ctx, exchanges, side));
+    out.extend(peeled_off(ctx, own));
     out.extend(rhetoric_without_follow_up(ctx, own));
     out
 }
@@ -61,62 +59,123 @@ fn under_threat(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
         .collect()
 }
 
+fn hard(r: Option<Reversibility>) -> bool {
+    matches!(r, Some(Reversibility::Binding | Reversibility::Sunk))
+}
+
+fn soft(r: Option<Reversibility>) -> bool {
+    matches!(r, Some(Reversibility::Pledge | Reversibility::Executive))
+}
+
+/// The gives ([`Context::gives`]) indexed by what can make two of them an exchange, built
+/// once for every side: each list holds places in the gives, in order.
+pub struct Exchanges {
+    /// By the place of what was given.
+    by_giver: FastMap<usize, Vec<usize>>,
+    /// By the place of the move what was given answers.
+    by_answer: FastMap<usize, Vec<usize>>,
+    /// By package label.
+    by_package: FastMap<Id, Vec<usize>>,
+    /// The soft gives (pledge, executive) by giver and issue.
+    soft_by: FastMap<(Id, Id), Vec<usize>>,
+}
+
+impl Exchanges {
+    /// Indexes the gives of `ctx`.
+    pub fn new(ctx: &Context) -> Exchanges {
+        let mut out = Exchanges {
+            by_giver: FastMap::default(),
+            by_answer: FastMap::default(),
+            by_package: FastMap::default(),
+            soft_by: FastMap::default(),
+        };
+        for (i, give) in ctx.gives().iter().enumerate() {
+            let g = &ctx.moves.all[give.giver];
+            out.by_giver.entry(g.index).or_default().push(i);
+            if let Some(r) = g.responds_to {
+                out.by_answer.entry(r).or_default().push(i);
+            }
+            if let Some(p) = g.package {
+                out.by_package.entry(p).or_default().push(i);
+            }
+            if soft(g.reversibility) {
+                for &issue in &g.issues {
+                    let list = out.soft_by.entry((g.by, issue)).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Exchanges where the side gave something binding or sunk for something the other side
 /// can undo (a pledge or one executive decision). An exchange is two gives that answer
-/// each other, share a package, or share an issue within the reciprocity span.
-fn irreversible_for_reversible(ctx: &Context, side: &PartyCode) -> Vec<Flag> {
+/// each other, share a package, or share an issue within the reciprocity span; the
+/// partner is the first such give in `gives` order.
+fn irreversible_for_reversible(ctx: &Context, exchanges: &Exchanges, side: Id) -> Vec<Flag> {
     let gives = ctx.gives();
-    let hard =
-        |r: Option<Reversibility>| matches!(r, Some(Reversibility::Binding | Reversibility::Sunk));
-    let soft = |r: Option<Reversibility>| {
-        matches!(r, Some(Reversibility::Pledge | Reversibility::Executive))
-    };
+    let all = &ctx.moves.all;
     let span = i64::from(ctx.rubric.reciprocity_days) * DAY;
-    // The first partner in `gives` order, found among the few candidates each rule can
-    // name (by seq, by answer, by package, by time window) instead of scanning them all.
-    let mut by_seq: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut by_answer: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut by_package: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, (g, _)) in gives.iter().enumerate() {
-        by_seq.entry(g.seq).or_default().push(i);
-        if let Some(r) = g.responds_to {
-            by_answer.entry(r).or_default().push(i);
-        }
-        if let Some(p) = &g.package {
-            by_package.entry(p.as_str()).or_default().push(i);
-        }
-    }
     let mut out = Vec::new();
-    for (mine, mine_at) in gives
+    // The gives dated within the span of each of the side's, `start..end`: the side's
+    // gives come in date order, so both ends only move forward.
+    let (mut start, mut end) = (0, 0);
+    for give in gives
         .iter()
-        .filter(|(g, _)| &g.by == side && hard(g.reversibility))
+        .filter(|g| all[g.giver].by == side && hard(all[g.giver].reversibility))
     {
-        let is_partner = |(theirs, theirs_at): &(&AuditMove, &AuditMove)| {
-            &theirs.by != side
+        let (mine, mine_at) = (&all[give.giver], &all[give.dated]);
+        let (from, to) = (
+            mine_at.at.saturating_sub(span),
+            mine_at.at.saturating_add(span),
+        );
+        while start < gives.len() && all[gives[start].dated].at < from {
+            start += 1;
+        }
+        end = end.max(start);
+        while end < gives.len() && all[gives[end].dated].at <= to {
+            end += 1;
+        }
+        let is_partner = |theirs: &Give| {
+            let (theirs, theirs_at) = (&all[theirs.giver], &all[theirs.dated]);
+            theirs.by != side
                 && soft(theirs.reversibility)
-                && (mine.responds_to == Some(theirs.seq)
-                    || theirs.responds_to == Some(mine.seq)
+                && (mine.responds_to == Some(theirs.index)
+                    || theirs.responds_to == Some(mine.index)
                     || (mine.package.is_some() && mine.package == theirs.package)
-                    || (theirs.issues.iter().any(|i| mine.issues.contains(i))
-                        && (theirs_at.at - mine_at.at).abs() <= span))
+                    || (theirs.shares_issue(mine) && (theirs_at.at - mine_at.at).abs() <= span))
         };
-        let start = gives.partition_point(|(_, at)| at.at < mine_at.at.saturating_sub(span));
-        let end = gives.partition_point(|(_, at)| at.at <= mine_at.at.saturating_add(span));
+        // The gives the first three rules can name, each list in order.
         let named = [
-            mine.responds_to.and_then(|r| by_seq.get(&r)),
-            by_answer.get(&mine.seq),
-            mine.package.as_deref().and_then(|p| by_package.get(p)),
+            mine.responds_to.and_then(|r| exchanges.by_giver.get(&r)),
+            exchanges.by_answer.get(&mine.index),
+            mine.package.and_then(|p| exchanges.by_package.get(&p)),
         ];
-        let partner = named
+        let by_name = named
             .into_iter()
             .flatten()
-            .flatten()
-            .copied()
-            .chain(start..end.max(start))
-            .filter(|&i| is_partner(&gives[i]))
-            .min()
-            .map(|i| &gives[i]);
-        if let Some((theirs, _)) = partner {
+            .filter_map(|list| list.iter().copied().find(|&i| is_partner(&gives[i])))
+            .min();
+        // The fourth rule: another party's soft give on a shared issue, dated within the
+        // span: the first of each party's list on each of the issues.
+        let by_time = (0..ctx.moves.party_count())
+            .filter(|&party| party != side)
+            .flat_map(|party| mine.issues.iter().map(move |&issue| (party, issue)))
+            .filter_map(|key| exchanges.soft_by.get(&key))
+            .filter_map(|list| {
+                let first = list.partition_point(|&i| i < start);
+                list[first..]
+                    .iter()
+                    .copied()
+                    .take_while(|&i| i < end)
+                    .find(|&i| is_partner(&gives[i]))
+            })
+            .min();
+        let partner = by_name.into_iter().chain(by_time).min().map(|i| &gives[i]);
+        if let Some(theirs) = partner.map(|g| &all[g.giver]) {
             out.push(Flag {
                 flag: "irreversible-for-reversible",
                 events: vec![mine.seq, theirs.seq],
@@ -134,15 +193,15 @@ fn irreversible_for_reversible(ctx: &Context, side: &PartyCode) -> Vec<Flag> {
 }
 
 /// An issue the side had bundled, later given or settled on its own.
-fn peeled_off(own: &[&AuditMove]) -> Vec<Flag> {
+fn peeled_off(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
     let mut out = Vec::new();
     let mut flagged = Vec::new();
     // The first package on each issue, so each lone move looks it up instead of
     // rescanning the moves before it.
-    let mut first_package: HashMap<&IssueKey, usize> = HashMap::new();
+    let mut first_package: FastMap<Id, usize> = FastMap::default();
     for (i, p) in own.iter().enumerate() {
         if is_packaged(p) && p.issues.len() >= 2 {
-            for issue in &p.issues {
+            for &issue in &p.issues {
                 first_package.entry(issue).or_insert(i);
             }
         }
@@ -159,13 +218,18 @@ fn peeled_off(own: &[&AuditMove]) -> Vec<Flag> {
             .filter(|&&first| first < i)
             .map(|&first| own[first]);
         if let Some(package) = package {
-            flagged.push(m.issues[0].clone());
+            flagged.push(m.issues[0]);
+            let issue = ctx
+                .moves
+                .issue(m.issues[0])
+                .map(|k| k.as_str())
+                .unwrap_or_default();
             out.push(Flag {
                 flag: "issue-peeled-off-package",
                 events: vec![package.seq, m.seq],
                 note: format!(
-                    "{} was bundled at seq {} and dealt with alone at seq {}",
-                    m.issues[0], package.seq, m.seq
+                    "{issue} was bundled at seq {} and dealt with alone at seq {}",
+                    package.seq, m.seq
                 ),
             });
         }
@@ -179,20 +243,35 @@ fn peeled_off(own: &[&AuditMove]) -> Vec<Flag> {
 fn rhetoric_without_follow_up(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
     let span = i64::from(ctx.rubric.follow_up_days) * DAY;
     let horizon = ctx.moves.horizon;
+    // The side's table moves as `at`s in valid-time order, all and per issue, so each
+    // public move looks for its follow-up by binary search.
+    let mut table_at: Vec<Millis> = Vec::new();
+    let mut by_issue: FastMap<Id, Vec<Millis>> = FastMap::default();
+    for t in own.iter().filter(|t| t.channel == Channel::Table) {
+        table_at.push(t.at);
+        for &issue in &t.issues {
+            by_issue.entry(issue).or_default().push(t.at);
+        }
+    }
+    let followed_in = |ats: &[Millis], m: &AuditMove| {
+        let first = ats.partition_point(|&at| at < m.at);
+        ats.get(first)
+            .is_some_and(|&at| at <= m.at.saturating_add(span) && at - m.at <= span)
+    };
+    let followed = |m: &AuditMove| {
+        if m.issues.is_empty() {
+            return followed_in(&table_at, m);
+        }
+        m.issues
+            .iter()
+            .filter_map(|issue| by_issue.get(issue))
+            .any(|ats| followed_in(ats, m))
+    };
     own.iter()
         .filter(|m| {
             m.is_public() && matches!(m.kind, Kind::Threat | Kind::Offer) && m.at + span <= horizon
         })
-        .filter(|m| {
-            !super::moves::within(own, |t| t.at, m.at, m.at.saturating_add(span))
-                .iter()
-                .any(|t| {
-                    t.channel == Channel::Table
-                        && t.at >= m.at
-                        && t.at - m.at <= span
-                        && (m.issues.is_empty() || t.issues.iter().any(|i| m.issues.contains(i)))
-                })
-        })
+        .filter(|m| !followed(m))
         .map(|m| Flag {
             flag: "rhetoric-without-follow-up",
             events: vec![m.seq],

@@ -9,9 +9,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::moves::{AuditMove, DAY, Moves, Points, Series};
+use super::moves::{AuditMove, DAY, FastMap, Id, Moves, Points, Series};
 use super::rubric::Rubric;
-use crate::model::{Direction, IssueKey, Kind, PartyCode};
+use crate::model::{Direction, Kind};
 
 /// Which moves a figure counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,12 +25,15 @@ pub enum Channels {
 /// The part of one side's moves a figure is about.
 pub struct Slice<'a> {
     /// The side.
-    pub side: &'a PartyCode,
+    pub side: Id,
     /// Its moves in the slice.
     pub moves: Vec<&'a AuditMove>,
     /// The places in valid-time order ([`AuditMove::index`]) the slice covers, every
     /// side's moves included: the counterpart's moves in it count with the side's.
     pub span: Range<usize>,
+    /// True to list the events behind each figure; a window's figures only feed its
+    /// index, and listing a million events per window was most of the audit's memory.
+    pub events: bool,
 }
 
 /// One figure: a value with the counts it comes from and the events behind them.
@@ -81,29 +84,66 @@ pub struct Measure {
 /// Computes one measure's figure.
 type FigureFn<'a> = fn(&Context<'a>, &Slice, Channels) -> Figure;
 
-/// What every measure reads: the moves and the rubric.
+/// Something given in the talks ([`Context::gives`]): the move that gives, and the move
+/// that dates the giving, as places in valid-time order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Give {
+    /// What was given.
+    pub giver: usize,
+    /// The move that dates it (the acceptance, for an accepted offer).
+    pub dated: usize,
+}
+
+/// What every measure reads: the moves, the rubric, and what is worked out once for all
+/// slices (each window of each side reads the same series, gives and answers; working
+/// them out per slice made the audit quadratic in the journal).
 pub struct Context<'a> {
     /// Every move.
-    pub moves: &'a Moves,
+    pub moves: &'a Moves<'a>,
     /// The rubric.
     pub rubric: &'a Rubric,
+    /// Stated numbers with public ones at the rubric's weight.
+    series_all: Series,
+    /// Stated numbers from table moves only.
+    series_table: Series,
+    /// The places of the concessions, in valid-time order.
+    concessions: Vec<usize>,
+    /// Everything given, in the order of the moves that date it.
+    gives: Vec<Give>,
+    /// Per move, the counterpart threat or sanction it answers (concessions and
+    /// acceptances only).
+    pressure: Vec<Option<u64>>,
+    /// Per move, true when a counterpart concession matches it (concessions only).
+    reciprocated: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
+    /// Works out what every slice reads.
+    pub fn new(moves: &'a Moves<'a>, rubric: &'a Rubric) -> Context<'a> {
+        let concessions: Vec<usize> = moves
+            .all
+            .iter()
+            .filter(|m| m.kind == Kind::Concession)
+            .map(|m| m.index)
+            .collect();
+        Context {
+            series_all: moves.series(rubric.public_weight),
+            series_table: moves.series(0.0),
+            gives: gives(moves),
+            pressure: pressure(moves, rubric.pressure_days),
+            reciprocated: reciprocated(moves, &concessions, rubric.reciprocity_days),
+            concessions,
+            moves,
+            rubric,
+        }
+    }
+
     fn weight(&self, m: &AuditMove, channels: Channels) -> f64 {
         match (m.is_public(), channels) {
             (false, _) => 1.0,
             (true, Channels::All) => self.rubric.public_weight,
             (true, Channels::TableOnly) => 0.0,
         }
-    }
-
-    /// The other sides' moves made to `side`.
-    fn counterpart_moves<'m>(
-        &'m self,
-        side: &'m PartyCode,
-    ) -> impl Iterator<Item = &'m AuditMove> + 'm {
-        self.moves.all.iter().filter(move |m| m.addresses(side))
     }
 
     /// All six measures over `slice`.
@@ -135,12 +175,32 @@ impl<'a> Context<'a> {
         out
     }
 
+    /// Each measure's component over `slice`, from all moves (public ones weighted): what
+    /// a window's index reads, without the table-only figures and readings.
+    pub fn components(&self, slice: &Slice) -> BTreeMap<&'static str, Option<f64>> {
+        let specs: [(&str, FigureFn<'a>); 6] = [
+            ("INI", Context::initiative),
+            ("CB", Context::concession_balance),
+            ("CUP", Context::under_pressure),
+            ("REC", Context::reciprocity),
+            ("PK", Context::packaging),
+            ("RV", Context::reversibility),
+        ];
+        specs
+            .into_iter()
+            .map(|(code, figure)| {
+                let value = figure(self, slice, Channels::All).value;
+                (code, value.map(|v| component(code, v)))
+            })
+            .collect()
+    }
+
     /// INI: initiations / (initiations + reactions).
     fn initiative(&self, slice: &Slice, channels: Channels) -> Figure {
-        let mut figure = Figure::default();
+        let mut figure = Figure::with_room(slice, slice.moves.len());
         for m in &slice.moves {
             let weight = self.weight(m, channels);
-            let reaction = self.moves.answers_counterpart(m).is_some()
+            let reaction = m.answers.is_some()
                 || matches!(m.kind, Kind::Acceptance | Kind::Rejection | Kind::Rebuttal);
             let initiation = !reaction
                 && matches!(
@@ -159,11 +219,14 @@ impl<'a> Context<'a> {
             if initiation {
                 figure.numerator += weight;
             }
-            figure.events.push(Counted {
-                seq: m.seq,
-                role: if initiation { "initiation" } else { "reaction" },
-                weight,
-            });
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role: if initiation { "initiation" } else { "reaction" },
+                    weight,
+                },
+            );
         }
         figure.ratio()
     }
@@ -171,52 +234,55 @@ impl<'a> Context<'a> {
     /// CB: the side's movement toward the other's preference, as a share of all movement.
     fn concession_balance(&self, slice: &Slice, channels: Channels) -> Figure {
         let mut figure = Figure::default();
-        let public_weight = match channels {
-            Channels::All => self.rubric.public_weight,
-            Channels::TableOnly => 0.0,
+        let series = match channels {
+            Channels::All => &self.series_all,
+            Channels::TableOnly => &self.series_table,
         };
-        let series = self.moves.series(public_weight);
-        let mut numeric: Vec<&IssueKey> = Vec::new();
+        let mut numeric = vec![false; self.moves.issue_count()];
         for def in &self.moves.agenda().issues {
             // Numbers count only where `prefer` says which way is a concession; an issue
             // with numbers and no preference counts its concessions, as one without numbers.
             if def.prefer.is_empty() {
                 continue;
             }
-            let Some(gap) = opening_gap(&series, &def.key, slice.side) else {
+            let Some(issue) = self.moves.issue_id(&def.key) else {
                 continue;
             };
-            numeric.push(&def.key);
-            for ((issue, party), points) in
-                series.iter().filter(|((issue, _), _)| issue == &def.key)
-            {
-                let Some(direction) = self.moves.concession_direction(issue, party) else {
+            let Some(gap) = opening_gap(series, issue, slice.side) else {
+                continue;
+            };
+            numeric[issue] = true;
+            for (party, points) in series.issue(issue) {
+                let Some(direction) = self.moves.concession_direction(issue, *party) else {
                     continue;
                 };
-                let moved = movement(points, &slice.span, direction) / gap;
+                let stated = in_span(points, &slice.span);
+                let moved = movement(points, stated.clone(), direction) / gap;
                 if moved <= 0.0 {
                     continue;
                 }
-                let mine = party == slice.side;
+                let mine = *party == slice.side;
                 figure.denominator += moved;
                 if mine {
                     figure.numerator += moved;
                 }
-                let last = points.iter().rfind(|p| slice.span.contains(&p.index));
-                if let Some(point) = last {
-                    figure.events.push(Counted {
-                        seq: point.seq,
-                        role: if mine {
-                            "moved toward the other side"
-                        } else {
-                            "counterpart moved"
+                if let Some(point) = points[stated].last() {
+                    figure.note(
+                        slice.events,
+                        Counted {
+                            seq: point.seq,
+                            role: if mine {
+                                "moved toward the other side"
+                            } else {
+                                "counterpart moved"
+                            },
+                            weight: moved,
                         },
-                        weight: moved,
-                    });
+                    );
                 }
             }
         }
-        let counted_by_number = |m: &AuditMove| m.issues.iter().all(|i| numeric.contains(&i));
+        let counted_by_number = |m: &AuditMove| m.issues.iter().all(|&i| numeric[i]);
         for m in slice
             .moves
             .iter()
@@ -225,29 +291,45 @@ impl<'a> Context<'a> {
             let weight = self.weight(m, channels);
             figure.numerator += weight;
             figure.denominator += weight;
-            figure.events.push(Counted {
-                seq: m.seq,
-                role: "concession",
-                weight,
-            });
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role: "concession",
+                    weight,
+                },
+            );
         }
-        for m in self.counterpart_moves(slice.side).filter(|m| {
-            m.kind == Kind::Concession && slice.span.contains(&m.index) && !counted_by_number(m)
-        }) {
+        for m in self
+            .concessions_in(&slice.span)
+            .filter(|m| m.addresses(slice.side) && !counted_by_number(m))
+        {
             let weight = self.weight(m, channels);
             figure.denominator += weight;
-            figure.events.push(Counted {
-                seq: m.seq,
-                role: "counterpart concession",
-                weight,
-            });
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role: "counterpart concession",
+                    weight,
+                },
+            );
         }
         figure.ratio()
     }
 
+    /// Every side's concessions within `span`, in valid-time order.
+    fn concessions_in<'m>(&'m self, span: &Range<usize>) -> impl Iterator<Item = &'m AuditMove> {
+        let start = self.concessions.partition_point(|&i| i < span.start);
+        let end = self.concessions.partition_point(|&i| i < span.end);
+        self.concessions[start..end.max(start)]
+            .iter()
+            .map(|&i| &self.moves.all[i])
+    }
+
     /// CUP: concessions and acceptances answering a counterpart threat or sanction.
     fn under_pressure(&self, slice: &Slice, channels: Channels) -> Figure {
-        let mut figure = Figure::default();
+        let mut figure = Figure::with_room(slice, slice.moves.len() / 4);
         for m in slice
             .moves
             .iter()
@@ -261,47 +343,45 @@ impl<'a> Context<'a> {
             match self.pressure_on(m) {
                 Some(threat) => {
                     figure.numerator += weight;
-                    figure.events.push(Counted {
-                        seq: m.seq,
-                        role: "under pressure",
-                        weight,
-                    });
-                    figure.events.push(Counted {
-                        seq: threat,
-                        role: "the pressure",
-                        weight: 0.0,
-                    });
+                    figure.note(
+                        slice.events,
+                        Counted {
+                            seq: m.seq,
+                            role: "under pressure",
+                            weight,
+                        },
+                    );
+                    figure.note(
+                        slice.events,
+                        Counted {
+                            seq: threat,
+                            role: "the pressure",
+                            weight: 0.0,
+                        },
+                    );
                 }
-                None => figure.events.push(Counted {
-                    seq: m.seq,
-                    role: "free",
-                    weight,
-                }),
+                None => figure.note(
+                    slice.events,
+                    Counted {
+                        seq: m.seq,
+                        role: "free",
+                        weight,
+                    },
+                ),
             }
         }
         figure.ratio()
     }
 
-    /// The counterpart threat or sanction `m` answers, by `responds_to` or by time on a shared issue.
+    /// The counterpart threat or sanction `m` (a concession or acceptance) answers, by
+    /// `responds_to` or by time on a shared issue.
     pub fn pressure_on(&self, m: &AuditMove) -> Option<u64> {
-        let coercive = |t: &AuditMove| matches!(t.kind, Kind::Threat | Kind::Sanction);
-        if let Some(target) = self.moves.answers_counterpart(m).filter(|t| coercive(t)) {
-            return Some(target.seq);
-        }
-        let span = i64::from(self.rubric.pressure_days) * DAY;
-        self.moves
-            .within(m.at.saturating_sub(span), m.at)
-            .iter()
-            .filter(|t| t.addresses(&m.by))
-            .filter(|t| coercive(t) && t.index < m.index && m.at - t.at <= span)
-            .filter(|t| t.issues.iter().any(|i| m.issues.contains(i)))
-            .map(|t| t.seq)
-            .next_back()
+        self.pressure.get(m.index).copied().flatten()
     }
 
     /// REC: concessions matched by a counterpart concession within the reciprocity span.
     fn reciprocity(&self, slice: &Slice, channels: Channels) -> Figure {
-        let mut figure = Figure::default();
+        let mut figure = Figure::with_room(slice, slice.moves.len() / 4);
         for m in slice.moves.iter().filter(|m| m.kind == Kind::Concession) {
             let weight = self.weight(m, channels);
             if weight == 0.0 {
@@ -312,34 +392,33 @@ impl<'a> Context<'a> {
             if matched {
                 figure.numerator += weight;
             }
-            figure.events.push(Counted {
-                seq: m.seq,
-                role: if matched {
-                    "reciprocated"
-                } else {
-                    "unreciprocated"
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role: if matched {
+                        "reciprocated"
+                    } else {
+                        "unreciprocated"
+                    },
+                    weight,
                 },
-                weight,
-            });
+            );
         }
         figure.ratio()
     }
 
-    /// True when a counterpart concession falls within the reciprocity span of `m`.
+    /// True when a counterpart concession falls within the reciprocity span of `m` (a
+    /// concession).
     pub fn reciprocated(&self, m: &AuditMove) -> bool {
-        let span = i64::from(self.rubric.reciprocity_days) * DAY;
-        self.moves
-            .within(m.at.saturating_sub(span), m.at.saturating_add(span))
-            .iter()
-            .filter(|c| c.addresses(&m.by))
-            .any(|c| c.kind == Kind::Concession && (c.at - m.at).abs() <= span)
+        self.reciprocated.get(m.index).copied().unwrap_or(false)
     }
 
     /// PK: offers, demands, concessions and linkages that bundle.
     fn packaging(&self, slice: &Slice, channels: Channels) -> Figure {
         let mut figure = Figure {
             cross_track: Some(0.0),
-            ..Figure::default()
+            ..Figure::with_room(slice, slice.moves.len())
         };
         for m in slice.moves.iter().filter(|m| {
             matches!(
@@ -354,7 +433,7 @@ impl<'a> Context<'a> {
             figure.denominator += weight;
             let role = if !is_packaged(m) {
                 "single issue"
-            } else if m.tracks.len() >= 2 {
+            } else if m.cross_track {
                 figure.numerator += weight;
                 figure.cross_track = figure.cross_track.map(|c| c + weight);
                 "cross-track package"
@@ -362,20 +441,29 @@ impl<'a> Context<'a> {
                 figure.numerator += weight;
                 "package"
             };
-            figure.events.push(Counted {
-                seq: m.seq,
-                role,
-                weight,
-            });
+            figure.note(
+                slice.events,
+                Counted {
+                    seq: m.seq,
+                    role,
+                    weight,
+                },
+            );
         }
         figure.ratio()
     }
 
     /// RV: reversibility of what the side gave minus what it received.
     fn reversibility(&self, slice: &Slice, channels: Channels) -> Figure {
-        let mut figure = Figure::default();
-        for (giver, dated) in self.gives() {
-            let mine = &giver.by == slice.side;
+        // The gives are in the order of the moves that date them, so the slice's are a
+        // run of them.
+        let start = self.gives.partition_point(|g| g.dated < slice.span.start);
+        let end = self.gives.partition_point(|g| g.dated < slice.span.end);
+        let mut figure = Figure::with_room(slice, end.saturating_sub(start));
+        let mut counted = false;
+        for give in &self.gives[start..end.max(start)] {
+            let (giver, dated) = (&self.moves.all[give.giver], &self.moves.all[give.dated]);
+            let mine = giver.by == slice.side;
             if !mine && !giver.addresses(slice.side) {
                 continue;
             }
@@ -383,27 +471,34 @@ impl<'a> Context<'a> {
                 continue;
             };
             let weight = self.weight(dated, channels);
-            if !slice.span.contains(&dated.index) || weight == 0.0 {
+            if weight == 0.0 {
                 continue;
             }
             let score = self.rubric.score(level) * weight;
+            counted = true;
             if mine {
                 figure.numerator += score;
-                figure.events.push(Counted {
-                    seq: giver.seq,
-                    role: "given",
-                    weight: score,
-                });
+                figure.note(
+                    slice.events,
+                    Counted {
+                        seq: giver.seq,
+                        role: "given",
+                        weight: score,
+                    },
+                );
             } else {
                 figure.denominator += score;
-                figure.events.push(Counted {
-                    seq: giver.seq,
-                    role: "received",
-                    weight: score,
-                });
+                figure.note(
+                    slice.events,
+                    Counted {
+                        seq: giver.seq,
+                        role: "received",
+                        weight: score,
+                    },
+                );
             }
         }
-        if figure.events.is_empty() {
+        if !counted {
             return figure;
         }
         figure.value = Some(figure.numerator - figure.denominator);
@@ -411,30 +506,129 @@ impl<'a> Context<'a> {
     }
 
     /// Everything given in the talks: concessions and implementations (the move gives),
-    /// and offers accepted by the other side (the offer gives, at the acceptance).
-    /// Each item is (what was given, the move that dates it).
-    pub fn gives(&self) -> Vec<(&AuditMove, &AuditMove)> {
-        let mut out = Vec::new();
-        for m in &self.moves.all {
-            match m.kind {
-                Kind::Concession | Kind::Implementation => out.push((m, m)),
-                Kind::Acceptance => {
-                    if let Some(offer) = self
-                        .moves
-                        .answers_counterpart(m)
-                        .filter(|o| o.kind == Kind::Offer)
-                    {
-                        out.push((offer, m));
-                    }
-                }
-                _ => {}
-            }
-        }
-        out
+    /// and offers accepted by the other side (the offer gives, at the acceptance), in
+    /// the order of the moves that date them.
+    pub fn gives(&self) -> &[Give] {
+        &self.gives
     }
 }
 
+/// Everything given in the talks ([`Context::gives`]).
+fn gives(moves: &Moves) -> Vec<Give> {
+    let mut out = Vec::new();
+    for m in &moves.all {
+        match m.kind {
+            Kind::Concession | Kind::Implementation => out.push(Give {
+                giver: m.index,
+                dated: m.index,
+            }),
+            Kind::Acceptance => {
+                if let Some(offer) = moves
+                    .answers_counterpart(m)
+                    .filter(|o| o.kind == Kind::Offer)
+                {
+                    out.push(Give {
+                        giver: offer.index,
+                        dated: m.index,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Per move, the counterpart threat or sanction each concession and acceptance answers:
+/// the one it `responds_to`, else the latest made to its side within `days` before it on
+/// a shared issue. Those are found by binary search in per-(party, issue) lists, so a
+/// concession does not scan the thousands of moves of its fortnight.
+fn pressure(moves: &Moves, days: u32) -> Vec<Option<u64>> {
+    let coercive = |t: &AuditMove| matches!(t.kind, Kind::Threat | Kind::Sanction);
+    let span = i64::from(days) * DAY;
+    let mut made_to: FastMap<(Id, Id), Vec<usize>> = FastMap::default();
+    for t in moves.all.iter().filter(|t| coercive(t)) {
+        for party in (0..moves.party_count()).filter(|&p| t.addresses(p)) {
+            for &issue in &t.issues {
+                let list = made_to.entry((party, issue)).or_default();
+                if list.last() != Some(&t.index) {
+                    list.push(t.index);
+                }
+            }
+        }
+    }
+    let mut out = vec![None; moves.all.len()];
+    for m in moves
+        .all
+        .iter()
+        .filter(|m| matches!(m.kind, Kind::Concession | Kind::Acceptance))
+    {
+        if let Some(target) = moves.answers_counterpart(m).filter(|t| coercive(t)) {
+            out[m.index] = Some(target.seq);
+            continue;
+        }
+        let from = m.at.saturating_sub(span);
+        let latest = m
+            .issues
+            .iter()
+            .filter_map(|&issue| made_to.get(&(m.by, issue)))
+            .filter_map(|list| {
+                let before = list.partition_point(|&i| i < m.index);
+                before.checked_sub(1).map(|k| list[k])
+            })
+            .filter(|&i| {
+                let t = &moves.all[i];
+                t.at >= from && m.at - t.at <= span
+            })
+            .max();
+        out[m.index] = latest.map(|i| moves.all[i].seq);
+    }
+    out
+}
+
+/// Per move, true for each concession matched by a concession made to its side within
+/// `days` before or after it, found by binary search in per-party lists of `at`.
+fn reciprocated(moves: &Moves, concessions: &[usize], days: u32) -> Vec<bool> {
+    let span = i64::from(days) * DAY;
+    let mut made_to: Vec<Vec<i64>> = vec![Vec::new(); moves.party_count()];
+    for c in concessions.iter().map(|&i| &moves.all[i]) {
+        for (party, ats) in made_to.iter_mut().enumerate() {
+            if c.addresses(party) {
+                ats.push(c.at);
+            }
+        }
+    }
+    let mut out = vec![false; moves.all.len()];
+    for m in concessions.iter().map(|&i| &moves.all[i]) {
+        let Some(ats) = made_to.get(m.by) else {
+            continue;
+        };
+        let (from, to) = (m.at.saturating_sub(span), m.at.saturating_add(span));
+        let first = ats.partition_point(|&at| at < from);
+        out[m.index] = ats[first..]
+            .iter()
+            .take_while(|&&at| at <= to)
+            .any(|&at| (at - m.at).abs() <= span);
+    }
+    out
+}
+
 impl Figure {
+    /// An empty figure with room for `events` events, when the slice lists them.
+    fn with_room(slice: &Slice, events: usize) -> Figure {
+        Figure {
+            events: Vec::with_capacity(if slice.events { events } else { 0 }),
+            ..Figure::default()
+        }
+    }
+
+    /// Lists `counted` behind the figure, when the slice lists events.
+    fn note(&mut self, listed: bool, counted: Counted) {
+        if listed {
+            self.events.push(counted);
+        }
+    }
+
     fn ratio(mut self) -> Figure {
         self.value = (self.denominator > 0.0).then(|| self.numerator / self.denominator);
         self
@@ -481,29 +675,34 @@ fn reading(code: &str, f: &Figure) -> String {
 
 /// The gap between the side's first number and the first number of another side, when
 /// both stated one and it is not zero.
-fn opening_gap(series: &Series, issue: &IssueKey, side: &PartyCode) -> Option<f64> {
-    let first = |party: &PartyCode| {
-        series
-            .get(&(issue.clone(), party.clone()))
-            .and_then(|s| s.first())
-            .map(|p| p.value)
-    };
-    let mine = first(side)?;
+fn opening_gap(series: &Series, issue: Id, side: Id) -> Option<f64> {
+    let mine = series.points(issue, side)?.first()?.value;
     let theirs = series
+        .issue(issue)
         .iter()
-        .find(|((i, p), _)| i == issue && p != side)
-        .and_then(|(_, s)| s.first())
+        .find(|(p, _)| *p != side)
+        .and_then(|(_, points)| points.first())
         .map(|p| p.value)?;
     let gap = (mine - theirs).abs();
     (gap > 0.0).then_some(gap)
 }
 
-/// The net movement in `direction` of the numbers stated within `span`, each step from
+/// The run of `points` (in valid-time order) stated within `span`.
+fn in_span(points: &Points, span: &Range<usize>) -> Range<usize> {
+    let start = points.partition_point(|p| p.index < span.start);
+    let end = points.partition_point(|p| p.index < span.end);
+    start..end.max(start)
+}
+
+/// The net movement in `direction` of the numbers `points[stated]`, each step from
 /// the number before it weighted by the stating move's channel weight.
-fn movement(points: &Points, span: &Range<usize>, direction: Direction) -> f64 {
+fn movement(points: &Points, stated: Range<usize>, direction: Direction) -> f64 {
+    // Each step pairs a stated number with the one before it, stated in the span or not.
+    let from = stated.start.saturating_sub(1);
     points
+        .get(from..stated.end)
+        .unwrap_or_default()
         .windows(2)
-        .filter(|pair| span.contains(&pair[1].index))
         .map(|pair| pair[1].weight * toward(direction, pair[0].value, pair[1].value))
         .sum()
 }

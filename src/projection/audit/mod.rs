@@ -15,12 +15,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Millis, PartyCode, format_date};
+use crate::model::{Millis, format_date};
 use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
 pub use measures::{Counted, Figure, Measure, format_count};
-pub use moves::{AuditMove, Moves};
+pub use moves::{AuditMove, Id, Listing, Moves};
 pub use rubric::Rubric;
 
 /// The audit of a negotiation.
@@ -75,15 +75,16 @@ pub struct WindowAudit {
 /// Audits every side of `timeline` with `rubric`.
 pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
     let moves = Moves::new(timeline);
-    let ctx = Context {
-        moves: &moves,
-        rubric,
-    };
+    let ctx = Context::new(&moves, rubric);
+    let exchanges = flags::Exchanges::new(&ctx);
     let sides = timeline
         .agenda
         .parties
         .iter()
-        .map(|party| (party.code.to_string(), side_audit(&ctx, &party.code)))
+        .filter_map(|party| {
+            let side = moves.party_id(&party.code)?;
+            Some((party.code.to_string(), side_audit(&ctx, &exchanges, side)))
+        })
         .collect();
     AuditReport {
         negotiation: timeline.slug.to_string(),
@@ -91,17 +92,20 @@ pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
     }
 }
 
-fn side_audit(ctx: &Context, side: &PartyCode) -> SideAudit {
-    let own: Vec<&AuditMove> = ctx.moves.all.iter().filter(|m| &m.by == side).collect();
+fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudit {
+    let own: Vec<&AuditMove> = ctx.moves.all.iter().filter(|m| m.by == side).collect();
     let whole = Slice {
         side,
         moves: own.clone(),
         span: 0..ctx.moves.all.len(),
+        events: true,
     };
     let measures = ctx.measures(&whole);
-    let (index, left_out) = posture_index(&measures, ctx.rubric, |_, m| m.component);
-    let (table_index, _) = posture_index(&measures, ctx.rubric, |code, m| {
-        m.table.value.map(|v| measures::component(code, v))
+    let (index, left_out) =
+        posture_index(ctx.rubric, |code| measures.get(code).map(|m| m.component));
+    let (table_index, _) = posture_index(ctx.rubric, |code| {
+        let measure = measures.get(code)?;
+        Some(measure.table.value.map(|v| measures::component(code, v)))
     });
     // Like a window, a side with too few moves gets no index: its figures would come
     // from the other side's moves alone.
@@ -121,25 +125,26 @@ fn side_audit(ctx: &Context, side: &PartyCode) -> SideAudit {
         measures,
         left_out,
         rules,
-        flags: flags::flags(ctx, side, &own),
+        flags: flags::flags(ctx, exchanges, side, &own),
     }
 }
 
 /// The weighted mean of the components that have data, and the codes left out.
+/// `component` gives a measure's component (None inside: no data), or None for a
+/// measure not computed.
 fn posture_index(
-    measures: &BTreeMap<&'static str, Measure>,
     rubric: &Rubric,
-    component: impl Fn(&str, &Measure) -> Option<f64>,
+    component: impl Fn(&'static str) -> Option<Option<f64>>,
 ) -> (Option<f64>, Vec<&'static str>) {
     let mut sum = 0.0;
     let mut weights = 0.0;
     let mut left_out = Vec::new();
     for code in rubric::CODES {
-        let Some(measure) = measures.get(code) else {
+        let Some(component) = component(code) else {
             continue;
         };
         let weight = rubric.weight(code);
-        match component(code, measure) {
+        match component {
             Some(value) if weight > 0.0 => {
                 sum += weight * value;
                 weights += weight;
@@ -161,7 +166,7 @@ fn settle(x: f64) -> f64 {
 /// Splits the side's moves into windows and audits each. Windows are contiguous ranges
 /// of the talks in valid-time order, so that every move, the other side's too, counts in
 /// exactly one of them.
-fn windows(ctx: &Context, side: &PartyCode, own: &[&AuditMove]) -> Vec<WindowAudit> {
+fn windows(ctx: &Context, side: Id, own: &[&AuditMove]) -> Vec<WindowAudit> {
     let all = &ctx.moves.all;
     let groups = match ctx.rubric.window_days {
         Some(days) => calendar_groups(own, days, all),
@@ -178,6 +183,7 @@ fn windows(ctx: &Context, side: &PartyCode, own: &[&AuditMove]) -> Vec<WindowAud
                 side,
                 moves: group.moves.clone(),
                 span: from..to,
+                events: false,
             };
             let mut window = window_audit(ctx, &slice);
             if group.moves.is_empty() {
@@ -191,8 +197,8 @@ fn windows(ctx: &Context, side: &PartyCode, own: &[&AuditMove]) -> Vec<WindowAud
 }
 
 fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
-    let measures = ctx.measures(slice);
-    let (index, _) = posture_index(&measures, ctx.rubric, |_, m| m.component);
+    let components = ctx.components(slice);
+    let (index, _) = posture_index(ctx.rubric, |code| components.get(code).copied());
     let verdict = if slice.moves.len() < ctx.rubric.min_moves {
         "too-few-moves"
     } else {
@@ -203,7 +209,7 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
             Some(_) => "balanced",
         }
     };
-    let at_text = |m: Option<&&AuditMove>| m.map(|m| m.at_text.clone()).unwrap_or_default();
+    let at_text = |m: Option<&&AuditMove>| m.map(|m| ctx.moves.at_text(m)).unwrap_or_default();
     WindowAudit {
         from: at_text(slice.moves.first()),
         to: at_text(slice.moves.last()),
@@ -214,10 +220,7 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
             index
         },
         verdict,
-        components: measures
-            .iter()
-            .map(|(code, m)| (*code, m.component))
-            .collect(),
+        components,
     }
 }
 

@@ -1,11 +1,27 @@
 //! The moves as the audit reads them: resolved references, issue tracks, channel weight,
 //! and each side's stated numbers over time.
+//!
+//! Parties, issues, tracks and package labels are numbered once here ([`Id`]): the
+//! measures compare them millions of times at a million events, and comparing numbers
+//! instead of strings is what keeps the audit fast. The text a reviewer reads (the `at`
+//! as written, the summary) is looked up from the timeline only for the moves shown.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use crate::model::{Agenda, Channel, Direction, IssueKey, Kind, Millis, PartyCode, Reversibility};
-use crate::projection::Timeline;
+use uuid::Uuid;
+
+use crate::model::{
+    Agenda, Channel, Direction, IssueKey, Kind, Millis, Move, PartyCode, Reversibility,
+};
 use crate::projection::positions::concession_direction;
+use crate::projection::{Entry, Timeline};
+
+/// A party, issue, track or package label as a number: its place in the audit's table
+/// of names ([`Moves::party`], [`Moves::issue`]).
+pub type Id = usize;
 
 /// A number a side stated, where it stands in the talks, and what it weighs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,8 +39,84 @@ pub struct Point {
 /// Stated numbers over time, in valid-time order.
 pub type Points = Vec<Point>;
 
-/// Each side's stated numbers on each issue.
-pub type Series = BTreeMap<(IssueKey, PartyCode), Points>;
+/// Each side's stated numbers on each issue: per issue id, the parties that stated one,
+/// in the order of their codes (the order figures are summed in).
+#[derive(Debug, Default)]
+pub struct Series {
+    by_issue: Vec<Vec<(Id, Points)>>,
+}
+
+impl Series {
+    /// The parties' numbers on `issue`, parties in code order.
+    pub fn issue(&self, issue: Id) -> &[(Id, Points)] {
+        self.by_issue.get(issue).map_or(&[], Vec::as_slice)
+    }
+
+    /// The numbers `party` stated on `issue`.
+    pub fn points(&self, issue: Id, party: Id) -> Option<&Points> {
+        self.issue(issue)
+            .iter()
+            .find(|(p, _)| *p == party)
+            .map(|(_, points)| points)
+    }
+}
+
+/// A short list kept inline: most moves name one to three issues and no addressee, and
+/// a million small vectors were a million allocations.
+#[derive(Clone, Debug)]
+pub enum Few<T: Copy + Default, const N: usize> {
+    /// Up to `N` items in place.
+    Inline(u8, [T; N]),
+    /// More.
+    Spilled(Vec<T>),
+}
+
+impl<T: Copy + Default, const N: usize> Few<T, N> {
+    fn collect(items: impl Iterator<Item = T>) -> Few<T, N> {
+        let mut inline = [T::default(); N];
+        let mut len = 0;
+        let mut spilled: Option<Vec<T>> = None;
+        for item in items {
+            match &mut spilled {
+                Some(v) => v.push(item),
+                None if len < N => {
+                    inline[len] = item;
+                    len += 1;
+                }
+                None => {
+                    let mut v = inline.to_vec();
+                    v.push(item);
+                    spilled = Some(v);
+                }
+            }
+        }
+        match spilled {
+            Some(v) => Few::Spilled(v),
+            // `len` is at most `N`, and `N` is small.
+            None => Few::Inline(u8::try_from(len).unwrap_or(u8::MAX), inline),
+        }
+    }
+}
+
+impl<T: Copy + Default, const N: usize> std::ops::Deref for Few<T, N> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::Inline(len, items) => &items[..usize::from(*len).min(N)],
+            Few::Spilled(v) => v,
+        }
+    }
+}
+
+impl<'a, T: Copy + Default, const N: usize> IntoIterator for &'a Few<T, N> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
 
 /// One day in milliseconds.
 pub const DAY: Millis = 86_400_000;
@@ -39,32 +131,31 @@ pub struct AuditMove {
     pub seq: u64,
     /// Its `at`, as an instant.
     pub at: Millis,
-    /// Its `at` as written.
-    pub at_text: String,
     /// The kind.
     pub kind: Kind,
     /// Who moved.
-    pub by: PartyCode,
+    pub by: Id,
     /// Whom it addressed; empty means every other party.
-    pub to: Vec<PartyCode>,
+    pub to: Few<Id, 2>,
     /// The issues.
-    pub issues: Vec<IssueKey>,
-    /// The tracks of those issues (and of the rest of its package).
-    pub tracks: BTreeSet<String>,
+    pub issues: Few<Id, 3>,
+    /// True when its issues (and the rest of its package) span two or more tracks.
+    pub cross_track: bool,
     /// Where it was made: at the table, in public, or through a back channel.
     pub channel: Channel,
-    /// The seq of the event it answers, if that resolves.
-    pub responds_to: Option<u64>,
+    /// The place ([`AuditMove::index`]) of the move it answers, if its `responds_to`
+    /// resolves to a move.
+    pub responds_to: Option<usize>,
+    /// The place ([`AuditMove::index`]) of the other side's move it answers, if any.
+    pub answers: Option<usize>,
     /// Its package label.
-    pub package: Option<String>,
+    pub package: Option<Id>,
     /// True when it is conditional on something.
     pub conditional: bool,
     /// How hard what it gives is to undo.
     pub reversibility: Option<Reversibility>,
-    /// Stated numbers per issue.
-    pub positions: Vec<(IssueKey, f64)>,
-    /// The summary.
-    pub summary: String,
+    /// Its place in [`Timeline::entries`], for the text shown of it.
+    entry: usize,
 }
 
 impl AuditMove {
@@ -74,154 +165,449 @@ impl AuditMove {
     }
 
     /// True when the move was made to `party`: by someone else, and to everyone or to it.
-    pub fn addresses(&self, party: &PartyCode) -> bool {
-        &self.by != party && (self.to.is_empty() || self.to.contains(party))
+    pub fn addresses(&self, party: Id) -> bool {
+        self.by != party && (self.to.is_empty() || self.to.contains(&party))
+    }
+
+    /// True when it shares an issue with `other`.
+    pub fn shares_issue(&self, other: &AuditMove) -> bool {
+        self.issues.iter().any(|i| other.issues.contains(i))
     }
 }
 
-/// Every move of a timeline, in valid-time order, with lookups.
-pub struct Moves {
-    /// The moves.
-    pub all: Vec<AuditMove>,
-    by_seq: HashMap<u64, usize>,
-    agenda: Agenda,
-    /// How far the view reaches ([`Timeline::horizon`]).
-    pub horizon: Millis,
+/// What `--explain` shows of an event a figure names.
+#[derive(Clone, Debug)]
+pub struct Listing {
+    /// Its `at` as written (instants as `2025-07-30 16:05 -04:00`).
+    pub at_text: String,
+    /// The kind.
+    pub kind: Kind,
+    /// The summary.
+    pub summary: String,
 }
 
-impl Moves {
-    /// Reads the moves of `timeline`.
-    pub fn new(timeline: &Timeline) -> Moves {
-        let mut labels: HashMap<String, u64> = HashMap::new();
-        for entry in &timeline.entries {
-            if let Some(label) = &entry.event.label {
-                labels.insert(label.clone(), entry.seq());
-            }
-            labels.insert(entry.envelope.id.to_string(), entry.seq());
+/// A hasher for the audit's own keys (seqs, ids, refs): the default SipHash showed in
+/// profiles at a million events, and these keys come from the journal, not from a network.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(word);
+            self.add(u64::from_le_bytes(buf));
         }
-        let track_of = |key: &IssueKey| timeline.agenda.issue(key).and_then(|i| i.track.clone());
-        let mut all: Vec<AuditMove> = timeline
-            .moves()
-            .filter_map(|entry| {
-                let m = entry.event.as_move()?;
-                Some(AuditMove {
-                    index: 0,
-                    seq: entry.seq(),
-                    at: entry.event.at.millis(),
-                    at_text: entry.event.at.to_string(),
-                    kind: entry.event.kind,
-                    by: m.by.clone(),
-                    to: m.to.clone(),
-                    issues: m.issues.clone(),
-                    tracks: m.issues.iter().filter_map(track_of).collect(),
-                    channel: m.channel,
-                    responds_to: m.responds_to.as_ref().and_then(|r| {
-                        // Refs are exact; ids are matched as the store writes them, lower case.
-                        labels
-                            .get(r)
-                            .or_else(|| labels.get(&r.to_ascii_lowercase()))
-                            .copied()
-                    }),
-                    package: m.package.clone(),
-                    conditional: !m.conditional_on.is_empty(),
-                    reversibility: m.reversibility,
-                    positions: m.positions.clone(),
-                    summary: entry.event.summary.clone().unwrap_or_default(),
-                })
-            })
-            .collect();
-        for (index, m) in all.iter_mut().enumerate() {
-            m.index = index;
-        }
-        widen_package_tracks(&mut all);
-        let by_seq = all.iter().enumerate().map(|(i, m)| (m.seq, i)).collect();
-        Moves {
-            all,
-            by_seq,
-            agenda: timeline.agenda.clone(),
-            horizon: timeline.horizon(),
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            // Byte by byte: a copy of a variable length is a call to memmove.
+            let tail = rest.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+            self.add(tail);
         }
     }
 
-    /// The moves with `at` in `from ..= to`. `all` is in valid-time order, so this is a
-    /// slice found by binary search: the measures that look for a move near another
-    /// (pressure, reciprocity) stay linear in the journal instead of quadratic.
-    pub fn within(&self, from: Millis, to: Millis) -> &[AuditMove] {
-        within(&self.all, |m| m.at, from, to)
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
     }
 
-    /// The move with `seq`.
-    pub fn get(&self, seq: u64) -> Option<&AuditMove> {
-        self.by_seq.get(&seq).map(|&i| &self.all[i])
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+/// A hash map with [`FastHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// Names numbered in the order first seen.
+#[derive(Debug)]
+struct Names<K> {
+    names: Vec<K>,
+    ids: FastMap<K, Id>,
+}
+
+impl<K> Default for Names<K> {
+    fn default() -> Names<K> {
+        Names {
+            names: Vec::new(),
+            ids: FastMap::default(),
+        }
+    }
+}
+
+impl<K: Clone + Eq + Hash> Names<K> {
+    /// The id of `name`, numbering it if it is new; true when it is.
+    fn intern(&mut self, name: &K) -> (Id, bool) {
+        if let Some(&id) = self.ids.get(name) {
+            return (id, false);
+        }
+        let id = self.names.len();
+        self.names.push(name.clone());
+        self.ids.insert(name.clone(), id);
+        (id, true)
     }
 
-    /// The agenda.
-    pub fn agenda(&self) -> &Agenda {
-        &self.agenda
+    fn get(&self, name: &K) -> Option<Id> {
+        self.ids.get(name).copied()
+    }
+}
+
+/// The numbered names of a timeline's moves, with each issue's track.
+#[derive(Debug, Default)]
+struct Table {
+    parties: Names<PartyCode>,
+    issues: Names<IssueKey>,
+    tracks: Names<String>,
+    packages: Names<String>,
+    issue_track: Vec<Option<Id>>,
+}
+
+impl Table {
+    fn party(&mut self, code: &PartyCode) -> Id {
+        self.parties.intern(code).0
     }
 
-    /// The move `m` answers, when it was made by another side.
-    pub fn answers_counterpart(&self, m: &AuditMove) -> Option<&AuditMove> {
-        m.responds_to
-            .and_then(|seq| self.get(seq))
-            .filter(|t| t.by != m.by)
+    fn issue(&mut self, key: &IssueKey, agenda: &Agenda) -> Id {
+        let (id, new) = self.issues.intern(key);
+        if new {
+            let track = agenda
+                .issue(key)
+                .and_then(|def| def.track.as_ref())
+                .map(|t| self.tracks.intern(t).0);
+            self.issue_track.push(track);
+        }
+        id
     }
 
-    /// The direction in which `party` concedes on `issue`, if the issue has numbers and a preference.
-    pub fn concession_direction(&self, issue: &IssueKey, party: &PartyCode) -> Option<Direction> {
-        self.agenda
-            .issue(issue)
-            .and_then(|def| concession_direction(def, party))
+    /// The move `m` of entry `e` (at `entry` in the timeline), numbered `index` among the
+    /// moves; its reference is resolved later, once every label is seen.
+    fn read_move(
+        &mut self,
+        agenda: &Agenda,
+        e: &Entry,
+        m: &Move,
+        entry: usize,
+        index: usize,
+    ) -> AuditMove {
+        let issues: Few<Id, 3> = Few::collect(m.issues.iter().map(|k| self.issue(k, agenda)));
+        AuditMove {
+            index,
+            seq: e.seq(),
+            at: e.event.at.millis(),
+            kind: e.event.kind,
+            by: self.party(&m.by),
+            to: Few::collect(m.to.iter().map(|p| self.party(p))),
+            cross_track: self.spans_tracks(&issues),
+            issues,
+            channel: m.channel,
+            responds_to: None,
+            answers: None,
+            package: m.package.as_ref().map(|p| self.packages.intern(p).0),
+            conditional: !m.conditional_on.is_empty(),
+            reversibility: m.reversibility,
+            entry,
+        }
     }
 
-    /// Each side's stated numbers on each issue over time, public ones at `public_weight`
-    /// (0 leaves them out).
-    pub fn series(&self, public_weight: f64) -> Series {
-        let mut out = Series::new();
-        for m in &self.all {
-            let weight = if m.is_public() { public_weight } else { 1.0 };
-            if weight == 0.0 {
-                continue;
-            }
-            for (issue, value) in &m.positions {
-                out.entry((issue.clone(), m.by.clone()))
-                    .or_default()
-                    .push(Point {
-                        index: m.index,
-                        seq: m.seq,
-                        value: *value,
-                        weight,
-                    });
+    /// True when `issues` span two or more tracks.
+    fn spans_tracks(&self, issues: &[Id]) -> bool {
+        let mut tracks = issues.iter().filter_map(|&i| self.issue_track[i]);
+        let first = tracks.next();
+        tracks.any(|t| Some(t) != first)
+    }
+
+    /// The distinct tracks of `issues`, in first-seen order.
+    fn tracks_of(&self, issues: &[Id]) -> Vec<Id> {
+        let mut out = Vec::new();
+        for track in issues.iter().filter_map(|&i| self.issue_track[i]) {
+            if !out.contains(&track) {
+                out.push(track);
             }
         }
         out
     }
 }
 
-/// A package's moves share their tracks: bundling security with trade across several
-/// moves under one label is still a cross-track package.
-fn widen_package_tracks(moves: &mut [AuditMove]) {
-    let mut by_package: HashMap<(PartyCode, String), BTreeSet<String>> = HashMap::new();
-    for m in moves.iter() {
-        if let Some(p) = &m.package {
-            by_package
-                .entry((m.by.clone(), p.clone()))
-                .or_default()
-                .extend(m.tracks.iter().cloned());
+/// Every move of a timeline, in valid-time order, with lookups.
+pub struct Moves<'t> {
+    /// The moves.
+    pub all: Vec<AuditMove>,
+    /// The numbers the moves state: (the move's place, issue, number), in valid-time
+    /// order; kept apart from the moves, which every measure walks and few state one.
+    stated: Vec<(usize, Id, f64)>,
+    /// Seq to place, built on the first [`Moves::get`]: the audit itself never needs it.
+    by_seq: OnceCell<FastMap<u64, usize>>,
+    table: Table,
+    timeline: &'t Timeline,
+    /// How far the view reaches ([`Timeline::horizon`]).
+    pub horizon: Millis,
+}
+
+impl<'t> Moves<'t> {
+    /// Reads the moves of `timeline`.
+    pub fn new(timeline: &'t Timeline) -> Moves<'t> {
+        let agenda = &timeline.agenda;
+        let mut table = Table::default();
+        for party in &agenda.parties {
+            table.party(&party.code);
+        }
+        for def in &agenda.issues {
+            table.issue(&def.key, agenda);
+        }
+        let mut refs = Refs::wanted(timeline);
+        // Each entry's place among the moves, so a resolved reference finds its move
+        // without a map from seq; references resolve once every label is seen, since
+        // a later event's label wins.
+        let mut move_at: Vec<Option<usize>> = Vec::with_capacity(timeline.entries.len());
+        let mut answering: Vec<Option<&str>> = Vec::with_capacity(timeline.entries.len());
+        let mut all = Vec::with_capacity(timeline.entries.len());
+        let mut stated = Vec::new();
+        for (entry, e) in timeline.entries.iter().enumerate() {
+            refs.note(entry, e);
+            let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
+                move_at.push(None);
+                continue;
+            };
+            move_at.push(Some(all.len()));
+            answering.push(m.responds_to.as_deref());
+            all.push(table.read_move(agenda, e, m, entry, all.len()));
+            for (key, value) in &m.positions {
+                stated.push((all.len() - 1, table.issue(key, agenda), *value));
+            }
+        }
+        for (m, r) in all.iter_mut().zip(answering) {
+            m.responds_to = r
+                .and_then(|r| refs.resolve(r))
+                .and_then(|pos| move_at.get(pos).copied().flatten());
+        }
+        widen_package_tracks(&mut all, &table);
+        for i in 0..all.len() {
+            all[i].answers = all[i].responds_to.filter(|&t| all[t].by != all[i].by);
+        }
+        Moves {
+            all,
+            stated,
+            by_seq: OnceCell::new(),
+            table,
+            timeline,
+            horizon: timeline.horizon(),
         }
     }
-    for m in moves.iter_mut() {
-        if let Some(p) = &m.package
-            && let Some(tracks) = by_package.get(&(m.by.clone(), p.clone()))
-        {
-            m.tracks.extend(tracks.iter().cloned());
+
+    /// What `--explain` shows of the move with `seq`.
+    pub fn get(&self, seq: u64) -> Option<Listing> {
+        let m = self.by_seq(seq)?;
+        let event = &self.timeline.entries.get(m.entry)?.event;
+        Some(Listing {
+            at_text: event.at.to_string(),
+            kind: m.kind,
+            summary: event.summary.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The move with `seq`.
+    pub fn by_seq(&self, seq: u64) -> Option<&AuditMove> {
+        let by_seq = self
+            .by_seq
+            .get_or_init(|| self.all.iter().map(|m| (m.seq, m.index)).collect());
+        by_seq.get(&seq).map(|&i| &self.all[i])
+    }
+
+    /// The `at` of `m` as written (instants as `2025-07-30 16:05 -04:00`).
+    pub fn at_text(&self, m: &AuditMove) -> String {
+        self.timeline
+            .entries
+            .get(m.entry)
+            .map(|e| e.event.at.to_string())
+            .unwrap_or_default()
+    }
+
+    /// The agenda.
+    pub fn agenda(&self) -> &Agenda {
+        &self.timeline.agenda
+    }
+
+    /// The id of a party, if it is on the agenda or made or received a move.
+    pub fn party_id(&self, code: &PartyCode) -> Option<Id> {
+        self.table.parties.get(code)
+    }
+
+    /// The code of party `id`.
+    pub fn party(&self, id: Id) -> Option<&PartyCode> {
+        self.table.parties.names.get(id)
+    }
+
+    /// How many parties have an id.
+    pub fn party_count(&self) -> usize {
+        self.table.parties.names.len()
+    }
+
+    /// The id of an issue, if it is on the agenda or a move is about it.
+    pub fn issue_id(&self, key: &IssueKey) -> Option<Id> {
+        self.table.issues.get(key)
+    }
+
+    /// The key of issue `id`.
+    pub fn issue(&self, id: Id) -> Option<&IssueKey> {
+        self.table.issues.names.get(id)
+    }
+
+    /// How many issues have an id.
+    pub fn issue_count(&self) -> usize {
+        self.table.issues.names.len()
+    }
+
+    /// The move `m` answers, when it was made by another side.
+    pub fn answers_counterpart(&self, m: &AuditMove) -> Option<&AuditMove> {
+        m.answers.map(|i| &self.all[i])
+    }
+
+    /// The direction in which `party` concedes on `issue`, if the issue has numbers and a preference.
+    pub fn concession_direction(&self, issue: Id, party: Id) -> Option<Direction> {
+        let key = self.issue(issue)?;
+        let code = self.party(party)?;
+        self.agenda()
+            .issue(key)
+            .and_then(|def| concession_direction(def, code))
+    }
+
+    /// Each side's stated numbers on each issue over time, public ones at `public_weight`
+    /// (0 leaves them out).
+    pub fn series(&self, public_weight: f64) -> Series {
+        let mut by_issue: Vec<Vec<(Id, Points)>> = vec![Vec::new(); self.issue_count()];
+        for &(index, issue, value) in &self.stated {
+            let m = &self.all[index];
+            let weight = if m.is_public() { public_weight } else { 1.0 };
+            if weight == 0.0 {
+                continue;
+            }
+            let parties = &mut by_issue[issue];
+            let point = Point {
+                index: m.index,
+                seq: m.seq,
+                value,
+                weight,
+            };
+            match parties.iter_mut().find(|(p, _)| *p == m.by) {
+                Some((_, points)) => points.push(point),
+                None => parties.push((m.by, vec![point])),
+            }
         }
+        for parties in &mut by_issue {
+            parties.sort_by(|(a, _), (b, _)| self.party(*a).cmp(&self.party(*b)));
+        }
+        Series { by_issue }
     }
 }
 
-/// The items of `sorted` (sorted by `at`) whose `at` lies in `from ..= to`.
-pub fn within<T>(sorted: &[T], at: impl Fn(&T) -> Millis, from: Millis, to: Millis) -> &[T] {
-    let start = sorted.partition_point(|m| at(m) < from);
-    let end = sorted.partition_point(|m| at(m) <= to);
-    &sorted[start..end.max(start)]
+/// The journal's refs and ids, resolved as the store writes them: a ref is exact, an id
+/// is also matched in lower case, and a later event's ref or id wins over an earlier one.
+/// Only the refs and ids some move's `responds_to` names are kept: a map of every label
+/// and id of a million events cost more than the rest of the audit.
+struct Refs<'t> {
+    /// Each ref wanted (as written or in lower case), with the place in the timeline of
+    /// the last event labelled so.
+    labels: FastMap<Cow<'t, str>, Option<usize>>,
+    /// Each id wanted, with the place of its event.
+    ids: FastMap<Uuid, Option<usize>>,
+}
+
+impl<'t> Refs<'t> {
+    /// The refs and ids the moves of `timeline` name, none seen yet.
+    fn wanted(timeline: &'t Timeline) -> Refs<'t> {
+        let mut labels: FastMap<Cow<'t, str>, Option<usize>> = FastMap::default();
+        let mut ids: FastMap<Uuid, Option<usize>> = FastMap::default();
+        for e in &timeline.entries {
+            let Some(r) = e.event.as_move().and_then(|m| m.responds_to.as_deref()) else {
+                continue;
+            };
+            labels.insert(Cow::Borrowed(r), None);
+            let lower = has_upper(r).then(|| r.to_ascii_lowercase());
+            if let Some(id) =
+                canonical_uuid(r).or_else(|| lower.as_deref().and_then(canonical_uuid))
+            {
+                ids.insert(id, None);
+            }
+            if let Some(lower) = lower {
+                labels.insert(Cow::Owned(lower), None);
+            }
+        }
+        Refs { labels, ids }
+    }
+
+    /// Sees the entry at `pos`: its label and id, if wanted, now name it.
+    fn note(&mut self, pos: usize, e: &Entry) {
+        if let Some(slot) = e
+            .event
+            .label
+            .as_deref()
+            .and_then(|l| self.labels.get_mut(l))
+        {
+            *slot = Some(pos);
+        }
+        if !self.ids.is_empty()
+            && let Some(slot) = self.ids.get_mut(&e.envelope.id)
+        {
+            *slot = Some(pos);
+        }
+    }
+
+    /// The place in the timeline of the event `r` names, trying it as written, then in
+    /// lower case.
+    fn resolve(&self, r: &str) -> Option<usize> {
+        // In lower case it is the same key unless it has capitals.
+        self.exact(r)
+            .or_else(|| has_upper(r).then(|| self.exact(&r.to_ascii_lowercase()))?)
+    }
+
+    /// The place of the last event whose ref or id is exactly `r`.
+    fn exact(&self, r: &str) -> Option<usize> {
+        let label = self.labels.get(r).copied().flatten();
+        let id = canonical_uuid(r).and_then(|u| self.ids.get(&u).copied().flatten());
+        label.max(id)
+    }
+}
+
+fn has_upper(r: &str) -> bool {
+    r.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// The id `r` is, when it is written exactly as the store writes ids.
+fn canonical_uuid(r: &str) -> Option<Uuid> {
+    if r.len() != 36 {
+        return None;
+    }
+    let id = Uuid::parse_str(r).ok()?;
+    (id.to_string() == r).then_some(id)
+}
+
+/// A package's moves share their tracks: bundling security with trade across several
+/// moves under one label is still a cross-track package.
+fn widen_package_tracks(moves: &mut [AuditMove], table: &Table) {
+    let mut by_package: FastMap<(Id, Id), Vec<Id>> = FastMap::default();
+    for m in moves.iter() {
+        if let Some(p) = m.package {
+            let tracks = by_package.entry((m.by, p)).or_default();
+            for track in table.tracks_of(&m.issues) {
+                if !tracks.contains(&track) {
+                    tracks.push(track);
+                }
+            }
+        }
+    }
+    for m in moves.iter_mut() {
+        if let Some(tracks) = m.package.and_then(|p| by_package.get(&(m.by, p))) {
+            m.cross_track = tracks.len() >= 2;
+        }
+    }
 }
