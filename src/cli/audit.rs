@@ -1,5 +1,6 @@
 //! `parley audit`: did each side stay proactive or drift defensive?
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -7,8 +8,8 @@ use serde_json::Value;
 
 use super::{Global, ViewFlags, print, print_json};
 use parley::model::Invalid;
-use parley::projection::audit::{AuditReport, Moves, Rubric, audit};
-use parley::projection::{Timeline, load};
+use parley::projection::audit::{AuditReport, Rubric, audit};
+use parley::projection::{Entry, Timeline, load};
 use parley::report::audit_text::{self, EventLine};
 use parley::store::Access;
 use parley::{Error, Result};
@@ -104,7 +105,9 @@ pub fn report_json(report: &AuditReport) -> Value {
 }
 
 fn render(timeline: &Timeline, report: &AuditReport, view: &ViewFlags, explain: bool) -> String {
-    let moves = Moves::new(timeline);
+    // The lines shown need only their event, found by seq; reading every move again for
+    // the audit's own lookups cost about a second at a million events.
+    let by_seq: HashMap<u64, &Entry> = timeline.moves().map(|e| (e.seq(), e)).collect();
     let names = |code: &str| {
         timeline
             .agenda
@@ -115,10 +118,10 @@ fn render(timeline: &Timeline, report: &AuditReport, view: &ViewFlags, explain: 
             .unwrap_or_default()
     };
     let lookup = |seq: u64| {
-        moves.get(seq).map(|m| EventLine {
-            at: m.at_text.clone(),
-            kind: m.kind.to_string(),
-            summary: m.summary.clone(),
+        by_seq.get(&seq).map(|e| EventLine {
+            at: e.event.at.to_string(),
+            kind: e.event.kind.to_string(),
+            summary: e.event.summary.clone().unwrap_or_default(),
         })
     };
     let heading = format!(
