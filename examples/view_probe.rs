@@ -1,5 +1,5 @@
-//! Times the stages of a full view in one process: opening the store, reading and
-//! decoding the log, building the timeline, the positions fold, the audit, and freeing
+//! Times the stages of a full view in one process: opening the store, reading the log
+//! (segments decompressed, nothing decoded), reading and decoding it, building the timeline, the positions fold, the audit, and freeing
 //! the timeline. The figures in docs/benchmarks.md ("where a full view spends it") come
 //! from it.
 //!
@@ -41,6 +41,13 @@ fn probe(dir: &str, slug: &str, with_audit: bool) -> parley::Result<()> {
     let store = Store::open(dir.as_ref(), Access::Read, Duration::from_secs(1))?;
     let meta = store.require(slug)?;
     stage("open", started);
+    let started = Instant::now();
+    let mut bytes = 0;
+    store.scan(&meta, 1, |_, event| {
+        bytes += event.len();
+        Ok(())
+    })?;
+    stage(&format!("read only ({} MB)", bytes >> 20), started);
     let started = Instant::now();
     let records = parley::journal::recorded_events(&store, &meta)?;
     stage(

@@ -62,6 +62,14 @@ struct Batch {
 }
 
 impl Batch {
+    fn with_capacity(bytes: usize) -> Batch {
+        Batch {
+            first_seq: 0,
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::with_capacity(BATCH),
+        }
+    }
+
     fn push(&mut self, seq: u64, bytes: &[u8]) {
         if self.ends.is_empty() {
             self.first_seq = seq;
@@ -133,7 +141,10 @@ fn scan_into_batches(
     store.scan(meta, from_seq, |seq, bytes| {
         batch.push(seq, bytes);
         if batch.ends.len() == BATCH {
-            send(std::mem::take(&mut batch))?;
+            // The next batch is about as large: reserving it up front saves growing
+            // (and copying) its buffer several times.
+            let next = Batch::with_capacity(batch.bytes.len() + batch.bytes.len() / 8);
+            send(std::mem::replace(&mut batch, next))?;
         }
         Ok(())
     })?;

@@ -296,13 +296,18 @@ impl Wire<'_> {
     }
 
     fn issue_keys(&self, names: &mut Names) -> Option<Vec<IssueKey>> {
+        let single;
         let words = match (self.issue, &self.issues) {
             (Some(_), Texts::Many(_) | Texts::One(_)) => return None,
-            (Some(word), _) => Texts::One(word),
-            (None, texts) => texts.clone(),
+            (Some(word), _) => {
+                single = [word];
+                &single[..]
+            }
+            (None, texts) => texts.words()?,
         };
-        let mut keys: Vec<IssueKey> = Vec::new();
-        for key in words.parsed(|w| names.issue(w))? {
+        let mut keys: Vec<IssueKey> = Vec::with_capacity(words.len());
+        for word in words {
+            let key = names.issue(word)?;
             if !keys.contains(&key) {
                 keys.push(key);
             }
@@ -343,7 +348,7 @@ fn optional<T>(word: Option<&str>, parse: fn(&str) -> Result<T, Invalid>) -> Opt
 /// A field that holds a text or a list of texts (`to`, `issues`, `tags` …). Any other
 /// shape fails the fast decode, and the strict path then reads the event (an agenda's
 /// `issues` are definitions, for one) or names what is wrong.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq)]
 enum Texts<'a> {
     /// Not given, or null.
     #[default]
@@ -355,17 +360,18 @@ enum Texts<'a> {
 }
 
 impl<'a> Texts<'a> {
-    fn words(&self) -> Option<Vec<&'a str>> {
+    /// The texts, or `None` for a list with a blank item (the strict path names it).
+    fn words(&self) -> Option<&[&'a str]> {
         match self {
-            Texts::Absent => Some(Vec::new()),
-            Texts::One(word) => Some(vec![word]),
-            Texts::Many(words) if words.iter().all(|w| !w.trim().is_empty()) => Some(words.clone()),
+            Texts::Absent => Some(&[]),
+            Texts::One(word) => Some(std::slice::from_ref(word)),
+            Texts::Many(words) if words.iter().all(|w| !w.trim().is_empty()) => Some(words),
             Texts::Many(_) => None,
         }
     }
 
     fn parsed<T>(&self, parse: impl FnMut(&str) -> Option<T>) -> Option<Vec<T>> {
-        self.words()?.into_iter().map(parse).collect()
+        self.words()?.iter().copied().map(parse).collect()
     }
 
     fn owned(&self) -> Option<Vec<String>> {
