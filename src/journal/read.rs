@@ -94,47 +94,56 @@ fn decode_in_parallel(
     count: u64,
     threads: usize,
 ) -> Result<Vec<Stored>> {
-    thread::scope(|scope| {
-        let (senders, workers): (Vec<SyncSender<Batch>>, Vec<_>) = (0..threads)
+    // Each decoding thread writes its batches straight into their places in one list:
+    // a list per batch, joined after, cost a second copy of every event and its page
+    // faults.
+    let mut slots: Vec<Option<Stored>> = Vec::new();
+    slots.resize_with(usize::try_from(count).unwrap_or(0), || None);
+    let failed = thread::scope(|scope| {
+        let (senders, workers): (Vec<SyncSender<Work>>, Vec<_>) = (0..threads)
             .map(|_| {
-                let (send, receive) = sync_channel::<Batch>(4);
+                let (send, receive) = sync_channel::<Work>(4);
                 (send, scope.spawn(move || decode_batches(meta, receive)))
             })
             .unzip();
-        let scanned = scan_into_batches(store, meta, from_seq, &senders);
+        let scanned = scan_into_batches(store, meta, from_seq, &mut slots, &senders);
         drop(senders);
-        let decoded: Vec<Vec<Result<Vec<Stored>>>> = workers
+        // The first error by seq is the one to report: the lowest batch that failed,
+        // then the store's own (it stopped the reading at that point).
+        let decoded = workers
             .into_iter()
-            .map(|worker| worker.join().unwrap_or_else(|_| vec![Err(panicked(meta))]))
-            .collect();
-        // Batch i went to thread i % threads, so taking one from each in turn restores
-        // seq order; the first error met is the one with the lowest seq.
-        let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
-        let mut queues: Vec<_> = decoded.into_iter().map(Vec::into_iter).collect();
-        'batches: loop {
-            for queue in &mut queues {
-                match queue.next() {
-                    Some(batch) => out.extend(batch?),
-                    None => break 'batches,
-                }
-            }
-        }
-        scanned?;
-        Ok(out)
-    })
+            .filter_map(|worker| worker.join().unwrap_or_else(|_| Some((0, panicked(meta)))))
+            .min_by_key(|(batch, _)| *batch)
+            .map(|(_, error)| error);
+        decoded.map_or(scanned, Err)
+    });
+    failed?;
+    let expected = slots.len();
+    let events: Vec<Stored> = slots.into_iter().flatten().collect();
+    if events.len() != expected {
+        return Err(panicked(meta));
+    }
+    Ok(events)
 }
 
-/// Reads the store from `from_seq`, dealing batches out to the senders in turn.
-fn scan_into_batches(
+/// A batch and the places its events go.
+type Work<'s> = (usize, Batch, &'s mut [Option<Stored>]);
+
+/// Reads the store from `from_seq`, dealing batches and their places out to the
+/// senders in turn.
+fn scan_into_batches<'s>(
     store: &Store,
     meta: &StreamMeta,
     from_seq: u64,
-    senders: &[SyncSender<Batch>],
+    slots: &'s mut [Option<Stored>],
+    senders: &[SyncSender<Work<'s>>],
 ) -> Result<()> {
+    let mut places = slots.chunks_mut(BATCH);
     let mut batch = Batch::default();
     let mut next = 0;
     let mut send = |batch: Batch| {
-        let sent = senders[next % senders.len()].send(batch);
+        let place = places.next().ok_or_else(|| panicked(meta))?;
+        let sent = senders[next % senders.len()].send((next, batch, place));
         next += 1;
         sent.map_err(|_| panicked(meta))
     };
@@ -154,18 +163,20 @@ fn scan_into_batches(
     Ok(())
 }
 
-/// Decodes every batch it receives, until the first error.
-fn decode_batches(meta: &StreamMeta, batches: Receiver<Batch>) -> Vec<Result<Vec<Stored>>> {
-    let mut out = Vec::new();
-    for batch in batches {
-        let decoded = batch.decode(meta);
-        let failed = decoded.is_err();
-        out.push(decoded);
-        if failed {
-            break;
+/// Decodes every batch it receives into its places, until the first error, which it
+/// returns with the batch's number.
+fn decode_batches(meta: &StreamMeta, work: Receiver<Work>) -> Option<(usize, Error)> {
+    for (number, batch, places) in work {
+        match batch.decode(meta) {
+            Ok(events) => {
+                for (place, event) in places.iter_mut().zip(events) {
+                    *place = Some(event);
+                }
+            }
+            Err(error) => return Some((number, error)),
         }
     }
-    out
+    None
 }
 
 fn panicked(meta: &StreamMeta) -> Error {
