@@ -291,7 +291,7 @@ impl Report {
             slug: timeline.slug.to_string(),
             title: agenda.title.clone(),
             view,
-            corrections: amendments(timeline),
+            corrections: timeline.amendments_applied(),
             voided: timeline.voided.len(),
             parties,
             span,
@@ -305,11 +305,6 @@ impl Report {
             replay,
         }
     }
-}
-
-/// How many amendments are applied to the events in view.
-fn amendments(timeline: &Timeline) -> usize {
-    timeline.amendments_applied()
 }
 
 /// The UTC day of an instant, `YYYY-MM-DD`.

@@ -20,7 +20,7 @@ use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
 pub use measures::{Counted, Figure, Measure, format_count};
-pub use moves::{AuditMove, Id, Listing, Moves};
+pub use moves::{AuditMove, Id, Moves};
 pub use rubric::Rubric;
 
 /// The audit of a negotiation.

@@ -7,7 +7,6 @@
 //! as written, the summary) is looked up from the timeline only for the moves shown.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
@@ -175,17 +174,6 @@ impl AuditMove {
     }
 }
 
-/// What `--explain` shows of an event a figure names.
-#[derive(Clone, Debug)]
-pub struct Listing {
-    /// Its `at` as written (instants as `2025-07-30 16:05 -04:00`).
-    pub at_text: String,
-    /// The kind.
-    pub kind: Kind,
-    /// The summary.
-    pub summary: String,
-}
-
 /// A hasher for the audit's own keys (seqs, ids, refs): the default SipHash showed in
 /// profiles at a million events, and these keys come from the journal, not from a network.
 #[derive(Clone, Copy, Debug, Default)]
@@ -345,8 +333,6 @@ pub struct Moves<'t> {
     /// The numbers the moves state: (the move's place, issue, number), in valid-time
     /// order; kept apart from the moves, which every measure walks and few state one.
     stated: Vec<(usize, Id, f64)>,
-    /// Seq to place, built on the first [`Moves::get`]: the audit itself never needs it.
-    by_seq: OnceCell<FastMap<u64, usize>>,
     table: Table,
     timeline: &'t Timeline,
     /// How far the view reaches ([`Timeline::horizon`]).
@@ -397,30 +383,10 @@ impl<'t> Moves<'t> {
         Moves {
             all,
             stated,
-            by_seq: OnceCell::new(),
             table,
             timeline,
             horizon: timeline.horizon(),
         }
-    }
-
-    /// What `--explain` shows of the move with `seq`.
-    pub fn get(&self, seq: u64) -> Option<Listing> {
-        let m = self.by_seq(seq)?;
-        let event = &self.timeline.entries.get(m.entry)?.event;
-        Some(Listing {
-            at_text: event.at.to_string(),
-            kind: m.kind,
-            summary: event.summary.clone().unwrap_or_default(),
-        })
-    }
-
-    /// The move with `seq`.
-    pub fn by_seq(&self, seq: u64) -> Option<&AuditMove> {
-        let by_seq = self
-            .by_seq
-            .get_or_init(|| self.all.iter().map(|m| (m.seq, m.index)).collect());
-        by_seq.get(&seq).map(|&i| &self.all[i])
     }
 
     /// The `at` of `m` as written (instants as `2025-07-30 16:05 -04:00`).
