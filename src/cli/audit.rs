@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::Value;
 
-use super::{Global, ViewFlags, print, print_json};
+use super::{Global, ViewFlags, json_text, print, print_bytes, print_json};
+use parley::journal::recorded_events;
 use parley::model::Invalid;
 use parley::projection::audit::{AuditReport, Rubric, audit};
-use parley::projection::{Entry, Timeline, load};
+use parley::projection::{Entry, Timeline, memo};
 use parley::report::audit_text::{self, EventLine};
 use parley::store::Access;
 use parley::{Error, Result};
@@ -65,14 +66,40 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
         apply_window(&mut rubric, window)?;
     }
     let slug = args.slug.as_deref().unwrap_or_default();
+    let spec = args.view.spec()?;
     let store = global.open(Access::Read)?;
-    let timeline = super::kept_until_exit(load(&store, slug, args.view.spec()?)?);
-    drop(store);
-    let report = super::kept_until_exit(audit(&timeline, &rubric));
-    if args.json {
-        return print_json(&report_json(&report));
+    let meta = store.require(slug)?;
+    let request = request(args, &rubric);
+    if let Some(output) = memo::recall(&store, &meta, &request) {
+        return print_bytes(&output);
     }
-    print(&render(&timeline, &report, &args.view, args.explain))
+    let records = recorded_events(&store, &meta)?;
+    let timeline = super::kept_until_exit(Timeline::build(meta.slug.clone(), records, spec));
+    let report = super::kept_until_exit(audit(&timeline, &rubric));
+    let output = if args.json {
+        json_text(&report_json(&report))
+    } else {
+        render(&timeline, &report, &args.view, args.explain)
+    };
+    // A cache: failing to keep it costs the next audit time, not correctness.
+    let _ = memo::keep(&store, &meta, &request, output.as_bytes());
+    drop(store);
+    print(&output)
+}
+
+/// What the output depends on besides the log: the flags that shape it and the rubric
+/// as applied (a rubric file's contents, `--window`).
+fn request(args: &AuditArgs, rubric: &Rubric) -> memo::Request {
+    let text = |flag: &Option<String>| flag.as_deref().unwrap_or("\0none").as_bytes().to_vec();
+    let rubric = serde_json::to_vec(rubric).unwrap_or_default();
+    memo::Request::new(&[
+        b"audit",
+        if args.json { b"json" } else { b"text" },
+        if args.explain { b"explain" } else { b"brief" },
+        &text(&args.view.as_of),
+        &text(&args.view.known_at),
+        &rubric,
+    ])
 }
 
 /// `--window 4` or `--window 30d`.

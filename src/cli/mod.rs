@@ -360,6 +360,13 @@ fn io_error(e: std::io::Error) -> Error {
 }
 
 /// Prints a value as one JSON document.
+/// `value` as [`print_json`] prints it.
+fn json_text(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = stdout();
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| io_error(e.into()))?;
@@ -394,8 +401,12 @@ fn write_file_atomically<T>(
 
 /// Prints text.
 fn print(text: &str) -> Result<()> {
+    print_bytes(text.as_bytes())
+}
+
+fn print_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = stdout();
-    out.write_all(text.as_bytes())
+    out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(io_error)
 }

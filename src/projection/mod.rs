@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod checkpoint;
 pub mod diff;
+pub mod memo;
 pub mod positions;
 pub mod replay;
 mod timeline;

@@ -6,6 +6,7 @@
 //! refs     stream:u32 ‖ bucket:u16               → packed entries (index.rs)
 //! ids      bucket:u16                            → packed entries (index.rs)
 //! checkpoints stream:u32                         → a projection checkpoint (checkpoint.rs)
+//! memos    stream:u32 ‖ request:[u8; 32]          → a view's finished output (memo.rs)
 //! streams  slug bytes                            → stream metadata (JSON)
 //!          0x00 ‖ name                           → store-wide counters
 //! ```
@@ -23,6 +24,14 @@ pub fn event_key(stream: StreamId, first_seq: u64) -> [u8; 12] {
     let mut key = [0u8; 12];
     key[..4].copy_from_slice(&stream.to_be_bytes());
     key[4..].copy_from_slice(&first_seq.to_be_bytes());
+    key
+}
+
+/// The key of `stream`'s memo of the request with digest `request`.
+pub fn memo_key(stream: StreamId, request: &[u8; 32]) -> [u8; 36] {
+    let mut key = [0u8; 36];
+    key[..4].copy_from_slice(&stream.to_be_bytes());
+    key[4..].copy_from_slice(request);
     key
 }
 

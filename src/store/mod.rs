@@ -142,6 +142,7 @@ pub struct Store {
     ids: sled::Tree,
     streams: sled::Tree,
     checkpoints: sled::Tree,
+    memos: sled::Tree,
     _lock: StoreLock,
 }
 
@@ -174,6 +175,7 @@ impl Store {
             ids: db.open_tree("ids")?,
             streams: db.open_tree("streams")?,
             checkpoints: db.open_tree("checkpoints")?,
+            memos: db.open_tree("memos")?,
             db,
             _lock: lock,
         })
@@ -388,6 +390,38 @@ impl Store {
     pub fn save_checkpoint(&self, meta: &StreamMeta, bytes: &[u8]) -> Result<()> {
         self.checkpoints.insert(meta.stream.to_be_bytes(), bytes)?;
         self.checkpoints.flush()?;
+        Ok(())
+    }
+
+    /// The memo `request` of `meta`'s stream, as bytes the projection wrote; like a
+    /// checkpoint, the store neither reads nor trusts it.
+    pub fn memo(&self, meta: &StreamMeta, request: &[u8; 32]) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .memos
+            .get(keys::memo_key(meta.stream, request))?
+            .map(|v| v.to_vec()))
+    }
+
+    /// Keeps `bytes` as the memo `request` of `meta`'s stream, and removes the stream's
+    /// other memos for which `stale` says so, so that memos of old heads do not pile up.
+    /// A cache write, as [`Store::save_checkpoint`] is.
+    pub fn save_memo(
+        &self,
+        meta: &StreamMeta,
+        request: &[u8; 32],
+        bytes: &[u8],
+        stale: impl Fn(&[u8]) -> bool,
+    ) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for entry in self.memos.scan_prefix(meta.stream.to_be_bytes()) {
+            let (key, value) = entry?;
+            if stale(&value) {
+                batch.remove(key);
+            }
+        }
+        batch.insert(&keys::memo_key(meta.stream, request)[..], bytes);
+        self.memos.apply_batch(batch)?;
+        self.memos.flush()?;
         Ok(())
     }
 

@@ -7,6 +7,7 @@
 //! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
+//! - `memo`: a kept audit is served only for the same request and log
 //! - `properties`: random journals; known-at agrees with the log history
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
 //! - `replay`: positions, replay and diff, bitemporal views
@@ -19,6 +20,7 @@ mod convert;
 mod decode;
 mod journal;
 mod library;
+mod memo;
 mod properties;
 mod reliability;
 mod replay;
