@@ -74,6 +74,9 @@ late=$(date -u -d "$late - 10 days" +%F)
 asof=$(median "$RUNS" "" $P --store "$WORK/store" positions $SLUG --as-of "$late")
 
 # 4. the other commands
+# audit, cold (the first after import, on a fresh copy each run) and asked again (the memo)
+audit_cold=$(median "$RUNS" 'rm -rf "$WORK/c"; cp -r "$WORK/cold" "$WORK/c"' $P --store "$WORK/c" audit $SLUG)
+$P --store "$WORK/store" audit $SLUG >/dev/null
 audit=$(median "$RUNS" "" $P --store "$WORK/store" audit $SLUG)
 replay=$(median "$RUNS" "" $P --store "$WORK/store" replay $SLUG --json)
 open=$(median "$RUNS" "" $P --store "$WORK/store" list)
@@ -98,7 +101,8 @@ median wall times ($RUNS runs; log: 11 runs)
   positions $EVENTS (checkpointed)       $pos_warm s
   positions $EVENTS (cold)               $pos_cold s
   positions --as-of $late                $asof s
-  audit $EVENTS                          $audit s
+  audit $EVENTS (asked again: memo)      $audit s
+  audit $EVENTS (cold, first after import) $audit_cold s
   replay --json $EVENTS                  $replay s
   open (list) $EVENTS                    $open s
   verify $EVENTS                         $verify s
