@@ -77,7 +77,7 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
     let timeline = super::kept_until_exit(Timeline::build(meta.slug.clone(), records, spec));
     let report = super::kept_until_exit(audit(&timeline, &rubric));
     let output = if args.json {
-        json_text(&report_json(&report))
+        json_text(&*report)
     } else {
         render(&timeline, &report, &args.view, args.explain)
     };

@@ -658,3 +658,26 @@ fn moves_on_one_day_fall_in_one_window_each() {
         "the sunk concession (seq 3) is in the first window"
     );
 }
+
+/// `audit --json` is written straight from the report's structs; scripts have always
+/// seen its keys sorted, as a `Value` tree sorts them. A field added out of order fails
+/// here.
+#[test]
+fn audit_json_keys_come_out_sorted_at_every_level() {
+    for name in ["korea-us-2025.ndjson", "korea-us-sma-2019-2021.ndjson"] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::reliability::open_store(&dir.path().join("s"));
+        let text = std::fs::read(bundled(name)).unwrap();
+        let summary = crate::reliability::import_bytes(&store, name, &text).unwrap();
+        for slug in summary.added.keys() {
+            let timeline =
+                parley::projection::load(&store, slug.as_str(), Default::default()).unwrap();
+            let rubric = parley::projection::audit::Rubric::default();
+            let report = parley::projection::audit::audit(&timeline, &rubric);
+            let straight = serde_json::to_string_pretty(&report).unwrap();
+            let sorted =
+                serde_json::to_string_pretty(&serde_json::to_value(&report).unwrap()).unwrap();
+            assert!(straight == sorted, "{slug}: keys out of order");
+        }
+    }
+}

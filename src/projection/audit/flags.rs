@@ -9,10 +9,10 @@ use crate::model::{Channel, Kind, Millis, Reversibility};
 /// One flagged finding.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Flag {
-    /// What was found.
-    pub flag: &'static str,
     /// The events behind it, in the order the note names them.
     pub events: Vec<u64>,
+    /// What was found.
+    pub flag: &'static str,
     /// The finding in words.
     pub note: String,
 }

@@ -39,26 +39,26 @@ pub struct Slice<'a> {
 /// One figure: a value with the counts it comes from and the events behind them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Figure {
-    /// The value, or null when there is nothing to count.
-    pub value: Option<f64>,
-    /// The count on top (for RV: the score given).
-    pub numerator: f64,
-    /// The count below (for RV: the score received).
-    pub denominator: f64,
     /// Of the packaged moves, those spanning two or more tracks (PK only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_track: Option<f64>,
+    /// The count below (for RV: the score received).
+    pub denominator: f64,
     /// The events counted, each with its role.
     pub events: Vec<Counted>,
+    /// The count on top (for RV: the score given).
+    pub numerator: f64,
+    /// The value, or null when there is nothing to count.
+    pub value: Option<f64>,
 }
 
 /// An event behind a figure.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Counted {
-    /// Its seq.
-    pub seq: u64,
     /// What it counted as.
     pub role: &'static str,
+    /// Its seq.
+    pub seq: u64,
     /// Its weight in the count.
     pub weight: f64,
 }
@@ -67,18 +67,18 @@ pub struct Counted {
 /// component of the posture index.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Measure {
-    /// The measure's name.
-    pub name: &'static str,
-    /// The value the index uses (all moves, public weighted).
-    pub value: Option<f64>,
-    /// Its component in [-1, 1], or null when there is no data.
-    pub component: Option<f64>,
     /// With all moves.
     pub all: Figure,
-    /// With table moves only.
-    pub table: Figure,
+    /// Its component in [-1, 1], or null when there is no data.
+    pub component: Option<f64>,
+    /// The measure's name.
+    pub name: &'static str,
     /// The figure in words, counts included.
     pub reading: String,
+    /// With table moves only.
+    pub table: Figure,
+    /// The value the index uses (all moves, public weighted).
+    pub value: Option<f64>,
 }
 
 /// Computes one measure's figure.

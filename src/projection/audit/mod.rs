@@ -24,6 +24,11 @@ pub use moves::{AuditMove, Id, Moves};
 pub use rubric::Rubric;
 
 /// The audit of a negotiation.
+///
+/// The fields of this struct and of every struct inside it are in alphabetical order:
+/// `audit --json` is written straight from them (at a million events, a `Value` tree of
+/// the report took more time and memory than the audit), and its keys have always come
+/// out sorted.
 #[derive(Clone, Debug, Serialize)]
 pub struct AuditReport {
     /// The negotiation.
@@ -35,41 +40,41 @@ pub struct AuditReport {
 /// The audit of one side.
 #[derive(Clone, Debug, Serialize)]
 pub struct SideAudit {
-    /// The whole-talks verdict.
-    pub verdict: &'static str,
-    /// The posture index over all the side's moves, in [-1, 1].
-    pub index: Option<f64>,
-    /// The same index from table moves only (public moves left out).
-    pub table_index: Option<f64>,
-    /// How many moves the side made.
-    pub moves: usize,
-    /// Per window.
-    pub windows: Vec<WindowAudit>,
-    /// Each measure over the whole talks.
-    pub measures: BTreeMap<&'static str, Measure>,
-    /// Measures with no data, left out of the index.
-    pub left_out: Vec<&'static str>,
-    /// The rules that produced the verdict, in words.
-    pub rules: Vec<String>,
     /// Flags, each with its events.
     pub flags: Vec<Flag>,
+    /// The posture index over all the side's moves, in [-1, 1].
+    pub index: Option<f64>,
+    /// Measures with no data, left out of the index.
+    pub left_out: Vec<&'static str>,
+    /// Each measure over the whole talks.
+    pub measures: BTreeMap<&'static str, Measure>,
+    /// How many moves the side made.
+    pub moves: usize,
+    /// The rules that produced the verdict, in words.
+    pub rules: Vec<String>,
+    /// The same index from table moves only (public moves left out).
+    pub table_index: Option<f64>,
+    /// The whole-talks verdict.
+    pub verdict: &'static str,
+    /// Per window.
+    pub windows: Vec<WindowAudit>,
 }
 
 /// One window of a side's moves.
 #[derive(Clone, Debug, Serialize)]
 pub struct WindowAudit {
-    /// `at` of its first move (the start of its span, for an empty calendar window).
-    pub from: String,
-    /// `at` of its last move (the end of its span, for an empty calendar window).
-    pub to: String,
-    /// How many of the side's moves it holds.
-    pub moves: usize,
-    /// Its posture index.
-    pub index: Option<f64>,
-    /// `proactive`, `balanced`, `defensive`, `too-few-moves` or `no-data`.
-    pub verdict: &'static str,
     /// Each component of the index (null: no data).
     pub components: BTreeMap<&'static str, Option<f64>>,
+    /// `at` of its first move (the start of its span, for an empty calendar window).
+    pub from: String,
+    /// Its posture index.
+    pub index: Option<f64>,
+    /// How many of the side's moves it holds.
+    pub moves: usize,
+    /// `at` of its last move (the end of its span, for an empty calendar window).
+    pub to: String,
+    /// `proactive`, `balanced`, `defensive`, `too-few-moves` or `no-data`.
+    pub verdict: &'static str,
 }
 
 /// Audits every side of `timeline` with `rubric`.
