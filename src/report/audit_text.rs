@@ -91,7 +91,7 @@ fn render_side(
             side.left_out.join(", ")
         );
     }
-    out.push_str(&flags(side));
+    out.push_str(&flags(side, explain));
     if explain {
         out.push_str(&explanation(side, lookup));
     }
@@ -99,19 +99,55 @@ fn render_side(
     out
 }
 
-fn flags(side: &SideAudit) -> String {
+/// Flags of one kind shown without `--explain`: a long history can raise tens of
+/// thousands, and a reviewer reads the count and a few examples, not every one.
+const FLAGS_SHOWN: usize = 10;
+
+fn flags(side: &SideAudit, explain: bool) -> String {
     if side.flags.is_empty() {
         return "\n  no flags\n".into();
     }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
     let mut table = Table::new(&["flag", "events", "finding"]);
     for flag in &side.flags {
-        let events: Vec<String> = flag.events.iter().map(u64::to_string).collect();
-        table.row(vec![flag.flag.into(), events.join(", "), flag.note.clone()]);
+        let shown = match kinds.iter_mut().find(|(kind, _)| *kind == flag.flag) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                kinds.push((flag.flag, 1));
+                1
+            }
+        };
+        if explain || shown <= FLAGS_SHOWN {
+            let events: Vec<String> = flag.events.iter().map(u64::to_string).collect();
+            table.row(vec![flag.flag.into(), events.join(", "), flag.note.clone()]);
+        }
+    }
+    let total = side.flags.len();
+    let cut = !explain && kinds.iter().any(|(_, count)| *count > FLAGS_SHOWN);
+    let summary = if cut {
+        flag_counts(&kinds, total)
+    } else {
+        String::new()
+    };
+    format!("\n  flags ({total})\n{summary}{}", indent(&table.render()))
+}
+
+/// How many flags of each kind, with their share, and what the table below leaves out.
+fn flag_counts(kinds: &[(&str, usize)], total: usize) -> String {
+    let mut counts = Table::new(&["flag", "count", "share"]).right(&[1, 2]);
+    for (kind, count) in kinds {
+        counts.row(vec![
+            (*kind).into(),
+            count.to_string(),
+            format!("{:.1}%", 100.0 * *count as f64 / total as f64),
+        ]);
     }
     format!(
-        "\n  flags ({})\n{}",
-        side.flags.len(),
-        indent(&table.render())
+        "{}\n  the first {FLAGS_SHOWN} of each kind; --explain or --json lists all {total}\n",
+        indent(&counts.render())
     )
 }
 

@@ -681,3 +681,40 @@ fn audit_json_keys_come_out_sorted_at_every_level() {
         }
     }
 }
+
+#[test]
+fn a_long_list_of_flags_shows_counts_and_the_first_of_each_kind_unless_explained() {
+    let mut talks = Talks::new();
+    for i in 0..12 {
+        talks.kr_yields(10.0 + f64::from(i));
+    }
+    let env = TestEnv::new();
+    let lines: Vec<&str> = talks.lines.iter().map(String::as_str).collect();
+    env.import(&journal(&lines));
+    let rows = |out: &str| {
+        out.lines()
+            .filter(|l| l.trim_start().starts_with("concession-under-threat ") && l.contains("seq"))
+            .count()
+    };
+    let brief = env.run(&["audit", "t"]).ok().stdout;
+    assert_eq!(rows(&brief), 10, "{brief}");
+    let counted = |kind: &str| {
+        brief
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == [kind, "12", "50.0%"])
+    };
+    assert!(
+        counted("concession-under-threat") && counted("unreciprocated-concession"),
+        "each kind with its count and share: {brief}"
+    );
+    assert!(
+        brief.contains("the first 10 of each kind; --explain or --json lists all 24"),
+        "{brief}"
+    );
+    let explained = env.run(&["audit", "t", "--explain"]).ok().stdout;
+    assert_eq!(rows(&explained), 12, "{explained}");
+    assert!(
+        !explained.contains("the first 10 of each kind"),
+        "{explained}"
+    );
+}
