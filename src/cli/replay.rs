@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::{Global, ViewFlags, io_error, print_json, stdout};
+use super::{Global, ViewFlags, io_error, stdout};
 use parley::Result;
 use parley::projection::load;
 use parley::projection::replay::replay;
@@ -41,15 +41,16 @@ pub fn run(global: &Global, args: &ReplayArgs) -> Result<()> {
     drop(store);
     let steps = replay(&timeline);
     if args.json {
-        let events: Vec<Value> = steps
-            .iter()
-            .map(|step| {
-                let mut raw = step.entry.raw();
-                raw.insert("changes".into(), json!(step.changes));
-                Value::Object(raw)
-            })
-            .collect();
-        return print_json(&json!({"negotiation": timeline.slug.as_str(), "events": events}));
+        let events = steps.iter().map(|step| {
+            let mut raw = step.entry.raw();
+            raw.insert("changes".into(), json!(step.changes));
+            Value::Object(raw)
+        });
+        let mut out = stdout();
+        write_replay_json(&mut out, timeline.slug.as_str(), events)
+            .and_then(|()| out.flush())
+            .map_err(io_error)?;
+        return Ok(());
     }
     let interactive = args.step && std::io::stdin().is_terminal();
     let mut out = stdout();
@@ -77,4 +78,60 @@ pub fn run(global: &Global, args: &ReplayArgs) -> Result<()> {
         }
     }
     out.flush().map_err(io_error)
+}
+
+/// Writes `{"events": [...], "negotiation": SLUG}` as `print_json` would print it, one
+/// event at a time: a tree of every event at once held gigabytes at a million events,
+/// and freeing it took longer than writing it.
+fn write_replay_json(
+    out: &mut impl Write,
+    slug: &str,
+    events: impl Iterator<Item = Value>,
+) -> std::io::Result<()> {
+    out.write_all(b"{\n  \"events\": [")?;
+    let mut any = false;
+    for event in events {
+        out.write_all(if any { b",\n" } else { b"\n" })?;
+        any = true;
+        // Strings in JSON hold no raw line breaks, so indenting every line nests the
+        // event exactly as a pretty printer two levels down would.
+        let text = serde_json::to_string_pretty(&event)?;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"    ")?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    out.write_all(if any { b"\n  ]" } else { b"]" })?;
+    writeln!(
+        out,
+        ",\n  \"negotiation\": {}\n}}",
+        serde_json::to_string(slug)?
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn streamed(slug: &str, events: &[Value]) -> String {
+        let mut out = Vec::new();
+        write_replay_json(&mut out, slug, events.iter().cloned()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn streamed_json_is_what_the_pretty_printer_writes() {
+        let events = [
+            json!({"seq": 1, "summary": "line one\nline two", "changes": [], "nested": {"a": [1, 2], "b": {}}}),
+            json!({"seq": 2, "changes": [{"issue": "tariff", "before": null, "after": 15.0}]}),
+        ];
+        for events in [&events[..], &events[..1], &[]] {
+            let whole = json!({"negotiation": "korea \"us\"", "events": events});
+            let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+            assert_eq!(streamed("korea \"us\"", events), expected);
+        }
+    }
 }
