@@ -282,3 +282,63 @@ fn verify_through_the_cli_names_the_seq_of_a_corrupted_event() {
     let named = format!("integrity failure in t at seq {head}:");
     assert!(run.stderr.contains(&named), "{}", run.stderr);
 }
+
+/// A store holding one generated negotiation of `events` events, imported at once (so
+/// its segments start at seq 1, 257, 513, …).
+fn long_store(dir: &std::path::Path, events: u64) -> (Store, parley::store::StreamMeta) {
+    let store = open_store(dir);
+    let options = parley::synth::SynthOptions {
+        events,
+        seed: 11,
+        negotiations: 1,
+    };
+    let text = parley::synth::journal(&options);
+    import_bytes(&store, "long.ndjson", text.as_bytes()).unwrap();
+    let meta = store.negotiations().unwrap().remove(0);
+    (store, meta)
+}
+
+/// Flips one byte inside the JSON of event `seq` of a [`long_store`]; flipping it again
+/// restores it.
+fn flip_inside(store: &Store, meta: &parley::store::StreamMeta, seq: u64, pick: u64) {
+    store
+        .tamper_with_segment(meta, seq, |segment| {
+            let (start, end) = event_spans(segment)[((seq - 1) % 256) as usize];
+            let at = start + (pick % (end - start) as u64) as usize;
+            segment[at] ^= 0x04;
+        })
+        .unwrap();
+}
+
+/// Long journals are checked in batches on several threads: the seq named is still the
+/// first bad one, wherever it falls among the batches.
+#[test]
+fn verify_of_a_long_journal_names_the_first_corrupted_seq() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, meta) = long_store(&dir.path().join("s"), 9_000);
+    assert_eq!(verify(&store, &meta).unwrap().events, 9_000);
+    let mut rng = XorShift::new(7);
+    // Batch edges (1,024 events each) and random places; each time a second, later
+    // event is corrupted too, in another batch where there is one.
+    let mut seqs = vec![1, 1024, 1025, 2048, 2049, 8999, 9000];
+    seqs.extend((0..8).map(|_| 1 + rng.below(9_000) as u64));
+    for seq in seqs {
+        let later = (seq + 1500).min(9_000);
+        let picks = (rng.next_u64(), rng.next_u64());
+        flip_inside(&store, &meta, seq, picks.0);
+        if later != seq {
+            flip_inside(&store, &meta, later, picks.1);
+        }
+        match verify(&store, &meta) {
+            Err(parley::Error::Integrity { seq: named, .. }) => {
+                assert_eq!(named, seq, "corrupted {seq} and {later}")
+            }
+            other => panic!("corrupted {seq} and {later}: {other:?}"),
+        }
+        flip_inside(&store, &meta, seq, picks.0);
+        if later != seq {
+            flip_inside(&store, &meta, later, picks.1);
+        }
+        assert!(verify(&store, &meta).is_ok(), "restored after {seq}");
+    }
+}
