@@ -1,12 +1,15 @@
-//! Gives the build a fingerprint of its sources, `PARLEY_SOURCE_DIGEST`, so that caches
-//! of finished output (`projection::memo`) written by one build are never served by
-//! another whose code might print something else.
+//! Gives the build a fingerprint, `PARLEY_BUILD_DIGEST`, of what decides what it prints:
+//! its sources and the locked versions of its dependencies (a new serde_json or chrono
+//! may write numbers or dates differently). Caches of finished output
+//! (`projection::memo`) written by one build are then never served by another.
 
 use std::path::{Path, PathBuf};
 
 fn main() {
-    println!("cargo:rerun-if-changed=src");
-    let mut files = Vec::new();
+    for watched in ["src", "Cargo.lock", "Cargo.toml", "build.rs"] {
+        println!("cargo:rerun-if-changed={watched}");
+    }
+    let mut files = vec![PathBuf::from("Cargo.lock"), PathBuf::from("Cargo.toml")];
     collect(Path::new("src"), &mut files);
     files.sort();
     // FNV-1a over each path and its contents: a fingerprint, not a defence.
@@ -18,7 +21,7 @@ fn main() {
             hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
         }
     }
-    println!("cargo:rustc-env=PARLEY_SOURCE_DIGEST={hash:016x}");
+    println!("cargo:rustc-env=PARLEY_BUILD_DIGEST={hash:016x}");
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -2,17 +2,18 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use serde_json::Value;
 
-use super::{Global, ViewFlags, json_text, print, print_bytes, print_json};
+use super::{Global, ViewFlags, io_error, json_text, print, print_bytes, print_json};
 use parley::journal::recorded_events;
 use parley::model::Invalid;
 use parley::projection::audit::{AuditReport, Rubric, audit};
 use parley::projection::{Entry, Timeline, memo};
 use parley::report::audit_text::{self, EventLine};
-use parley::store::Access;
+use parley::store::{Access, Store, StreamMeta, Upkeep};
 use parley::{Error, Result};
 
 /// The posture audit (docs/audit-method.md): per side, the verdict, the index per window,
@@ -67,39 +68,59 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
     }
     let slug = args.slug.as_deref().unwrap_or_default();
     let spec = args.view.spec()?;
+    let request = request(args, &rubric)?;
     let store = global.open(Access::Read)?;
     let meta = store.require(slug)?;
-    let request = request(args, &rubric);
     if let Some(output) = memo::recall(&store, &meta, &request) {
         return print_bytes(&output);
     }
     let records = recorded_events(&store, &meta)?;
+    // The audit needs nothing more from the store: let writers in while it works.
+    drop(store);
     let timeline = super::kept_until_exit(Timeline::build(meta.slug.clone(), records, spec));
     let report = super::kept_until_exit(audit(&timeline, &rubric));
     let output = if args.json {
-        json_text(&*report)
+        json_text(&*report)?
     } else {
         render(&timeline, &report, &args.view, args.explain)
     };
-    // A cache: failing to keep it costs the next audit time, not correctness.
-    let _ = memo::keep(&store, &meta, &request, output.as_bytes());
-    drop(store);
-    print(&output)
+    print(&output)?;
+    keep(global, &meta, &request, &output);
+    Ok(())
+}
+
+/// Keeps `output` as the memo of `request`, if the store is free within a moment and
+/// still at the head the audit read. A cache write: a busy or full store, or a head
+/// that moved meanwhile, costs the next audit time, never this one its answer.
+fn keep(global: &Global, meta: &StreamMeta, request: &memo::Request, output: &str) {
+    let wait = Duration::from_millis(200);
+    let Ok(store) = Store::open_with(&global.store, Access::Read, wait, Upkeep::None) else {
+        return;
+    };
+    if store
+        .require(meta.slug.as_str())
+        .is_ok_and(|now| now.head == meta.head)
+    {
+        let _ = memo::keep(&store, meta, request, output.as_bytes());
+    }
+    // sled's drop would flush again, and a failure there panics; the memo's own write
+    // has been flushed, and a lost memo is only a slower next audit.
+    std::mem::forget(store);
 }
 
 /// What the output depends on besides the log: the flags that shape it and the rubric
 /// as applied (a rubric file's contents, `--window`).
-fn request(args: &AuditArgs, rubric: &Rubric) -> memo::Request {
+fn request(args: &AuditArgs, rubric: &Rubric) -> Result<memo::Request> {
     let text = |flag: &Option<String>| flag.as_deref().unwrap_or("\0none").as_bytes().to_vec();
-    let rubric = serde_json::to_vec(rubric).unwrap_or_default();
-    memo::Request::new(&[
+    let rubric = serde_json::to_vec(rubric).map_err(|e| io_error(e.into()))?;
+    Ok(memo::Request::new(&[
         b"audit",
         if args.json { b"json" } else { b"text" },
         if args.explain { b"explain" } else { b"brief" },
         &text(&args.view.as_of),
         &text(&args.view.known_at),
         &rubric,
-    ])
+    ]))
 }
 
 /// `--window 4` or `--window 30d`.

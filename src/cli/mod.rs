@@ -359,14 +359,14 @@ fn io_error(e: std::io::Error) -> Error {
     Error::io(std::path::Path::new("stdout"), e)
 }
 
-/// Prints a value as one JSON document.
-/// `value` as [`print_json`] prints it.
-fn json_text(value: &impl serde::Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+/// `value` as [`print_json`] prints it, for a command that also keeps what it printed.
+fn json_text(value: &impl serde::Serialize) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| io_error(e.into()))?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
+/// Prints a value as one JSON document.
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = stdout();
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| io_error(e.into()))?;
@@ -404,6 +404,7 @@ fn print(text: &str) -> Result<()> {
     print_bytes(text.as_bytes())
 }
 
+/// Prints bytes as they are: output kept from an earlier run.
 fn print_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = stdout();
     out.write_all(bytes)

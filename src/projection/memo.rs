@@ -14,14 +14,24 @@
 //!    shapes the output, and the build ([`Request::new`]);
 //! 2. the log is the one it was computed from: the stream's head seq and hash, as the
 //!    stream's metadata gives them and as the head event itself records its hash, are
-//!    the ones the memo recorded (the hash chain makes the head's hash stand for every
-//!    event before it; `verify` proves the chain);
+//!    the ones the memo recorded;
 //! 3. its bytes are intact: the SHA-256 of the output matches, so a torn or damaged
 //!    write reads as "no memo", never as a wrong answer.
 //!
+//! Like a checkpoint, a memo trusts the log below the head: the hash chain makes the
+//! head's hash stand for every event before it, and `verify` is what proves the chain.
+//! A store damaged after an audit can still print that audit from its memo, where a
+//! fresh audit would stop at the damage; `verify` finds the damage either way.
+//!
+//! A stream keeps at most [`PER_STREAM`] memos, all at its current head: keeping one
+//! removes those of older heads and, past the limit, the least recently kept.
+//!
 //! ```text
-//! stored: VERSION:u32 ‖ head seq:u64 ‖ head hash:[32] ‖ SHA-256 of output:[32] ‖ zstd(output)
+//! stored: VERSION:u32 ‖ head seq:u64 ‖ head hash:[32] ‖ kept:u64 ‖ SHA-256 of output:[32]
+//!         ‖ zstd(output)          (kept: milliseconds since 1970 when it was written)
 //! ```
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
@@ -34,11 +44,15 @@ pub const VERSION: u32 = 1;
 /// recompute is worth, and the store is not the place for them.
 pub const MAX_OUTPUT: usize = 256 << 20;
 
+/// The most memos one stream keeps.
+pub const PER_STREAM: usize = 8;
+
 /// zstd level: the outputs are text and JSON with long repeats; level 1 is fast and
 /// shrinks them several times.
 const LEVEL: i32 = 1;
 
-const HEADER: usize = 4 + 8 + 32 + 32;
+/// The bytes before the compressed output.
+const HEADER: usize = 4 + 8 + 32 + 8 + 32;
 
 /// What an output is a function of, as a digest: the command, each part of the request
 /// that shapes the output (flags, a rubric file's contents), and the build, since another
@@ -51,7 +65,7 @@ impl Request {
     /// `["ab", "c"]` and `["a", "bc"]` differ.
     pub fn new(parts: &[&[u8]]) -> Request {
         let mut hasher = Sha256::new();
-        let build = concat!(env!("CARGO_PKG_VERSION"), "+", env!("PARLEY_SOURCE_DIGEST"));
+        let build = concat!(env!("CARGO_PKG_VERSION"), "+", env!("PARLEY_BUILD_DIGEST"));
         for part in std::iter::once(build.as_bytes()).chain(parts.iter().copied()) {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part);
@@ -71,12 +85,12 @@ impl Request {
 pub fn recall(store: &Store, meta: &StreamMeta, request: &Request) -> Option<Vec<u8>> {
     let stored = store.memo(meta, request.digest()).ok()??;
     let kept = split(&stored)?;
-    if kept.head_seq != meta.head.seq || kept.head_hash != meta.head.hash.0 {
+    if !kept.is_at(meta) {
         return None;
     }
     let head = crate::journal::recorded_events_from(store, meta, meta.head.seq).ok()?;
     if head.last().map(|r| (r.envelope.seq, r.envelope.hash))
-        != Some((kept.head_seq, meta.head.hash))
+        != Some((meta.head.seq, meta.head.hash))
     {
         return None;
     }
@@ -84,9 +98,10 @@ pub fn recall(store: &Store, meta: &StreamMeta, request: &Request) -> Option<Vec
     (Sha256::digest(&output).as_slice() == kept.digest).then_some(output)
 }
 
-/// Keeps `output` as the answer to `request` on `meta`'s stream at its head, replacing
-/// memos of the stream computed at other heads. A cache write: failing costs the next
-/// command time, never correctness, so callers may ignore the error.
+/// Keeps `output` as the answer to `request` on `meta`'s stream at its head, removing
+/// memos of the stream computed at other heads and, past [`PER_STREAM`], the least
+/// recently kept. A cache write: failing costs the next command time, never
+/// correctness, so callers may ignore the error.
 pub fn keep(
     store: &Store,
     meta: &StreamMeta,
@@ -97,28 +112,66 @@ pub fn keep(
         return Ok(());
     }
     let body = zstd::bulk::compress(output, LEVEL).map_err(|e| crate::Error::io(store.dir(), e))?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
     let mut stored = Vec::with_capacity(HEADER + body.len());
     stored.extend_from_slice(&VERSION.to_be_bytes());
     stored.extend_from_slice(&meta.head.seq.to_be_bytes());
     stored.extend_from_slice(&meta.head.hash.0);
+    stored.extend_from_slice(&now.to_be_bytes());
     stored.extend_from_slice(&Sha256::digest(output));
     stored.extend_from_slice(&body);
-    let head = meta.head;
-    let stale = |other: &[u8]| {
-        split(other).is_none_or(|k| k.head_seq != head.seq || k.head_hash != head.hash.0)
-    };
-    store.save_memo(meta, request.digest(), &stored, stale)
+    let remove = to_remove(store, meta, request)?;
+    store.save_memo(meta, request.digest(), &stored, &remove)
+}
+
+/// The memos of `meta`'s stream that keeping one for `request` replaces: those of
+/// other heads or unreadable, then the oldest beyond [`PER_STREAM`].
+fn to_remove(store: &Store, meta: &StreamMeta, request: &Request) -> crate::Result<Vec<[u8; 32]>> {
+    let mut remove = Vec::new();
+    let mut current = Vec::new();
+    for (other, head) in store.memo_heads(meta, HEADER)? {
+        match split(&head) {
+            _ if other == request.0 => {}
+            Some(kept) if kept.is_at(meta) => current.push((kept.kept, other)),
+            _ => remove.push(other),
+        }
+    }
+    current.sort_unstable();
+    let excess = (current.len() + 1).saturating_sub(PER_STREAM);
+    remove.extend(current.into_iter().take(excess).map(|(_, other)| other));
+    Ok(remove)
+}
+
+/// The requests `meta`'s stream holds memos for, at any head: for tests and for
+/// seeing what a store keeps.
+pub fn kept(store: &Store, meta: &StreamMeta) -> crate::Result<Vec<Request>> {
+    Ok(store
+        .memo_heads(meta, 0)?
+        .into_iter()
+        .map(|(request, _)| Request(request))
+        .collect())
 }
 
 /// The parts of a stored memo.
 struct Kept<'a> {
     head_seq: u64,
     head_hash: [u8; 32],
+    kept: u64,
     digest: &'a [u8],
     body: &'a [u8],
 }
 
-/// Splits a stored memo, or `None` for another version or too few bytes.
+impl Kept<'_> {
+    /// Whether it was computed at `meta`'s head as the metadata gives it.
+    fn is_at(&self, meta: &StreamMeta) -> bool {
+        self.head_seq == meta.head.seq && self.head_hash == meta.head.hash.0
+    }
+}
+
+/// Splits a stored memo (or the first [`HEADER`] bytes of one), or `None` for another
+/// version or too few bytes.
 fn split(stored: &[u8]) -> Option<Kept<'_>> {
     let version = u32::from_be_bytes(stored.get(..4)?.try_into().ok()?);
     if version != VERSION {
@@ -127,7 +180,8 @@ fn split(stored: &[u8]) -> Option<Kept<'_>> {
     Some(Kept {
         head_seq: u64::from_be_bytes(stored.get(4..12)?.try_into().ok()?),
         head_hash: stored.get(12..44)?.try_into().ok()?,
-        digest: stored.get(44..76)?,
+        kept: u64::from_be_bytes(stored.get(44..52)?.try_into().ok()?),
+        digest: stored.get(52..84)?,
         body: stored.get(HEADER..)?,
     })
 }

@@ -6,7 +6,7 @@
 //! refs     stream:u32 ‖ bucket:u16               → packed entries (index.rs)
 //! ids      bucket:u16                            → packed entries (index.rs)
 //! checkpoints stream:u32                         → a projection checkpoint (checkpoint.rs)
-//! memos    stream:u32 ‖ request:[u8; 32]          → a view's finished output (memo.rs)
+//! memos    stream:u32 ‖ request:[u8; 32]         → a view's finished output (memo.rs)
 //! streams  slug bytes                            → stream metadata (JSON)
 //!          0x00 ‖ name                           → store-wide counters
 //! ```

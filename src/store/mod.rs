@@ -402,22 +402,31 @@ impl Store {
             .map(|v| v.to_vec()))
     }
 
-    /// Keeps `bytes` as the memo `request` of `meta`'s stream, and removes the stream's
-    /// other memos for which `stale` says so, so that memos of old heads do not pile up.
-    /// A cache write, as [`Store::save_checkpoint`] is.
+    /// The first `len` bytes of each of `meta`'s memos, by request: enough for the
+    /// projection to read their headers without copying what they hold.
+    pub fn memo_heads(&self, meta: &StreamMeta, len: usize) -> Result<Vec<([u8; 32], Vec<u8>)>> {
+        let mut heads = Vec::new();
+        for entry in self.memos.scan_prefix(meta.stream.to_be_bytes()) {
+            let (key, value) = entry?;
+            if let Some(request) = key.get(4..).and_then(|r| <[u8; 32]>::try_from(r).ok()) {
+                heads.push((request, value.get(..len).unwrap_or(&value).to_vec()));
+            }
+        }
+        Ok(heads)
+    }
+
+    /// Keeps `bytes` as the memo `request` of `meta`'s stream and removes the memos of
+    /// `remove`, in one batch. A cache write, as [`Store::save_checkpoint`] is.
     pub fn save_memo(
         &self,
         meta: &StreamMeta,
         request: &[u8; 32],
         bytes: &[u8],
-        stale: impl Fn(&[u8]) -> bool,
+        remove: &[[u8; 32]],
     ) -> Result<()> {
         let mut batch = sled::Batch::default();
-        for entry in self.memos.scan_prefix(meta.stream.to_be_bytes()) {
-            let (key, value) = entry?;
-            if stale(&value) {
-                batch.remove(key);
-            }
+        for other in remove {
+            batch.remove(&keys::memo_key(meta.stream, other)[..]);
         }
         batch.insert(&keys::memo_key(meta.stream, request)[..], bytes);
         self.memos.apply_batch(batch)?;

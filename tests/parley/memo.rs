@@ -62,12 +62,13 @@ fn an_audit_after_a_new_move_is_the_audit_of_the_new_log() {
 #[test]
 fn each_set_of_flags_gets_its_own_answer() {
     let env = bundled_env();
-    let views: [&[&str]; 5] = [
+    let views: [&[&str]; 6] = [
         &[],
         &["--explain"],
         &["--json"],
         &["--window", "2"],
         &["--as-of", "2025-07-31"],
+        &["--known-at", "2026-01-15T09:00:00Z"],
     ];
     let first: Vec<String> = views.iter().map(|flags| audit(&env, flags)).collect();
     for (flags, answer) in views.iter().zip(&first) {
@@ -79,6 +80,40 @@ fn each_set_of_flags_gets_its_own_answer() {
     distinct.sort();
     distinct.dedup();
     assert_eq!(distinct.len(), views.len(), "every view prints differently");
+}
+
+#[test]
+fn an_audit_asked_again_prints_what_it_kept() {
+    let env = bundled_env();
+    let first = audit(&env, &[]);
+    let store = Store::open(&env.store(), Access::Read, Duration::from_secs(5)).unwrap();
+    let meta = store.require(SLUG).unwrap();
+    let kept = memo::kept(&store, &meta).unwrap();
+    assert_eq!(kept.len(), 1, "the audit kept its answer");
+    // Swap the answer kept for another: asked again, the audit prints that one, so what
+    // it printed came from the memo.
+    memo::keep(&store, &meta, &kept[0], b"the kept answer\n").unwrap();
+    drop(store);
+    assert_eq!(audit(&env, &[]), "the kept answer\n");
+    env.run(MOVE).ok();
+    let after = audit(&env, &[]);
+    assert_ne!(after, "the kept answer\n", "a new head computes afresh");
+    assert!(after.starts_with(first.lines().next().unwrap()), "{after}");
+}
+
+#[test]
+fn a_stream_keeps_a_bounded_number_of_memos() {
+    let (_dir, store) = store();
+    let meta = store.require(SLUG).unwrap();
+    let requests: Vec<Request> = (0..memo::PER_STREAM as u8 + 3)
+        .map(|n| Request::new(&[b"audit", &[n]]))
+        .collect();
+    for request in &requests {
+        memo::keep(&store, &meta, request, b"an answer").unwrap();
+    }
+    let kept = memo::kept(&store, &meta).unwrap();
+    assert_eq!(kept.len(), memo::PER_STREAM);
+    assert!(kept.contains(requests.last().unwrap()), "the latest stays");
 }
 
 #[test]
@@ -146,12 +181,12 @@ fn a_damaged_memo_is_no_memo() {
     let request = Request::new(&[b"audit"]);
     memo::keep(&store, &meta, &request, b"the answer").unwrap();
     let good = store.memo(&meta, request.digest()).unwrap().unwrap();
-    for at in [0, 5, 20, 50, good.len() - 1] {
+    // The version, the head seq, the head hash, the digest and the compressed output (the
+    // time it was kept, bytes 44..52, only orders memos for removal).
+    for at in [0, 5, 20, 60, good.len() - 1] {
         let mut bad = good.clone();
         bad[at] ^= 0x55;
-        store
-            .save_memo(&meta, request.digest(), &bad, |_| false)
-            .unwrap();
+        store.save_memo(&meta, request.digest(), &bad, &[]).unwrap();
         assert_eq!(
             memo::recall(&store, &meta, &request),
             None,

@@ -82,8 +82,9 @@ pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
     let moves = Moves::new(timeline);
     let ctx = Context::new(&moves, rubric);
     let exchanges = flags::Exchanges::new(&ctx);
-    // Sides are audited apart from each other, so each gets a thread of its own: at a
-    // million events each side's audit is about a second.
+    // Sides are audited apart from each other, so each gets a thread of its own (at a
+    // million events each side's audit is about a second), or this one where the system
+    // refuses another.
     let sides = std::thread::scope(|scope| {
         let audits: Vec<_> = timeline
             .agenda
@@ -92,19 +93,23 @@ pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
             .filter_map(|party| {
                 let side = moves.party_id(&party.code)?;
                 let (ctx, exchanges) = (&ctx, &exchanges);
-                let audit = scope.spawn(move || side_audit(ctx, exchanges, side));
+                let run = move || side_audit(ctx, exchanges, side);
+                let audit = std::thread::Builder::new()
+                    .spawn_scoped(scope, run)
+                    .map_err(|_| run);
                 Some((party.code.to_string(), audit))
             })
             .collect();
         audits
             .into_iter()
             .map(|(code, audit)| {
-                (
-                    code,
-                    audit
+                let side = match audit {
+                    Ok(thread) => thread
                         .join()
                         .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                )
+                    Err(run) => run(),
+                };
+                (code, side)
             })
             .collect()
     });

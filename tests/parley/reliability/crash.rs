@@ -358,7 +358,7 @@ fn sigkill_during_import_and_log_loses_nothing_acknowledged_and_leaves_no_half_i
 
 /// The raw head records of the store (the commit point), read while no parley runs.
 fn heads(store: &Path) -> Vec<(sled::IVec, sled::IVec)> {
-    let db = sled::open(store.join("db")).unwrap();
+    let db = super::open_sled(store);
     let streams = db.open_tree("streams").unwrap();
     streams.iter().map(|entry| entry.unwrap()).collect()
 }
@@ -367,7 +367,7 @@ fn heads(store: &Path) -> Vec<(sled::IVec, sled::IVec)> {
 /// data (the streams it touches, as big-endian stream numbers under `\0inflight`): the
 /// state a kill leaves between a commit's data writes and its commit point.
 fn restore_heads(store: &Path, saved: &[(sled::IVec, sled::IVec)]) {
-    let db = sled::open(store.join("db")).unwrap();
+    let db = super::open_sled(store);
     let streams = db.open_tree("streams").unwrap();
     let mut touched = Vec::new();
     for (key, value) in saved {

@@ -184,7 +184,7 @@ fn reading_commands_on_a_missing_store_say_so_and_create_nothing() {
 }
 
 fn set_format(store: &Path, format: u32) {
-    let db = sled::open(store.join("db")).unwrap();
+    let db = super::open_sled(store);
     db.open_tree("meta")
         .unwrap()
         .insert("format", &format.to_be_bytes())
@@ -193,7 +193,7 @@ fn set_format(store: &Path, format: u32) {
 }
 
 fn format_of(store: &Path) -> u32 {
-    let db = sled::open(store.join("db")).unwrap();
+    let db = super::open_sled(store);
     let value = db
         .open_tree("meta")
         .unwrap()

@@ -55,6 +55,20 @@ pub fn open_store(dir: &Path) -> Store {
     Store::open(dir, Access::Write, Duration::from_secs(30)).expect("open the store")
 }
 
+/// Opens the store's sled database directly. sled releases its file lock only when its
+/// flusher thread lets go of the file, a moment after the `Db` is dropped, so an open
+/// right after another in this process may find it still locked: try again for a while.
+pub fn open_sled(store: &Path) -> sled::Db {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match sled::open(store.join("db")) {
+            Ok(db) => return db,
+            Err(e) if std::time::Instant::now() > deadline => panic!("open sled: {e}"),
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}
+
 /// The clock of library imports: after the last move of the bundled journals.
 pub const LATER: &str = "2026-01-15T09:00:00Z";
 
