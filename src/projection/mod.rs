@@ -61,10 +61,36 @@ const REFRESH_TAIL: usize = 65_536;
 /// Either way the answer is the full replay's.
 pub fn positions_view(store: &Store, slug: &str, spec: ViewSpec) -> crate::Result<PositionsView> {
     let meta = store.require(slug)?;
-    if let Some(view) = from_checkpoint(store, &meta, spec)? {
+    let mut view = positions_in(store, &meta, spec)?;
+    take_late_agenda(&mut view, &meta.agenda);
+    Ok(view)
+}
+
+/// Adds to a view's agenda the issues and parties its moves concern that an agenda event
+/// dated later put on the agenda, with their definitions as of the head. The journal may
+/// date an issue's agenda entry after a move on it (recorded first, dated when formally
+/// added); a view between the two dates must still show the move.
+fn take_late_agenda(view: &mut PositionsView, head: &Agenda) {
+    let (issues, parties) = view.positions.touched();
+    for def in &head.issues {
+        if issues.contains(&&def.key) && view.agenda.issue(&def.key).is_none() {
+            view.agenda.issues.push(def.clone());
+        }
+    }
+    for party in &head.parties {
+        let listed = view.agenda.parties.iter().any(|p| p.code == party.code);
+        if parties.contains(&party.code) && !listed {
+            view.agenda.parties.push(party.clone());
+        }
+    }
+}
+
+/// [`positions_view`] before [`take_late_agenda`].
+fn positions_in(store: &Store, meta: &StreamMeta, spec: ViewSpec) -> crate::Result<PositionsView> {
+    if let Some(view) = from_checkpoint(store, meta, spec)? {
         return Ok(view);
     }
-    let records = crate::journal::recorded_events(store, &meta)?;
+    let records = crate::journal::recorded_events(store, meta)?;
     // What the journal knew at an earlier time is not what a checkpoint folds, so such a
     // view is built alone; any other view is cut from the full timeline, which then
     // refreshes the checkpoint.
@@ -79,7 +105,7 @@ pub fn positions_view(store: &Store, slug: &str, spec: ViewSpec) -> crate::Resul
     let full = Timeline::build(meta.slug.clone(), records, ViewSpec::default());
     if let Some(fresh) = checkpoint::build_from(&chain, &full, checkpoint::MARGIN) {
         // A cache: failing to write it (a read-only store) costs speed, not correctness.
-        let _ = store.save_checkpoint(&meta, &checkpoint::encode(&fresh));
+        let _ = store.save_checkpoint(meta, &checkpoint::encode(&fresh));
     }
     let timeline = match spec.as_of {
         Some(as_of) => full.until(as_of),

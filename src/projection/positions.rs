@@ -12,7 +12,7 @@
 //! With more than two sides, "the other" is every other side: their Δ are summed, and the
 //! gap is the spread between the highest and lowest position.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +161,12 @@ impl Positions {
     /// Folds a whole timeline.
     pub fn of(timeline: &Timeline) -> Positions {
         fold(timeline, Positions::default())
+    }
+
+    /// The issues some move concerns, and the parties that stated something on them.
+    pub fn touched(&self) -> (Vec<&IssueKey>, BTreeSet<&PartyCode>) {
+        let parties = self.issues.values().flat_map(|i| i.sides.keys()).collect();
+        (self.issues.keys().collect(), parties)
     }
 
     /// Every issue on the agenda, in agenda order, with what the sides stated.

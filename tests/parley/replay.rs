@@ -322,3 +322,31 @@ fn diff_with_the_dates_reversed_says_to_give_the_earlier_first() {
         run.stderr
     );
 }
+
+/// An issue put on the agenda with a date later than a move on it (the record-keeper
+/// dated the agenda entry when the issue was formally added, the move when it was
+/// made): a view between the two dates still shows the move.
+#[test]
+fn a_move_dated_before_its_issue_joined_the_agenda_shows_in_views_between() {
+    let env = TestEnv::new();
+    env.import(&journal(&[
+        r#"{"kind":"agenda","at":"2025-06-01","issues":[{"key":"chips","title":"Chip export controls","unit":"%"}],"summary":"chips join the agenda"}"#,
+        r#"{"kind":"offer","at":"2025-05-01","by":"KR","issue":"chips","position":30,"summary":"Korea raised chips early"}"#,
+    ]));
+    let between = positions(&env, &["--as-of", "2025-05-15"]);
+    let chips = between["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["issue"] == "chips")
+        .unwrap_or_else(|| panic!("chips missing: {between}"));
+    assert_eq!(chips["sides"]["KR"]["position"], 30.0, "{chips}");
+    let text = env
+        .run(&["positions", "t", "--as-of", "2025-05-15"])
+        .ok()
+        .stdout;
+    assert!(text.contains("chips"), "{text}");
+    let before = positions(&env, &["--as-of", "2025-04-15"]);
+    let listed: Vec<&Value> = before["issues"].as_array().unwrap().iter().collect();
+    assert!(listed.iter().all(|i| i["issue"] != "chips"), "{before}");
+}
