@@ -43,7 +43,7 @@ fn render_side(
     let mut out = format!(
         "{party}  {name}: {}   ({} moves)\n",
         side.verdict.to_uppercase(),
-        side.moves
+        format_count(side.moves as f64)
     );
     let _ = writeln!(
         out,
@@ -65,7 +65,7 @@ fn render_side(
         };
         windows.row(vec![
             span,
-            w.moves.to_string(),
+            format_count(w.moves as f64),
             signed(w.index),
             w.verdict.into(),
             bar(w.index),
@@ -132,7 +132,11 @@ fn flags(side: &SideAudit, explain: bool) -> String {
     } else {
         String::new()
     };
-    format!("\n  flags ({total})\n{summary}{}", indent(&table.render()))
+    format!(
+        "\n  flags ({})\n{summary}{}",
+        format_count(total as f64),
+        indent(&table.render())
+    )
 }
 
 /// How many flags of each kind, with their share, and what the table below leaves out.
@@ -141,13 +145,14 @@ fn flag_counts(kinds: &[(&str, usize)], total: usize) -> String {
     for (kind, count) in kinds {
         counts.row(vec![
             (*kind).into(),
-            count.to_string(),
+            format_count(*count as f64),
             format!("{:.1}%", 100.0 * *count as f64 / total as f64),
         ]);
     }
     format!(
-        "{}\n  the first {FLAGS_SHOWN} of each kind; --explain or --json lists all {total}\n",
-        indent(&counts.render())
+        "{}\n  the first {FLAGS_SHOWN} of each kind; --explain or --json lists all {}\n",
+        indent(&counts.render()),
+        format_count(total as f64)
     )
 }
 
