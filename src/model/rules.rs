@@ -51,6 +51,29 @@ impl Agenda {
         self.issues.iter().find(|i| &i.key == key)
     }
 
+    /// Adds from `later` (the agenda as it came to be) the issues and parties a view's
+    /// moves concern that this agenda lacks, in `later`'s order. A journal may date an
+    /// agenda entry after a move on its issue (the move recorded afterwards, the entry
+    /// dated when the issue was formally added); a view between the two dates must still
+    /// show the move.
+    pub fn take_late(
+        &mut self,
+        later: &Agenda,
+        issue_moved: impl Fn(&IssueKey) -> bool,
+        party_moved: impl Fn(&PartyCode) -> bool,
+    ) {
+        for def in &later.issues {
+            if issue_moved(&def.key) && self.issue(&def.key).is_none() {
+                self.issues.push(def.clone());
+            }
+        }
+        for party in &later.parties {
+            if party_moved(&party.code) && self.party(&party.code).is_none() {
+                self.parties.push(party.clone());
+            }
+        }
+    }
+
     /// Adds what an `opening` or `agenda` event brings, refusing repeats.
     pub fn apply(&mut self, change: &AgendaChange) -> Result<(), Invalid> {
         let mut next = self.clone();

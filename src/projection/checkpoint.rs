@@ -44,7 +44,7 @@ use crate::model::{Agenda, Body, Digest32, Millis, SortKey, Stored};
 /// The version of the checkpointed state: bump it whenever the positions fold, the
 /// timeline's rules or this file change what a view computes. A checkpoint of another
 /// version is ignored and rebuilt.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// How far before the latest `at` the settled entries end: 30 days.
 pub const MARGIN: Millis = 30 * 86_400_000;
@@ -137,10 +137,13 @@ fn key(entry: &Entry) -> (SortKey, u64) {
 
 /// The view `spec` from a checkpoint and its tail (events `tail_from` … head, in seq
 /// order), or `None` when the checkpoint cannot give the full replay's answer.
+/// `recorded` is the agenda as recorded at the head (the stream's), from which the view
+/// takes what its moves need, as a timeline does (`Agenda::take_late`).
 pub fn resume(
     checkpoint: &Checkpoint,
     tail: Vec<Stored>,
     spec: ViewSpec,
+    recorded: &Agenda,
 ) -> Option<(Agenda, Positions)> {
     let s = checkpoint.built_at;
     let first = tail.first()?;
@@ -178,6 +181,11 @@ pub fn resume(
             return None;
         }
     }
+    agenda.take_late(
+        recorded,
+        |key| positions.moved_on(key),
+        |code| positions.moved_by(code),
+    );
     Some((agenda, positions))
 }
 

@@ -61,31 +61,9 @@ const REFRESH_TAIL: usize = 65_536;
 /// Either way the answer is the full replay's.
 pub fn positions_view(store: &Store, slug: &str, spec: ViewSpec) -> crate::Result<PositionsView> {
     let meta = store.require(slug)?;
-    let mut view = positions_in(store, &meta, spec)?;
-    take_late_agenda(&mut view, &meta.agenda);
-    Ok(view)
+    positions_in(store, &meta, spec)
 }
 
-/// Adds to a view's agenda the issues and parties its moves concern that an agenda event
-/// dated later put on the agenda, with their definitions as of the head. The journal may
-/// date an issue's agenda entry after a move on it (recorded first, dated when formally
-/// added); a view between the two dates must still show the move.
-fn take_late_agenda(view: &mut PositionsView, head: &Agenda) {
-    let (issues, parties) = view.positions.touched();
-    for def in &head.issues {
-        if issues.contains(&&def.key) && view.agenda.issue(&def.key).is_none() {
-            view.agenda.issues.push(def.clone());
-        }
-    }
-    for party in &head.parties {
-        let listed = view.agenda.parties.iter().any(|p| p.code == party.code);
-        if parties.contains(&party.code) && !listed {
-            view.agenda.parties.push(party.clone());
-        }
-    }
-}
-
-/// [`positions_view`] before [`take_late_agenda`].
 fn positions_in(store: &Store, meta: &StreamMeta, spec: ViewSpec) -> crate::Result<PositionsView> {
     if let Some(view) = from_checkpoint(store, meta, spec)? {
         return Ok(view);
@@ -142,11 +120,13 @@ fn from_checkpoint(
     }
     let tail: Vec<Stored> = crate::journal::recorded_events_from(store, meta, cp.tail_from)?;
     Ok(
-        checkpoint::resume(&cp, tail, spec).map(|(agenda, positions)| PositionsView {
-            slug: meta.slug.clone(),
-            agenda,
-            positions,
-            from_checkpoint: true,
+        checkpoint::resume(&cp, tail, spec, &meta.agenda).map(|(agenda, positions)| {
+            PositionsView {
+                slug: meta.slug.clone(),
+                agenda,
+                positions,
+                from_checkpoint: true,
+            }
         }),
     )
 }

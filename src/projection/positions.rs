@@ -24,6 +24,8 @@ use crate::model::{Agenda, At, Body, Direction, IssueDef, IssueKey, Kind, PartyC
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Positions {
     issues: BTreeMap<IssueKey, IssueState>,
+    /// Every party that made a move, so a view can list those the agenda in view lacks.
+    movers: BTreeSet<PartyCode>,
 }
 
 /// What the fold keeps for one issue.
@@ -114,6 +116,9 @@ impl Fold for Positions {
         let Body::Move(m) = &entry.event.body else {
             return;
         };
+        if !self.movers.contains(&m.by) {
+            self.movers.insert(m.by.clone());
+        }
         for key in &m.issues {
             // Looked up before inserting, so a key is cloned once per issue, not once
             // per move.
@@ -163,10 +168,14 @@ impl Positions {
         fold(timeline, Positions::default())
     }
 
-    /// The issues some move concerns, and the parties that stated something on them.
-    pub fn touched(&self) -> (Vec<&IssueKey>, BTreeSet<&PartyCode>) {
-        let parties = self.issues.values().flat_map(|i| i.sides.keys()).collect();
-        (self.issues.keys().collect(), parties)
+    /// Whether some move concerns issue `key`.
+    pub fn moved_on(&self, key: &IssueKey) -> bool {
+        self.issues.contains_key(key)
+    }
+
+    /// Whether party `code` made a move.
+    pub fn moved_by(&self, code: &PartyCode) -> bool {
+        self.movers.contains(code)
     }
 
     /// Every issue on the agenda, in agenda order, with what the sides stated.

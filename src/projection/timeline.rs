@@ -68,8 +68,12 @@ impl Entry {
 pub struct Timeline {
     /// The negotiation.
     pub slug: Slug,
-    /// Parties and issues from the opening and agenda events in view.
+    /// Parties and issues from the opening and agenda events in view, and those a move in
+    /// view concerns that an agenda event dated later added (see `Agenda::take_late`).
     pub agenda: Agenda,
+    /// Every agenda event recorded (up to `--known-at`), in seq order: where the late
+    /// ones come from.
+    recorded_agenda: Agenda,
     /// Every event in view except corrections, in valid-time order.
     pub entries: Vec<Entry>,
     /// The corrections in view, in seq order.
@@ -106,6 +110,14 @@ impl Timeline {
         }
         let mut voided = Vec::new();
         let mut amended = HashMap::new();
+        // The agenda as recorded, in seq order as the store built it: agenda events
+        // cannot be corrected, so every one counts.
+        let mut recorded_agenda = Agenda::default();
+        for stored in &events {
+            if let Body::Agenda(change) = &stored.event.body {
+                let _ = recorded_agenda.apply(change);
+            }
+        }
         // One pass that reuses the events' memory (see `Entry`).
         let mut entries: Vec<Entry> = events
             .into_iter()
@@ -131,10 +143,12 @@ impl Timeline {
             })
             .collect();
         in_valid_time_order(&mut entries);
-        let agenda = agenda_of(&entries);
+        let mut agenda = agenda_of(&entries);
+        take_late(&mut agenda, &recorded_agenda, &entries);
         Timeline {
             slug,
             agenda,
+            recorded_agenda,
             entries,
             corrections,
             voided,
@@ -158,6 +172,7 @@ impl Timeline {
         });
         self.amended.retain(|seq, _| !dropped.contains(seq));
         self.agenda = agenda_of(&self.entries);
+        take_late(&mut self.agenda, &self.recorded_agenda, &self.entries);
         self.spec.as_of = Some(as_of);
         self
     }
@@ -165,6 +180,12 @@ impl Timeline {
     /// The seqs of the amendments applied to the event `seq`, in order.
     pub fn corrected_by(&self, seq: u64) -> &[u64] {
         self.amended.get(&seq).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every agenda event recorded in view of `--known-at`, applied in seq order: the
+    /// stream's agenda as the store keeps it at the head.
+    pub fn recorded_agenda(&self) -> &Agenda {
+        &self.recorded_agenda
     }
 
     /// How many distinct amendments are applied to the events in view.
@@ -359,4 +380,19 @@ fn agenda_of(entries: &[Entry]) -> Agenda {
         }
     }
     agenda
+}
+
+/// Adds to `agenda` what the moves among `entries` need from `full`, the agenda as
+/// recorded (see `Agenda::take_late`).
+fn take_late(agenda: &mut Agenda, full: &Agenda, entries: &[Entry]) {
+    if full.issues.len() == agenda.issues.len() && full.parties.len() == agenda.parties.len() {
+        return;
+    }
+    let moves: Vec<&crate::model::Move> =
+        entries.iter().filter_map(|e| e.event.as_move()).collect();
+    agenda.take_late(
+        full,
+        |key| moves.iter().any(|m| m.issues.contains(key)),
+        |code| moves.iter().any(|m| &m.by == code),
+    );
 }

@@ -349,4 +349,12 @@ fn a_move_dated_before_its_issue_joined_the_agenda_shows_in_views_between() {
     let before = positions(&env, &["--as-of", "2025-04-15"]);
     let listed: Vec<&Value> = before["issues"].as_array().unwrap().iter().collect();
     assert!(listed.iter().all(|i| i["issue"] != "chips"), "{before}");
+    let diff = env
+        .run(&["diff", "t", "2025-04-15", "2025-05-15"])
+        .ok()
+        .stdout;
+    assert!(diff.contains("chips"), "diff shows the move too: {diff}");
+    // From a checkpoint as from a full replay.
+    env.run(&["positions", "t"]).ok();
+    assert_eq!(positions(&env, &["--as-of", "2025-05-15"]), between);
 }
