@@ -28,10 +28,8 @@
 //!
 //! ```text
 //! stored: VERSION:u32 ‖ head seq:u64 ‖ head hash:[32] ‖ kept:u64 ‖ SHA-256 of output:[32]
-//!         ‖ zstd(output)          (kept: milliseconds since 1970 when it was written)
+//!         ‖ zstd(output)          (kept: 1 + the largest among the stream's memos)
 //! ```
-
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
@@ -112,27 +110,33 @@ pub fn keep(
         return Ok(());
     }
     let body = zstd::bulk::compress(output, LEVEL).map_err(|e| crate::Error::io(store.dir(), e))?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let (remove, kept) = make_room(store, meta, request)?;
     let mut stored = Vec::with_capacity(HEADER + body.len());
     stored.extend_from_slice(&VERSION.to_be_bytes());
     stored.extend_from_slice(&meta.head.seq.to_be_bytes());
     stored.extend_from_slice(&meta.head.hash.0);
-    stored.extend_from_slice(&now.to_be_bytes());
+    stored.extend_from_slice(&kept.to_be_bytes());
     stored.extend_from_slice(&Sha256::digest(output));
     stored.extend_from_slice(&body);
-    let remove = to_remove(store, meta, request)?;
     store.save_memo(meta, request.digest(), &stored, &remove)
 }
 
-/// The memos of `meta`'s stream that keeping one for `request` replaces: those of
-/// other heads or unreadable, then the oldest beyond [`PER_STREAM`].
-fn to_remove(store: &Store, meta: &StreamMeta, request: &Request) -> crate::Result<Vec<[u8; 32]>> {
+/// The memos of `meta`'s stream that keeping one for `request` replaces (those of other
+/// heads or unreadable, then the least recently kept beyond [`PER_STREAM`]), and the
+/// number that orders the new one after every other: a counter, not a clock, so the
+/// order holds under a pinned or jumping clock.
+fn make_room(
+    store: &Store,
+    meta: &StreamMeta,
+    request: &Request,
+) -> crate::Result<(Vec<[u8; 32]>, u64)> {
     let mut remove = Vec::new();
     let mut current = Vec::new();
+    let mut latest = 0;
     for (other, head) in store.memo_heads(meta, HEADER)? {
-        match split(&head) {
+        let kept = split(&head);
+        latest = latest.max(kept.as_ref().map_or(0, |k| k.kept));
+        match kept {
             _ if other == request.0 => {}
             Some(kept) if kept.is_at(meta) => current.push((kept.kept, other)),
             _ => remove.push(other),
@@ -141,7 +145,7 @@ fn to_remove(store: &Store, meta: &StreamMeta, request: &Request) -> crate::Resu
     current.sort_unstable();
     let excess = (current.len() + 1).saturating_sub(PER_STREAM);
     remove.extend(current.into_iter().take(excess).map(|(_, other)| other));
-    Ok(remove)
+    Ok((remove, latest.saturating_add(1)))
 }
 
 /// The requests `meta`'s stream holds memos for, at any head: for tests and for

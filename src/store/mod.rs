@@ -403,7 +403,8 @@ impl Store {
     }
 
     /// The first `len` bytes of each of `meta`'s memos, by request: enough for the
-    /// projection to read their headers without copying what they hold.
+    /// projection to read their headers. sled still reads each memo whole; there are at
+    /// most a few per stream.
     pub fn memo_heads(&self, meta: &StreamMeta, len: usize) -> Result<Vec<([u8; 32], Vec<u8>)>> {
         let mut heads = Vec::new();
         for entry in self.memos.scan_prefix(meta.stream.to_be_bytes()) {

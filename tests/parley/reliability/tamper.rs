@@ -342,3 +342,29 @@ fn verify_of_a_long_journal_names_the_first_corrupted_seq() {
         assert!(verify(&store, &meta).is_ok(), "restored after {seq}");
     }
 }
+
+/// A segment the store cannot read stops the reading; the events read before it in the
+/// same batch are still checked first, so an earlier bad event is the one named.
+#[test]
+fn verify_names_a_bad_event_before_an_unreadable_segment_in_the_same_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, meta) = long_store(&dir.path().join("s"), 9_000);
+    // Seq 8,961 starts a segment (8,960 = 35 × 256); 8,900 lies in the batch before it
+    // is read (batches of 1,024 from seq 8,193).
+    flip_inside(&store, &meta, 8_900, 17);
+    store
+        .tamper_with_segment(&meta, 8_961, |segment| segment[0] = 9)
+        .unwrap();
+    match verify(&store, &meta) {
+        Err(parley::Error::Integrity { seq, .. }) => assert_eq!(seq, 8_900),
+        other => panic!("{other:?}"),
+    }
+    flip_inside(&store, &meta, 8_900, 17);
+    match verify(&store, &meta) {
+        Err(parley::Error::Integrity { seq, what, .. }) => {
+            assert_eq!(seq, 8_961, "{what}");
+            assert!(what.contains("codec"), "{what}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
