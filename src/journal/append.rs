@@ -19,7 +19,9 @@ use crate::model::{
     check_changes, check_in_context, fingerprint, format_instant,
 };
 use crate::splitmix::SplitMix64;
-use crate::store::{Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta};
+use crate::store::{
+    Compressor, Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta,
+};
 use crate::{Error, Result};
 
 use super::id_map::{IdMap, id_map};
@@ -61,6 +63,8 @@ pub struct Appender<'s> {
     sealer: Sealer,
     /// The bytes of the event being staged, reused from one event to the next.
     scratch: Vec<u8>,
+    /// Compresses every stream's full segments while the append goes on.
+    compressor: Compressor,
 }
 
 /// One negotiation touched by this append: its state as stored and as staged.
@@ -87,6 +91,7 @@ impl<'s> Appender<'s> {
             id_source: IdSource::new(),
             sealer: Sealer::default(),
             scratch: Vec::new(),
+            compressor: Compressor::default(),
         })
     }
 
@@ -130,11 +135,14 @@ impl<'s> Appender<'s> {
             .streams
             .into_values()
             .filter(|p| !p.events.is_empty())
-            .map(|p| StreamCommit {
-                before: p.stored.as_ref().map_or(0, |m| m.head.seq),
-                meta: p.meta,
-                events: p.events,
-                log: p.log,
+            .map(|mut p| {
+                p.log.finish();
+                StreamCommit {
+                    before: p.stored.as_ref().map_or(0, |m| m.head.seq),
+                    meta: p.meta,
+                    events: p.events,
+                    log: p.log,
+                }
             })
             .collect();
         if commits.is_empty() {
@@ -394,7 +402,7 @@ impl<'s> Appender<'s> {
         let store = self.store;
         let pending = self.pending_mut(slug)?;
         let bytes = match pending.log.get(seq) {
-            Some(staged) => staged.to_vec(),
+            Some(staged) => staged.into_owned(),
             None => {
                 let meta = pending.stored.clone().ok_or_else(|| missing(slug, seq))?;
                 store.get(&meta, seq)?.ok_or_else(|| missing(slug, seq))?
@@ -467,7 +475,8 @@ impl<'s> Appender<'s> {
             last_at: None,
         };
         self.next_stream += 1;
-        self.streams.insert(slug.clone(), Pending::new(None, meta));
+        let pending = Pending::new(None, meta, self.compressor.clone());
+        self.streams.insert(slug.clone(), pending);
         Ok(())
     }
 
@@ -476,8 +485,8 @@ impl<'s> Appender<'s> {
             let Some(meta) = self.store.stream(slug)? else {
                 return Ok(None);
             };
-            self.streams
-                .insert(slug.clone(), Pending::new(Some(meta.clone()), meta));
+            let pending = Pending::new(Some(meta.clone()), meta, self.compressor.clone());
+            self.streams.insert(slug.clone(), pending);
         }
         Ok(self.streams.get_mut(slug))
     }
@@ -522,12 +531,12 @@ impl<'s> Appender<'s> {
 }
 
 impl Pending {
-    fn new(stored: Option<StreamMeta>, meta: StreamMeta) -> Pending {
+    fn new(stored: Option<StreamMeta>, meta: StreamMeta, compressor: Compressor) -> Pending {
         Pending {
             stored,
             meta,
             events: Vec::new(),
-            log: StagedLog::default(),
+            log: StagedLog::with_compressor(compressor),
             labels: HashMap::new(),
             ids: id_map(),
             fingerprints: None,
