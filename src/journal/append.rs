@@ -24,7 +24,7 @@ use crate::store::{
 };
 use crate::{Error, Result};
 
-use super::id_map::{IdMap, id_map};
+use super::id_map::{LabelMap, StagedIds, keyed_map};
 use super::prepared::{Authored, Prepared};
 
 /// The largest event, in canonical bytes.
@@ -73,8 +73,8 @@ struct Pending {
     meta: StreamMeta,
     events: Vec<StagedEvent>,
     log: StagedLog,
-    labels: HashMap<String, Target>,
-    ids: IdMap<Target>,
+    labels: LabelMap<Target>,
+    ids: StagedIds,
     fingerprints: Option<HashMap<Digest32, u64>>,
 }
 
@@ -331,7 +331,6 @@ impl<'s> Appender<'s> {
         if let Some(label) = &event.label {
             pending.labels.insert(label.clone(), target);
         }
-        pending.ids.insert(envelope.id, target);
         if let Some(agenda) = grown {
             pending.meta.agenda = agenda;
         }
@@ -447,7 +446,7 @@ impl<'s> Appender<'s> {
 
     fn locate_id(&mut self, id: &Uuid) -> Result<Option<(Slug, u64)>> {
         for (slug, pending) in &self.streams {
-            if let Some(target) = pending.ids.get(id) {
+            if let Some(target) = pending.ids.get(&pending.events, id) {
                 return Ok(Some((slug.clone(), target.seq)));
             }
         }
@@ -537,8 +536,8 @@ impl Pending {
             meta,
             events: Vec::new(),
             log: StagedLog::with_compressor(compressor),
-            labels: HashMap::new(),
-            ids: id_map(),
+            labels: keyed_map(),
+            ids: StagedIds::default(),
             fingerprints: None,
         }
     }
@@ -592,9 +591,9 @@ impl References for Resolver<'_> {
             return Some(*target);
         }
         if let Ok(id) = Uuid::parse_str(reference)
-            && let Some(target) = self.pending.ids.get(&id)
+            && let Some(target) = self.pending.ids.get(&self.pending.events, &id)
         {
-            return Some(*target);
+            return Some(target);
         }
         match self.in_store(reference) {
             Ok(found) => found,
