@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::sync::mpsc::{self, SyncSender};
 
-use crate::model::{Invalid, Millis, Slug};
+use crate::model::{Invalid, LineNames, Millis, Slug};
 use crate::store::Store;
 use crate::{Error, Result};
 
@@ -83,10 +83,14 @@ pub fn import(
 /// stops listening (it met a bad line).
 fn read_ahead(reader: impl BufRead, sender: &SyncSender<Vec<std::io::Result<PreparedLine>>>) {
     let mut batch = Vec::with_capacity(BATCH_LINES);
-    for line in Lines::new(reader) {
+    let mut lines = Lines::new(reader);
+    let mut names = LineNames::default();
+    while let Some(line) = lines.next_raw() {
         let failed = line.is_err();
         batch.push(line.map(|line| {
-            let content = line.content.and_then(Prepared::from_map);
+            let content = line
+                .content
+                .and_then(|bytes| Prepared::from_line(bytes, &mut names));
             (line.number, content)
         }));
         if (batch.len() == BATCH_LINES || failed)
