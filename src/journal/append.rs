@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::model::{
-    Action, Body, CanonicalFields, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
+    Action, At, Body, CanonicalFields, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
     Recorded, References, SCHEMA, Sealer, Slug, Target, amended, canonical, chain_hash,
     check_changes, check_in_context, fingerprint, format_instant,
 };
@@ -65,6 +65,19 @@ pub struct Appender<'s> {
     scratch: Vec<u8>,
     /// Compresses every stream's full segments while the append goes on.
     compressor: Compressor,
+    /// What staged events leave behind, kept for the caller to free ([`Appender::keep_spent`]).
+    spent: Option<Spent>,
+}
+
+/// What the appender is done with once an event is staged: the event, its canonical
+/// fields and the `at`s it replaced in the stream's meta. An import hands them back to
+/// the thread that read the lines, because glibc frees another thread's allocation
+/// under that thread's arena lock, which both threads then fight over.
+#[derive(Debug, Default)]
+pub struct Spent {
+    events: Vec<Event>,
+    fields: Vec<CanonicalFields>,
+    ats: Vec<At>,
 }
 
 /// One negotiation touched by this append: its state as stored and as staged.
@@ -92,6 +105,7 @@ impl<'s> Appender<'s> {
             sealer: Sealer::default(),
             scratch: Vec::new(),
             compressor: Compressor::default(),
+            spent: None,
         })
     }
 
@@ -100,6 +114,18 @@ impl<'s> Appender<'s> {
     pub fn dedupe_authored(mut self, on: bool) -> Self {
         self.dedupe_authored = on;
         self
+    }
+
+    /// Keeps what staged events leave behind for [`Appender::take_spent`] instead of
+    /// freeing it at once.
+    pub fn keep_spent(mut self, on: bool) -> Self {
+        self.spent = on.then(Spent::default);
+        self
+    }
+
+    /// What staged events left behind since the last call (nothing unless kept).
+    pub fn take_spent(&mut self) -> Spent {
+        self.spent.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Checks and stages one event object. `default_slug` is the negotiation for a line
@@ -156,7 +182,11 @@ impl<'s> Appender<'s> {
         authored: Authored,
         default_slug: Option<&Slug>,
     ) -> Result<Outcome> {
-        let Authored { event, id, fields } = authored;
+        let Authored {
+            mut event,
+            id,
+            fields,
+        } = authored;
         let slug = match (&event.negotiation, default_slug) {
             (Some(slug), _) | (None, Some(slug)) => slug.clone(),
             (None, None) => {
@@ -195,8 +225,12 @@ impl<'s> Appender<'s> {
         let mut bytes = std::mem::take(&mut self.scratch);
         let hash = self.sealer.seal_into(&fields, &envelope, &mut bytes);
         let envelope = Envelope { hash, ..envelope };
-        let staged = self.stage(envelope, event, &bytes);
+        let staged = self.stage(envelope, &mut event, &bytes);
         self.scratch = bytes;
+        if let Some(spent) = &mut self.spent {
+            spent.events.push(event);
+            spent.fields.push(fields);
+        }
         staged
     }
 
@@ -254,7 +288,8 @@ impl<'s> Appender<'s> {
             );
         }
         let bytes = canonical(&recorded.raw);
-        self.stage(recorded.envelope, recorded.event, &bytes)
+        let mut event = recorded.event;
+        self.stage(recorded.envelope, &mut event, &bytes)
     }
 
     /// A recorded line at or below the head: present if the hashes agree, else a conflict.
@@ -275,7 +310,8 @@ impl<'s> Appender<'s> {
 
     /// Checks an event in its negotiation's context and stages it with its recorded
     /// (canonical) `bytes`.
-    fn stage(&mut self, envelope: Envelope, event: Event, bytes: &[u8]) -> Result<Outcome> {
+    /// Takes the event's label; the rest of the event is left to the caller.
+    fn stage(&mut self, envelope: Envelope, event: &mut Event, bytes: &[u8]) -> Result<Outcome> {
         let slug = &envelope.negotiation;
         if event.at.millis() > envelope.recorded_at + ONE_DAY {
             return Err(Invalid::field(
@@ -303,7 +339,7 @@ impl<'s> Appender<'s> {
             let pending = self.pending_mut(slug)?;
             let agenda = grown.as_ref().unwrap_or(&pending.meta.agenda);
             let resolver = Resolver::new(store, pending);
-            check_in_context(&event, slug, agenda, &resolver)?;
+            check_in_context(event, slug, agenda, &resolver)?;
             resolver.finish()?;
         }
         if let Body::Correction(correction) = &event.body
@@ -323,7 +359,11 @@ impl<'s> Appender<'s> {
             ))
             .into());
         }
-        let pending = self.pending_mut(slug)?;
+        let spent = &mut self.spent;
+        let pending = self
+            .streams
+            .get_mut(slug)
+            .ok_or_else(|| unknown_pending(slug))?;
         let target = Target {
             seq: envelope.seq,
             kind: event.kind,
@@ -339,13 +379,16 @@ impl<'s> Appender<'s> {
             hash: envelope.hash,
             recorded_at: envelope.recorded_at,
         };
-        widen(&mut pending.meta, &event);
+        let replaced = widen(&mut pending.meta, event);
+        if let Some(spent) = spent {
+            spent.ats.extend(replaced.into_iter().flatten());
+        }
         pending.log.push(envelope.seq, bytes);
         pending.events.push(StagedEvent {
             seq: envelope.seq,
             id: envelope.id,
             kind: event.kind,
-            label: event.label,
+            label: event.label.take(),
         });
         Ok(Outcome::Appended {
             seq: envelope.seq,
@@ -494,10 +537,7 @@ impl<'s> Appender<'s> {
     fn pending_mut(&mut self, slug: &Slug) -> Result<&mut Pending> {
         self.streams
             .get_mut(slug)
-            .ok_or_else(|| Error::UnknownNegotiation {
-                slug: slug.to_string(),
-                known: Vec::new(),
-            })
+            .ok_or_else(|| unknown_pending(slug))
     }
 
     fn exists(&mut self, slug: &Slug) -> Result<Error> {
@@ -629,22 +669,33 @@ impl IdSource {
     }
 }
 
-/// Keeps the earliest and latest `at` in the stream's meta, for `list`.
-fn widen(meta: &mut StreamMeta, event: &Event) {
+/// Keeps the earliest and latest `at` in the stream's meta, for `list`; gives back the
+/// ones it replaced.
+fn widen(meta: &mut StreamMeta, event: &Event) -> [Option<At>; 2] {
     let key = event.at.sort_key();
+    let mut replaced = [None, None];
     if meta
         .first_at
         .as_ref()
         .is_none_or(|first| key < first.sort_key())
     {
-        meta.first_at = Some(event.at.clone());
+        replaced[0] = meta.first_at.replace(event.at.clone());
     }
     if meta
         .last_at
         .as_ref()
         .is_none_or(|last| key > last.sort_key())
     {
-        meta.last_at = Some(event.at.clone());
+        replaced[1] = meta.last_at.replace(event.at.clone());
+    }
+    replaced
+}
+
+/// A negotiation [`Appender::pending`] should have loaded is not there.
+fn unknown_pending(slug: &Slug) -> Error {
+    Error::UnknownNegotiation {
+        slug: slug.to_string(),
+        known: Vec::new(),
     }
 }
 
