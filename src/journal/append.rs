@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::model::{
-    Action, At, Body, CanonicalFields, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
+    Action, Body, CanonicalFields, Digest32, Envelope, Event, Invalid, Kind, Millis, ONE_DAY,
     Recorded, References, SCHEMA, Sealer, Slug, Target, amended, canonical, chain_hash,
     check_changes, check_in_context, fingerprint, format_instant,
 };
@@ -69,15 +69,22 @@ pub struct Appender<'s> {
     spent: Option<Spent>,
 }
 
-/// What the appender is done with once an event is staged: the event, its canonical
-/// fields and the `at`s it replaced in the stream's meta. An import hands them back to
-/// the thread that read the lines, because glibc frees another thread's allocation
-/// under that thread's arena lock, which both threads then fight over.
+/// What the appender is done with once an event is staged: the event (holding the
+/// `at` it replaced in the stream's meta, see [`widen`]) and its canonical fields. An
+/// import hands them back to the thread that read the lines, because glibc frees
+/// another thread's allocation under that thread's arena lock, which both threads then
+/// fight over.
 #[derive(Debug, Default)]
 pub struct Spent {
     events: Vec<Event>,
     fields: Vec<CanonicalFields>,
-    ats: Vec<At>,
+}
+
+impl Spent {
+    /// Drops the events and gives the canonical fields back, to reuse their buffers.
+    pub fn into_fields(self) -> Vec<CanonicalFields> {
+        self.fields
+    }
 }
 
 /// One negotiation touched by this append: its state as stored and as staged.
@@ -310,7 +317,8 @@ impl<'s> Appender<'s> {
 
     /// Checks an event in its negotiation's context and stages it with its recorded
     /// (canonical) `bytes`.
-    /// Takes the event's label; the rest of the event is left to the caller.
+    /// Takes the event's label and may swap its `at` for the one it replaces in the
+    /// stream's meta: the caller may only drop the event afterwards.
     fn stage(&mut self, envelope: Envelope, event: &mut Event, bytes: &[u8]) -> Result<Outcome> {
         let slug = &envelope.negotiation;
         if event.at.millis() > envelope.recorded_at + ONE_DAY {
@@ -359,11 +367,7 @@ impl<'s> Appender<'s> {
             ))
             .into());
         }
-        let spent = &mut self.spent;
-        let pending = self
-            .streams
-            .get_mut(slug)
-            .ok_or_else(|| unknown_pending(slug))?;
+        let pending = self.pending_mut(slug)?;
         let target = Target {
             seq: envelope.seq,
             kind: event.kind,
@@ -379,10 +383,7 @@ impl<'s> Appender<'s> {
             hash: envelope.hash,
             recorded_at: envelope.recorded_at,
         };
-        let replaced = widen(&mut pending.meta, event);
-        if let Some(spent) = spent {
-            spent.ats.extend(replaced.into_iter().flatten());
-        }
+        widen(&mut pending.meta, event);
         pending.log.push(envelope.seq, bytes);
         pending.events.push(StagedEvent {
             seq: envelope.seq,
@@ -669,26 +670,24 @@ impl IdSource {
     }
 }
 
-/// Keeps the earliest and latest `at` in the stream's meta, for `list`; gives back the
-/// ones it replaced.
-fn widen(meta: &mut StreamMeta, event: &Event) -> [Option<At>; 2] {
+/// Keeps the earliest and latest `at` in the stream's meta, for `list`. A later `at`
+/// is swapped in, not cloned: the event, which the caller only drops, takes the old one,
+/// so the shared text's count is not touched on every event (its cache line was last
+/// written on the reading thread).
+fn widen(meta: &mut StreamMeta, event: &mut Event) {
     let key = event.at.sort_key();
-    let mut replaced = [None, None];
     if meta
         .first_at
         .as_ref()
         .is_none_or(|first| key < first.sort_key())
     {
-        replaced[0] = meta.first_at.replace(event.at.clone());
+        meta.first_at = Some(event.at.clone());
     }
-    if meta
-        .last_at
-        .as_ref()
-        .is_none_or(|last| key > last.sort_key())
-    {
-        replaced[1] = meta.last_at.replace(event.at.clone());
+    match &mut meta.last_at {
+        Some(last) if key > last.sort_key() => std::mem::swap(last, &mut event.at),
+        Some(_) => {}
+        None => meta.last_at = Some(event.at.clone()),
     }
-    replaced
 }
 
 /// A negotiation [`Appender::pending`] should have loaded is not there.

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 
-use crate::model::{Invalid, LineNames, Millis, Slug};
+use crate::model::{Invalid, LineCache, Millis, Slug};
 use crate::store::Store;
 use crate::{Error, Result};
 
@@ -92,19 +92,21 @@ pub fn import(
 fn read_ahead(reader: impl BufRead, sender: SyncSender<Batch>, returned: &Receiver<Returned>) {
     let mut batch = Vec::with_capacity(BATCH_LINES);
     let mut lines = Lines::new(reader);
-    let mut names = LineNames::default();
+    let mut cache = LineCache::default();
     while let Some(line) = lines.next_raw() {
         let failed = line.is_err();
         batch.push(line.map(|line| {
             let content = line
                 .content
-                .and_then(|bytes| Prepared::from_line(bytes, &mut names));
+                .and_then(|bytes| Prepared::from_line(bytes, &mut cache));
             (line.number, content)
         }));
         if batch.len() == BATCH_LINES || failed {
             let mut next = None;
             while let Ok((emptied, spent)) = returned.try_recv() {
-                drop(spent);
+                for fields in spent.into_fields() {
+                    cache.recycle(fields);
+                }
                 next = Some(emptied);
             }
             let next = next.unwrap_or_else(|| Vec::with_capacity(BATCH_LINES));

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::model::{CanonicalFields, ENVELOPE_FIELDS, Event, FastLine, Invalid, Kind, LineNames};
+use crate::model::{CanonicalFields, ENVELOPE_FIELDS, Event, FastLine, Invalid, Kind, LineCache};
 
 use super::lines::parse_line;
 
@@ -38,9 +38,9 @@ pub struct Authored {
 impl Prepared {
     /// Checks one event line (its bytes, as [`super::Lines::next_raw`] gives them) on its
     /// own: an ordinary authored move the fast way, anything else as [`Prepared::from_map`].
-    pub fn from_line(bytes: &[u8], names: &mut LineNames) -> Result<Prepared, Invalid> {
+    pub fn from_line(bytes: &[u8], cache: &mut LineCache) -> Result<Prepared, Invalid> {
         if let Ok(text) = std::str::from_utf8(bytes)
-            && let Some(fast) = FastLine::read(text, names)
+            && let Some(fast) = FastLine::read(text, cache)
         {
             return Ok(Prepared::Authored(Authored {
                 event: fast.event,

@@ -68,6 +68,11 @@ impl CanonicalFields {
         Digest32(hasher.finalize().into())
     }
 
+    /// The buffer the fields were written in, to write other fields in.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+
     fn slot(&self, slot: usize) -> &[u8] {
         let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
         &self.bytes[start..self.ends[slot]]
@@ -95,6 +100,19 @@ impl Default for FieldsWriter {
 }
 
 impl FieldsWriter {
+    /// A writer that writes into `buffer` (cleared first), as [`CanonicalFields::into_buffer`]
+    /// gives one back.
+    pub fn with_buffer(mut buffer: Vec<u8>) -> FieldsWriter {
+        buffer.clear();
+        FieldsWriter {
+            fields: CanonicalFields {
+                bytes: buffer,
+                ends: [0; SLOT_KEYS.len() + 1],
+            },
+            slot: 0,
+        }
+    }
+
     /// Writes `"key":` and the value `write` puts out as canonical JSON, then a comma;
     /// nothing for an envelope key.
     pub fn field(&mut self, key: &str, write: impl FnOnce(&mut Vec<u8>)) {

@@ -25,7 +25,7 @@ pub use invalid::Invalid;
 pub use kind::{Action, Channel, Direction, Kind, Level, Reversibility};
 pub use names::{IssueKey, PartyCode, Slug};
 pub(crate) use parse::describe;
-pub use parse::{FastLine, LineNames, MAX_SUMMARY_CHARS};
+pub use parse::{FastLine, LineCache, MAX_SUMMARY_CHARS};
 pub use recorded::Recorded;
 pub use rules::{Agenda, References, Target, amended, check_changes, check_in_context};
 pub(crate) use stored::raw_of;

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 mod fast;
 
-pub use fast::{FastLine, LineNames};
+pub use fast::{FastLine, LineCache};
 
 use super::{
     Action, AgendaChange, Annotation, At, Body, Channel, Correction, Direction, Event, Invalid,

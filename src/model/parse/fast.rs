@@ -11,6 +11,7 @@
 //! bundled journals, generated ones and edge cases.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::Deserialize;
@@ -36,19 +37,31 @@ pub struct FastLine {
     pub fields: CanonicalFields,
 }
 
-/// The names read so far: a journal names the same negotiation, parties and issues on
-/// nearly every line, so each is parsed and allocated once, then shared.
+/// What the fast reading keeps from line to line: the names read so far (a journal
+/// names the same negotiation, parties and issues on nearly every line, so each is
+/// parsed and allocated once, then shared), and buffers to write canonical fields in.
 #[derive(Debug, Default)]
-pub struct LineNames {
+pub struct LineCache {
     slug: Option<Slug>,
-    parties: Vec<PartyCode>,
-    issues: Vec<IssueKey>,
+    parties: HashMap<Box<str>, PartyCode>,
+    issues: HashMap<Box<str>, IssueKey>,
+    buffers: Vec<Vec<u8>>,
 }
 
 /// Most names of one kind remembered; past it, names are parsed each time.
 const REMEMBERED: usize = 256;
 
-impl LineNames {
+/// Most buffers kept for reuse.
+const BUFFERS: usize = 4096;
+
+impl LineCache {
+    /// Keeps the buffer of spent canonical fields for a later line.
+    pub fn recycle(&mut self, fields: CanonicalFields) {
+        if self.buffers.len() < BUFFERS {
+            self.buffers.push(fields.into_buffer());
+        }
+    }
+
     fn slug(&mut self, text: &str) -> Option<Slug> {
         match &self.slug {
             Some(slug) if slug.as_str() == text => Some(slug.clone()),
@@ -69,24 +82,24 @@ impl LineNames {
     }
 }
 
-fn remembered<T: Clone + std::borrow::Borrow<str>>(
-    known: &mut Vec<T>,
+fn remembered<T: Clone>(
+    known: &mut HashMap<Box<str>, T>,
     text: &str,
     parse: fn(&str) -> Result<T, Invalid>,
 ) -> Option<T> {
-    if let Some(name) = known.iter().find(|n| (*n).borrow() == text) {
+    if let Some(name) = known.get(text) {
         return Some(name.clone());
     }
     let name = parse(text).ok()?;
     if known.len() < REMEMBERED {
-        known.push(name.clone());
+        known.insert(text.into(), name.clone());
     }
     Some(name)
 }
 
 impl FastLine {
     /// Reads an authored move from one line's text, or `None` to read it the strict way.
-    pub fn read(text: &str, names: &mut LineNames) -> Option<FastLine> {
+    pub fn read(text: &str, names: &mut LineCache) -> Option<FastLine> {
         // Only an object: serde would read a struct from a list of its fields in order.
         if !text
             .trim_start_matches([' ', '\t', '\r', '\n'])
@@ -103,7 +116,8 @@ impl FastLine {
             Some(id) => Some(Uuid::parse_str(id).ok()?),
             None => None,
         };
-        let fields = wire.canonical();
+        let buffer = names.buffers.pop().unwrap_or_default();
+        let fields = wire.canonical(buffer);
         let event = wire.into_event(kind, names)?;
         Some(FastLine { event, id, fields })
     }
@@ -169,7 +183,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 impl Wire<'_> {
     /// The fields as canonical JSON: the line's fields in key order, `id` and
     /// `negotiation` left out as [`CanonicalFields::from_map`] leaves them out.
-    fn canonical(&self) -> CanonicalFields {
+    fn canonical(&self, buffer: Vec<u8>) -> CanonicalFields {
         fn text(w: &mut FieldsWriter, key: &str, value: Option<&str>) {
             if let Some(value) = value {
                 w.field(key, |out| write_json(out, value));
@@ -182,7 +196,7 @@ impl Wire<'_> {
                 None => {}
             }
         }
-        let mut w = FieldsWriter::default();
+        let mut w = FieldsWriter::with_buffer(buffer);
         text(&mut w, "at", Some(self.at));
         text(&mut w, "by", self.by);
         text(&mut w, "channel", self.channel);
@@ -223,7 +237,7 @@ impl Wire<'_> {
 
     /// The event, read as [`Event::from_map`] reads a move, or `None` where that would
     /// refuse (or where this reading is not sure to agree).
-    fn into_event(self, kind: Kind, names: &mut LineNames) -> Option<Event> {
+    fn into_event(self, kind: Kind, names: &mut LineCache) -> Option<Event> {
         let at = At::parse(self.at).ok()?;
         let negotiation = match self.negotiation {
             Some(slug) => Some(names.slug(slug)?),
@@ -269,7 +283,7 @@ impl Wire<'_> {
         })
     }
 
-    fn issue_keys(&self, names: &mut LineNames) -> Option<Vec<IssueKey>> {
+    fn issue_keys(&self, names: &mut LineCache) -> Option<Vec<IssueKey>> {
         let single;
         let words = match (self.issue, &self.issues) {
             (Some(_), Some(_)) => return None,
@@ -292,7 +306,7 @@ impl Wire<'_> {
     fn positions(
         &self,
         issues: &[IssueKey],
-        names: &mut LineNames,
+        names: &mut LineCache,
     ) -> Option<Vec<(IssueKey, f64)>> {
         let mut out = Vec::new();
         if let Some(number) = &self.position {
@@ -450,7 +464,7 @@ mod tests {
     /// Checks that where the fast reading accepts, it agrees with the strict one; says
     /// whether it accepted.
     pub(crate) fn agrees(text: &str) -> bool {
-        let Some(fast) = FastLine::read(text, &mut LineNames::default()) else {
+        let Some(fast) = FastLine::read(text, &mut LineCache::default()) else {
             return false;
         };
         let (event, fields) = strict(text).unwrap_or_else(|e| panic!("{text}: strict: {e}"));
@@ -516,7 +530,7 @@ mod tests {
         ];
         for line in lines {
             assert!(
-                FastLine::read(line, &mut LineNames::default()).is_none(),
+                FastLine::read(line, &mut LineCache::default()).is_none(),
                 "fast path took {line}"
             );
         }
