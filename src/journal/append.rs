@@ -123,6 +123,17 @@ impl<'s> Appender<'s> {
         self
     }
 
+    /// Compresses full segments while staging (the default) or leaves them for the
+    /// commit: a dry run never commits, so compressing would be wasted work.
+    pub fn compress_ahead(mut self, on: bool) -> Self {
+        self.compressor = if on {
+            Compressor::default()
+        } else {
+            Compressor::off()
+        };
+        self
+    }
+
     /// Keeps what staged events leave behind for [`Appender::take_spent`] instead of
     /// freeing it at once.
     pub fn keep_spent(mut self, on: bool) -> Self {
@@ -132,7 +143,19 @@ impl<'s> Appender<'s> {
 
     /// What staged events left behind since the last call (nothing unless kept).
     pub fn take_spent(&mut self) -> Spent {
-        self.spent.as_mut().map(std::mem::take).unwrap_or_default()
+        let Some(spent) = &mut self.spent else {
+            return Spent::default();
+        };
+        // As many as last time: growing the lists from empty for every batch was a
+        // run of reallocations and copies on the appending thread.
+        let room = spent.events.len();
+        std::mem::replace(
+            spent,
+            Spent {
+                events: Vec::with_capacity(room),
+                fields: Vec::with_capacity(room),
+            },
+        )
     }
 
     /// Checks and stages one event object. `default_slug` is the negotiation for a line

@@ -135,6 +135,7 @@ fn import_lines(
 ) -> Result<ImportSummary> {
     let mut appender = Appender::new(store, options.now, options.recorder.clone())?
         .dedupe_authored(true)
+        .compress_ahead(!options.dry_run)
         .keep_spent(true);
     let mut summary = ImportSummary::default();
     let mut current = options.negotiation.clone();

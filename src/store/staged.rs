@@ -98,6 +98,14 @@ impl std::fmt::Debug for Job {
 }
 
 impl Compressor {
+    /// A compressor that never starts its thread: bodies stay plain until
+    /// [`StagedLog::finish`], for an append that will not be committed.
+    pub fn off() -> Compressor {
+        let never = OnceLock::new();
+        let _ = never.set(None);
+        Compressor(Arc::new(never))
+    }
+
     /// The thread's queue, starting the thread on first use.
     fn jobs(&self) -> Option<&Sender<Job>> {
         self.0.get_or_init(start_compressor).as_ref()
