@@ -19,10 +19,12 @@ use crate::model::{
     check_changes, check_in_context, fingerprint, format_instant,
 };
 use crate::splitmix::SplitMix64;
-use crate::store::{Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta};
+use crate::store::{
+    Compressor, Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta,
+};
 use crate::{Error, Result};
 
-use super::id_map::{IdMap, id_map};
+use super::id_map::{LabelMap, StagedIds, keyed_map};
 use super::prepared::{Authored, Prepared};
 
 /// The largest event, in canonical bytes.
@@ -61,6 +63,28 @@ pub struct Appender<'s> {
     sealer: Sealer,
     /// The bytes of the event being staged, reused from one event to the next.
     scratch: Vec<u8>,
+    /// Compresses every stream's full segments while the append goes on.
+    compressor: Compressor,
+    /// What staged events leave behind, kept for the caller to free ([`Appender::keep_spent`]).
+    spent: Option<Spent>,
+}
+
+/// What the appender is done with once an event is staged: the event (holding the
+/// `at` it replaced in the stream's meta, see [`widen`]) and its canonical fields. An
+/// import hands them back to the thread that read the lines, because glibc frees
+/// another thread's allocation under that thread's arena lock, which both threads then
+/// fight over.
+#[derive(Debug, Default)]
+pub struct Spent {
+    events: Vec<Event>,
+    fields: Vec<CanonicalFields>,
+}
+
+impl Spent {
+    /// Drops the events and gives the canonical fields back, to reuse their buffers.
+    pub fn into_fields(self) -> Vec<CanonicalFields> {
+        self.fields
+    }
 }
 
 /// One negotiation touched by this append: its state as stored and as staged.
@@ -69,8 +93,8 @@ struct Pending {
     meta: StreamMeta,
     events: Vec<StagedEvent>,
     log: StagedLog,
-    labels: HashMap<String, Target>,
-    ids: IdMap<Target>,
+    labels: LabelMap<Target>,
+    ids: StagedIds,
     fingerprints: Option<HashMap<Digest32, u64>>,
 }
 
@@ -87,6 +111,8 @@ impl<'s> Appender<'s> {
             id_source: IdSource::new(),
             sealer: Sealer::default(),
             scratch: Vec::new(),
+            compressor: Compressor::default(),
+            spent: None,
         })
     }
 
@@ -95,6 +121,41 @@ impl<'s> Appender<'s> {
     pub fn dedupe_authored(mut self, on: bool) -> Self {
         self.dedupe_authored = on;
         self
+    }
+
+    /// Compresses full segments while staging (the default) or leaves them for the
+    /// commit: a dry run never commits, so compressing would be wasted work.
+    pub fn compress_ahead(mut self, on: bool) -> Self {
+        self.compressor = if on {
+            Compressor::default()
+        } else {
+            Compressor::off()
+        };
+        self
+    }
+
+    /// Keeps what staged events leave behind for [`Appender::take_spent`] instead of
+    /// freeing it at once.
+    pub fn keep_spent(mut self, on: bool) -> Self {
+        self.spent = on.then(Spent::default);
+        self
+    }
+
+    /// What staged events left behind since the last call (nothing unless kept).
+    pub fn take_spent(&mut self) -> Spent {
+        let Some(spent) = &mut self.spent else {
+            return Spent::default();
+        };
+        // As many as last time: growing the lists from empty for every batch was a
+        // run of reallocations and copies on the appending thread.
+        let room = spent.events.len();
+        std::mem::replace(
+            spent,
+            Spent {
+                events: Vec::with_capacity(room),
+                fields: Vec::with_capacity(room),
+            },
+        )
     }
 
     /// Checks and stages one event object. `default_slug` is the negotiation for a line
@@ -130,11 +191,14 @@ impl<'s> Appender<'s> {
             .streams
             .into_values()
             .filter(|p| !p.events.is_empty())
-            .map(|p| StreamCommit {
-                before: p.stored.as_ref().map_or(0, |m| m.head.seq),
-                meta: p.meta,
-                events: p.events,
-                log: p.log,
+            .map(|mut p| {
+                p.log.finish();
+                StreamCommit {
+                    before: p.stored.as_ref().map_or(0, |m| m.head.seq),
+                    meta: p.meta,
+                    events: p.events,
+                    log: p.log,
+                }
             })
             .collect();
         if commits.is_empty() {
@@ -148,7 +212,11 @@ impl<'s> Appender<'s> {
         authored: Authored,
         default_slug: Option<&Slug>,
     ) -> Result<Outcome> {
-        let Authored { event, id, fields } = authored;
+        let Authored {
+            mut event,
+            id,
+            fields,
+        } = authored;
         let slug = match (&event.negotiation, default_slug) {
             (Some(slug), _) | (None, Some(slug)) => slug.clone(),
             (None, None) => {
@@ -187,8 +255,12 @@ impl<'s> Appender<'s> {
         let mut bytes = std::mem::take(&mut self.scratch);
         let hash = self.sealer.seal_into(&fields, &envelope, &mut bytes);
         let envelope = Envelope { hash, ..envelope };
-        let staged = self.stage(envelope, event, &bytes);
+        let staged = self.stage(envelope, &mut event, &bytes);
         self.scratch = bytes;
+        if let Some(spent) = &mut self.spent {
+            spent.events.push(event);
+            spent.fields.push(fields);
+        }
         staged
     }
 
@@ -246,7 +318,8 @@ impl<'s> Appender<'s> {
             );
         }
         let bytes = canonical(&recorded.raw);
-        self.stage(recorded.envelope, recorded.event, &bytes)
+        let mut event = recorded.event;
+        self.stage(recorded.envelope, &mut event, &bytes)
     }
 
     /// A recorded line at or below the head: present if the hashes agree, else a conflict.
@@ -267,7 +340,9 @@ impl<'s> Appender<'s> {
 
     /// Checks an event in its negotiation's context and stages it with its recorded
     /// (canonical) `bytes`.
-    fn stage(&mut self, envelope: Envelope, event: Event, bytes: &[u8]) -> Result<Outcome> {
+    /// Takes the event's label and may swap its `at` for the one it replaces in the
+    /// stream's meta: the caller may only drop the event afterwards.
+    fn stage(&mut self, envelope: Envelope, event: &mut Event, bytes: &[u8]) -> Result<Outcome> {
         let slug = &envelope.negotiation;
         if event.at.millis() > envelope.recorded_at + ONE_DAY {
             return Err(Invalid::field(
@@ -295,7 +370,7 @@ impl<'s> Appender<'s> {
             let pending = self.pending_mut(slug)?;
             let agenda = grown.as_ref().unwrap_or(&pending.meta.agenda);
             let resolver = Resolver::new(store, pending);
-            check_in_context(&event, slug, agenda, &resolver)?;
+            check_in_context(event, slug, agenda, &resolver)?;
             resolver.finish()?;
         }
         if let Body::Correction(correction) = &event.body
@@ -323,7 +398,6 @@ impl<'s> Appender<'s> {
         if let Some(label) = &event.label {
             pending.labels.insert(label.clone(), target);
         }
-        pending.ids.insert(envelope.id, target);
         if let Some(agenda) = grown {
             pending.meta.agenda = agenda;
         }
@@ -332,13 +406,13 @@ impl<'s> Appender<'s> {
             hash: envelope.hash,
             recorded_at: envelope.recorded_at,
         };
-        widen(&mut pending.meta, &event);
+        widen(&mut pending.meta, event);
         pending.log.push(envelope.seq, bytes);
         pending.events.push(StagedEvent {
             seq: envelope.seq,
             id: envelope.id,
             kind: event.kind,
-            label: event.label,
+            label: event.label.take(),
         });
         Ok(Outcome::Appended {
             seq: envelope.seq,
@@ -394,7 +468,7 @@ impl<'s> Appender<'s> {
         let store = self.store;
         let pending = self.pending_mut(slug)?;
         let bytes = match pending.log.get(seq) {
-            Some(staged) => staged.to_vec(),
+            Some(staged) => staged.into_owned(),
             None => {
                 let meta = pending.stored.clone().ok_or_else(|| missing(slug, seq))?;
                 store.get(&meta, seq)?.ok_or_else(|| missing(slug, seq))?
@@ -439,7 +513,7 @@ impl<'s> Appender<'s> {
 
     fn locate_id(&mut self, id: &Uuid) -> Result<Option<(Slug, u64)>> {
         for (slug, pending) in &self.streams {
-            if let Some(target) = pending.ids.get(id) {
+            if let Some(target) = pending.ids.get(&pending.events, id) {
                 return Ok(Some((slug.clone(), target.seq)));
             }
         }
@@ -467,7 +541,8 @@ impl<'s> Appender<'s> {
             last_at: None,
         };
         self.next_stream += 1;
-        self.streams.insert(slug.clone(), Pending::new(None, meta));
+        let pending = Pending::new(None, meta, self.compressor.clone());
+        self.streams.insert(slug.clone(), pending);
         Ok(())
     }
 
@@ -476,8 +551,8 @@ impl<'s> Appender<'s> {
             let Some(meta) = self.store.stream(slug)? else {
                 return Ok(None);
             };
-            self.streams
-                .insert(slug.clone(), Pending::new(Some(meta.clone()), meta));
+            let pending = Pending::new(Some(meta.clone()), meta, self.compressor.clone());
+            self.streams.insert(slug.clone(), pending);
         }
         Ok(self.streams.get_mut(slug))
     }
@@ -486,10 +561,7 @@ impl<'s> Appender<'s> {
     fn pending_mut(&mut self, slug: &Slug) -> Result<&mut Pending> {
         self.streams
             .get_mut(slug)
-            .ok_or_else(|| Error::UnknownNegotiation {
-                slug: slug.to_string(),
-                known: Vec::new(),
-            })
+            .ok_or_else(|| unknown_pending(slug))
     }
 
     fn exists(&mut self, slug: &Slug) -> Result<Error> {
@@ -522,14 +594,14 @@ impl<'s> Appender<'s> {
 }
 
 impl Pending {
-    fn new(stored: Option<StreamMeta>, meta: StreamMeta) -> Pending {
+    fn new(stored: Option<StreamMeta>, meta: StreamMeta, compressor: Compressor) -> Pending {
         Pending {
             stored,
             meta,
             events: Vec::new(),
-            log: StagedLog::default(),
-            labels: HashMap::new(),
-            ids: id_map(),
+            log: StagedLog::with_compressor(compressor),
+            labels: keyed_map(),
+            ids: StagedIds::default(),
             fingerprints: None,
         }
     }
@@ -583,9 +655,9 @@ impl References for Resolver<'_> {
             return Some(*target);
         }
         if let Ok(id) = Uuid::parse_str(reference)
-            && let Some(target) = self.pending.ids.get(&id)
+            && let Some(target) = self.pending.ids.get(&self.pending.events, &id)
         {
-            return Some(*target);
+            return Some(target);
         }
         match self.in_store(reference) {
             Ok(found) => found,
@@ -621,8 +693,11 @@ impl IdSource {
     }
 }
 
-/// Keeps the earliest and latest `at` in the stream's meta, for `list`.
-fn widen(meta: &mut StreamMeta, event: &Event) {
+/// Keeps the earliest and latest `at` in the stream's meta, for `list`. A later `at`
+/// is swapped in, not cloned: the event, which the caller only drops, takes the old one,
+/// so the shared text's count is not touched on every event (its cache line was last
+/// written on the reading thread).
+fn widen(meta: &mut StreamMeta, event: &mut Event) {
     let key = event.at.sort_key();
     if meta
         .first_at
@@ -631,12 +706,18 @@ fn widen(meta: &mut StreamMeta, event: &Event) {
     {
         meta.first_at = Some(event.at.clone());
     }
-    if meta
-        .last_at
-        .as_ref()
-        .is_none_or(|last| key > last.sort_key())
-    {
-        meta.last_at = Some(event.at.clone());
+    match &mut meta.last_at {
+        Some(last) if key > last.sort_key() => std::mem::swap(last, &mut event.at),
+        Some(_) => {}
+        None => meta.last_at = Some(event.at.clone()),
+    }
+}
+
+/// A negotiation [`Appender::pending`] should have loaded is not there.
+fn unknown_pending(slug: &Slug) -> Error {
+    Error::UnknownNegotiation {
+        slug: slug.to_string(),
+        known: Vec::new(),
     }
 }
 

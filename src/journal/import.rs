@@ -7,13 +7,13 @@
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
-use std::sync::mpsc::{self, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 
-use crate::model::{Invalid, Millis, Slug};
+use crate::model::{Invalid, LineCache, Millis, Slug};
 use crate::store::Store;
 use crate::{Error, Result};
 
-use super::{Appender, Lines, Outcome, Prepared};
+use super::{Appender, Lines, Outcome, Prepared, Spent};
 
 /// How to import.
 #[derive(Clone, Debug)]
@@ -60,6 +60,13 @@ const BATCHES_AHEAD: usize = 32;
 /// One event line, checked on its own, or what is wrong with it.
 type PreparedLine = (usize, std::result::Result<Prepared, Invalid>);
 
+/// Lines handed to the appender at a time.
+type Batch = Vec<std::io::Result<PreparedLine>>;
+
+/// What the appender hands back: an emptied batch to fill again, and what the lines in
+/// it left behind, for the reading thread to free (it allocated them).
+type Returned = (Batch, Spent);
+
 /// Imports the journal read from `reader`, named `name` in messages.
 ///
 /// A second thread reads and checks the lines on their own (JSON, shape, canonical
@@ -73,78 +80,110 @@ pub fn import(
 ) -> Result<ImportSummary> {
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel(BATCHES_AHEAD);
-        scope.spawn(move || read_ahead(reader, &sender));
-        let lines = receiver.into_iter().flatten();
-        import_lines(store, lines, name, options)
+        let (returns, returned) = mpsc::channel();
+        scope.spawn(move || read_ahead(reader, sender, &returned));
+        import_lines(store, receiver, returns, name, options)
     })
 }
 
 /// Reads and prepares lines in batches until the end, a read error, or the appender
-/// stops listening (it met a bad line).
-fn read_ahead(reader: impl BufRead, sender: &SyncSender<Vec<std::io::Result<PreparedLine>>>) {
+/// stops listening (it met a bad line); then frees what comes back until the appender
+/// is done.
+fn read_ahead(reader: impl BufRead, sender: SyncSender<Batch>, returned: &Receiver<Returned>) {
     let mut batch = Vec::with_capacity(BATCH_LINES);
-    for line in Lines::new(reader) {
+    let mut lines = Lines::new(reader);
+    let mut cache = LineCache::default();
+    while let Some(line) = lines.next_raw() {
         let failed = line.is_err();
         batch.push(line.map(|line| {
-            let content = line.content.and_then(Prepared::from_map);
+            let content = line
+                .content
+                .and_then(|bytes| Prepared::from_line(bytes, &mut cache));
             (line.number, content)
         }));
-        if (batch.len() == BATCH_LINES || failed)
-            && sender
-                .send(std::mem::replace(
-                    &mut batch,
-                    Vec::with_capacity(BATCH_LINES),
-                ))
-                .is_err()
-        {
-            return;
-        }
-        if failed {
-            return;
+        if batch.len() == BATCH_LINES || failed {
+            let mut next = None;
+            while let Ok((emptied, spent)) = returned.try_recv() {
+                for fields in spent.into_fields() {
+                    cache.recycle(fields);
+                }
+                next = Some(emptied);
+            }
+            let next = next.unwrap_or_else(|| Vec::with_capacity(BATCH_LINES));
+            if sender.send(std::mem::replace(&mut batch, next)).is_err() || failed {
+                break;
+            }
         }
     }
-    let _ = sender.send(batch);
+    if !batch.is_empty() {
+        let _ = sender.send(batch);
+    }
+    // The appender's loop ends when this sender is gone; it then stops returning.
+    drop(sender);
+    for returned in returned {
+        drop(returned);
+    }
 }
 
 /// Appends prepared lines in file order and commits them, or stops at the first bad one.
 fn import_lines(
     store: &Store,
-    lines: impl Iterator<Item = std::io::Result<PreparedLine>>,
+    batches: Receiver<Batch>,
+    returns: Sender<Returned>,
     name: &str,
     options: &ImportOptions,
 ) -> Result<ImportSummary> {
-    let mut appender =
-        Appender::new(store, options.now, options.recorder.clone())?.dedupe_authored(true);
+    let mut appender = Appender::new(store, options.now, options.recorder.clone())?
+        .dedupe_authored(true)
+        .compress_ahead(!options.dry_run)
+        .keep_spent(true);
     let mut summary = ImportSummary::default();
     let mut current = options.negotiation.clone();
-    for line in lines {
-        let (number, content) = line.map_err(|e| Error::io(std::path::Path::new(name), e))?;
-        let place = || format!("{name}:{number}");
-        let prepared = content.map_err(|problem| Error::input(place(), problem))?;
-        let opens = prepared.opens();
-        let outcome = appender
-            .append_prepared(prepared, current.as_ref())
-            .map_err(|e| at_place(&place(), e))?;
-        summary.lines += 1;
-        match outcome {
-            Outcome::Appended { slug, seq, .. } => {
-                count_added(&mut summary.added, &slug, seq);
-                if opens {
-                    current = Some(slug);
-                }
-            }
-            Outcome::AlreadyPresent { slug, .. } => {
-                summary.already_present += 1;
-                if opens {
-                    current = Some(slug);
-                }
-            }
+    for mut batch in batches {
+        for line in batch.drain(..) {
+            append_line(&mut appender, line, name, &mut summary, &mut current)?;
         }
+        // The reading thread may be gone (a read error): then what is spent is freed here.
+        let _ = returns.send((batch, appender.take_spent()));
     }
+    drop(returns);
     if !options.dry_run {
         appender.commit()?;
     }
     Ok(summary)
+}
+
+/// Appends one prepared line, counting it in `summary`; `current` is the negotiation of
+/// lines that name none.
+fn append_line(
+    appender: &mut Appender,
+    line: std::io::Result<PreparedLine>,
+    name: &str,
+    summary: &mut ImportSummary,
+    current: &mut Option<Slug>,
+) -> Result<()> {
+    let (number, content) = line.map_err(|e| Error::io(std::path::Path::new(name), e))?;
+    let place = || format!("{name}:{number}");
+    let prepared = content.map_err(|problem| Error::input(place(), problem))?;
+    let opens = prepared.opens();
+    let outcome = appender
+        .append_prepared(prepared, current.as_ref())
+        .map_err(|e| at_place(&place(), e))?;
+    summary.lines += 1;
+    let slug = match outcome {
+        Outcome::Appended { slug, seq, .. } => {
+            count_added(&mut summary.added, &slug, seq);
+            slug
+        }
+        Outcome::AlreadyPresent { slug, .. } => {
+            summary.already_present += 1;
+            slug
+        }
+    };
+    if opens {
+        *current = Some(slug);
+    }
+    Ok(())
 }
 
 /// Counts one added event; the slug is copied only for the first event of its negotiation.

@@ -73,11 +73,11 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-impl<R: BufRead> Iterator for Lines<R> {
-    type Item = std::io::Result<Line>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
+impl<R: BufRead> Lines<R> {
+    /// The next event line as its bytes (line end, and a BOM on line 1, removed), for a
+    /// reader with a faster way to read some lines than [`parse_line`]; `None` at the end.
+    pub fn next_raw(&mut self) -> Option<std::io::Result<RawLine<'_>>> {
+        let (number, content) = loop {
             let read = match self.read_raw() {
                 Ok(read) => read,
                 Err(e) => return Some(Err(e)),
@@ -86,31 +86,54 @@ impl<R: BufRead> Iterator for Lines<R> {
             let number = self.number;
             match read {
                 Ok(false) => return None,
-                Err(problem) => {
-                    return Some(Ok(Line {
-                        number,
-                        content: Err(problem),
-                    }));
-                }
+                Err(problem) => break (number, Err(problem)),
                 Ok(true) => {}
             }
             let mut bytes = self.buffer.as_slice();
-            if number == 1 {
-                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let mut start = 0;
+            if number == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
+                start = 3;
+                bytes = &bytes[3..];
             }
             let bytes = trim_end(bytes);
+            let end = start + bytes.len();
             let first = bytes.iter().position(|b| !b.is_ascii_whitespace());
-            let content = match first.map(|i| (i, bytes[i])) {
+            match first.map(|i| (i, bytes[i])) {
                 None => continue,
                 Some((i, b'#')) => match commented_record(&bytes[i + 1..]) {
                     None => continue,
-                    Some(problem) => Err(problem),
+                    Some(problem) => break (number, Err(problem)),
                 },
-                Some(_) => parse_object(bytes).and_then(|map| sealed(bytes, map)),
-            };
-            return Some(Ok(Line { number, content }));
-        }
+                Some(_) => break (number, Ok(start..end)),
+            }
+        };
+        let content = content.map(|range| self.buffer.get(range).unwrap_or_default());
+        Some(Ok(RawLine { number, content }))
     }
+}
+
+/// One line of a journal that holds an event, unparsed (see [`Lines::next_raw`]).
+pub struct RawLine<'a> {
+    /// 1-based line number in the file.
+    pub number: usize,
+    /// The line's bytes, or what is wrong with the line.
+    pub content: Result<&'a [u8], Invalid>,
+}
+
+impl<R: BufRead> Iterator for Lines<R> {
+    type Item = std::io::Result<Line>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.next_raw()?.map(|raw| Line {
+            number: raw.number,
+            content: raw.content.and_then(parse_line),
+        }))
+    }
+}
+
+/// Parses the bytes of an event line: a JSON object, and for a recorded line, sealed.
+pub fn parse_line(bytes: &[u8]) -> Result<Map<String, Value>, Invalid> {
+    parse_object(bytes).and_then(|map| sealed(bytes, map))
 }
 
 /// The line without its line end: `\n` or `\r\n`, nothing more (a stray `\r` stays, so

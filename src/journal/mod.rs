@@ -13,7 +13,7 @@ mod prepared;
 mod read;
 mod verify;
 
-pub use append::{Appender, MAX_EVENT_BYTES, Outcome};
+pub use append::{Appender, MAX_EVENT_BYTES, Outcome, Spent};
 pub use export::export;
 pub use gdelt::{Converted, GdeltOptions, RELATIONS_ISSUE, convert_gdelt};
 pub use import::{Added, ImportOptions, ImportSummary, import};

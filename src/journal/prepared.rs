@@ -6,7 +6,9 @@
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::model::{CanonicalFields, ENVELOPE_FIELDS, Event, Invalid, Kind};
+use crate::model::{CanonicalFields, ENVELOPE_FIELDS, Event, FastLine, Invalid, Kind, LineCache};
+
+use super::lines::parse_line;
 
 /// One event line, ready for [`super::Appender::append_prepared`].
 ///
@@ -34,6 +36,21 @@ pub struct Authored {
 }
 
 impl Prepared {
+    /// Checks one event line (its bytes, as [`super::Lines::next_raw`] gives them) on its
+    /// own: an ordinary authored move the fast way, anything else as [`Prepared::from_map`].
+    pub fn from_line(bytes: &[u8], cache: &mut LineCache) -> Result<Prepared, Invalid> {
+        if let Ok(text) = std::str::from_utf8(bytes)
+            && let Some(fast) = FastLine::read(text, cache)
+        {
+            return Ok(Prepared::Authored(Authored {
+                event: fast.event,
+                id: Ok(fast.id),
+                fields: fast.fields,
+            }));
+        }
+        parse_line(bytes).and_then(Prepared::from_map)
+    }
+
     /// Checks one event object on its own.
     pub fn from_map(map: Map<String, Value>) -> Result<Prepared, Invalid> {
         if map.contains_key("hash") {

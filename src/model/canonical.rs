@@ -44,28 +44,13 @@ pub struct CanonicalFields {
 impl CanonicalFields {
     /// Writes the fields of `map` (its envelope fields and `negotiation` left out).
     pub fn from_map(map: &Map<String, Value>) -> CanonicalFields {
-        let mut bytes = Vec::with_capacity(512);
-        let mut ends = [0; SLOT_KEYS.len() + 1];
-        let mut slot = 0;
+        let mut writer = FieldsWriter::default();
         // serde_json's Map is a BTreeMap (the `preserve_order` feature is off): its keys
         // come in byte order, the order canonical JSON writes them in.
         for (key, value) in map {
-            while slot < SLOT_KEYS.len() && key.as_str() > SLOT_KEYS[slot] {
-                ends[slot] = bytes.len();
-                slot += 1;
-            }
-            if slot < SLOT_KEYS.len() && key == SLOT_KEYS[slot] {
-                continue;
-            }
-            write_json(&mut bytes, key);
-            bytes.push(b':');
-            write_json(&mut bytes, value);
-            bytes.push(b',');
+            writer.field(key, |out| write_json(out, value));
         }
-        for end in &mut ends[slot..] {
-            *end = bytes.len();
-        }
-        CanonicalFields { bytes, ends }
+        writer.finish()
     }
 
     /// The hash of the content alone (no envelope, no `negotiation`): the same for a line
@@ -83,9 +68,75 @@ impl CanonicalFields {
         Digest32(hasher.finalize().into())
     }
 
+    /// The buffer the fields were written in, to write other fields in.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+
     fn slot(&self, slot: usize) -> &[u8] {
         let start = if slot == 0 { 0 } else { self.ends[slot - 1] };
         &self.bytes[start..self.ends[slot]]
+    }
+}
+
+/// Writes [`CanonicalFields`] one field at a time, for a reader that has the fields typed
+/// instead of in a map. Keys must come in byte order; envelope keys are left out.
+#[derive(Debug)]
+pub struct FieldsWriter {
+    fields: CanonicalFields,
+    slot: usize,
+}
+
+impl Default for FieldsWriter {
+    fn default() -> FieldsWriter {
+        FieldsWriter {
+            fields: CanonicalFields {
+                bytes: Vec::with_capacity(512),
+                ends: [0; SLOT_KEYS.len() + 1],
+            },
+            slot: 0,
+        }
+    }
+}
+
+impl FieldsWriter {
+    /// A writer that writes into `buffer` (cleared first), as [`CanonicalFields::into_buffer`]
+    /// gives one back.
+    pub fn with_buffer(mut buffer: Vec<u8>) -> FieldsWriter {
+        buffer.clear();
+        FieldsWriter {
+            fields: CanonicalFields {
+                bytes: buffer,
+                ends: [0; SLOT_KEYS.len() + 1],
+            },
+            slot: 0,
+        }
+    }
+
+    /// Writes `"key":` and the value `write` puts out as canonical JSON, then a comma;
+    /// nothing for an envelope key.
+    pub fn field(&mut self, key: &str, write: impl FnOnce(&mut Vec<u8>)) {
+        let bytes = &mut self.fields.bytes;
+        while self.slot < SLOT_KEYS.len() && key > SLOT_KEYS[self.slot] {
+            self.fields.ends[self.slot] = bytes.len();
+            self.slot += 1;
+        }
+        if self.slot < SLOT_KEYS.len() && key == SLOT_KEYS[self.slot] {
+            return;
+        }
+        write_json(bytes, key);
+        bytes.push(b':');
+        write(bytes);
+        bytes.push(b',');
+    }
+
+    /// The fields written.
+    pub fn finish(mut self) -> CanonicalFields {
+        let len = self.fields.bytes.len();
+        for end in &mut self.fields.ends[self.slot..] {
+            *end = len;
+        }
+        self.fields
     }
 }
 
@@ -176,7 +227,7 @@ impl Sealer {
 }
 
 /// Appends `value` as serde_json writes it (compact); writing to a Vec cannot fail.
-fn write_json(out: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) {
+pub(crate) fn write_json(out: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) {
     let _ = serde_json::to_writer(out, value);
 }
 

@@ -15,7 +15,7 @@ mod rules;
 mod stored;
 mod time;
 
-pub use canonical::{CanonicalFields, Sealer};
+pub use canonical::{CanonicalFields, FieldsWriter, Sealer};
 pub use envelope::{
     Digest32, ENVELOPE_FIELDS, Envelope, SCHEMA, canonical, chain_hash, chain_hash_bytes,
     fingerprint,
@@ -24,8 +24,8 @@ pub use event::{AgendaChange, Annotation, Body, Correction, Event, IssueDef, Mov
 pub use invalid::Invalid;
 pub use kind::{Action, Channel, Direction, Kind, Level, Reversibility};
 pub use names::{IssueKey, PartyCode, Slug};
-pub use parse::MAX_SUMMARY_CHARS;
 pub(crate) use parse::describe;
+pub use parse::{FastLine, LineCache, MAX_SUMMARY_CHARS};
 pub use recorded::Recorded;
 pub use rules::{Agenda, References, Target, amended, check_changes, check_in_context};
 pub(crate) use stored::raw_of;

@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+mod fast;
+
+pub use fast::{FastLine, LineCache};
+
 use super::{
     Action, AgendaChange, Annotation, At, Body, Channel, Correction, Direction, Event, Invalid,
     IssueDef, IssueKey, Kind, Level, Move, Party, PartyCode, Reversibility, Slug,

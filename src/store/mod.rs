@@ -33,7 +33,7 @@ use crate::model::{Agenda, At, Digest32, Kind, Millis, Slug};
 use crate::{Error, Result};
 pub use keys::StreamId;
 use lock::StoreLock;
-pub use staged::StagedLog;
+pub use staged::{Compressor, StagedLog};
 
 /// The newest store layout this build reads and writes.
 ///
@@ -94,7 +94,7 @@ pub struct StagedEvent {
 }
 
 /// The events to append to one stream, and the stream's meta after them.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct StreamCommit {
     /// The head seq before this commit (0 for a new stream).
     pub before: u64,
@@ -102,7 +102,7 @@ pub struct StreamCommit {
     pub meta: StreamMeta,
     /// The new events, in seq order.
     pub events: Vec<StagedEvent>,
-    /// Their canonical bytes, packed into segments.
+    /// Their canonical bytes, packed into segments ([`StagedLog::finish`]ed).
     pub log: StagedLog,
 }
 
@@ -468,23 +468,19 @@ impl Store {
         let mut events = sled::Batch::default();
         let mut order = sled::Batch::default();
         let mut additions = index::Additions::default();
-        let segments: Vec<Segment> = commits
-            .iter()
-            .flat_map(|c| {
-                let stream = c.meta.stream;
-                c.log
-                    .segments()
-                    .map(move |(first, n, body)| (stream, first, n, body))
-            })
-            .collect();
-        let values = encode_segments(&segments);
-        for ((stream, first, count, _), value) in segments.iter().zip(values) {
-            events.insert(&keys::event_key(*stream, *first), value);
-            order.insert(
-                &(counters.global + 1).to_be_bytes(),
-                &keys::order_value(*stream, *first, *count),
-            );
-            counters.global += u64::from(*count);
+        for commit in commits {
+            let stream = commit.meta.stream;
+            let segments = commit.log.segments().ok_or_else(|| {
+                sled::Error::ReportableBug("a staged segment was never compressed".into())
+            })?;
+            for (first, count, value) in segments {
+                events.insert(&keys::event_key(stream, first), value);
+                order.insert(
+                    &(counters.global + 1).to_be_bytes(),
+                    &keys::order_value(stream, first, count),
+                );
+                counters.global += u64::from(count);
+            }
         }
         for commit in commits {
             let stream = commit.meta.stream;
@@ -641,35 +637,6 @@ impl Store {
         }
         Ok(())
     }
-}
-
-/// A segment to write: its stream, first seq, event count and plain body.
-type Segment<'a> = (StreamId, u64, u32, &'a [u8]);
-
-/// The values of `segments`, in order. A large commit (an import) splits them between
-/// two threads: zstd is most of the commit's own work, and by the time an import
-/// commits, its reading thread has finished and left a core idle.
-fn encode_segments(segments: &[Segment]) -> Vec<Vec<u8>> {
-    let encode = |part: &[Segment]| {
-        let mut encoder = segment::Encoder::default();
-        part.iter()
-            .map(|(_, _, _, body)| encoder.encode_body(body))
-            .collect::<Vec<_>>()
-    };
-    if segments.len() < 2 {
-        return encode(segments);
-    }
-    let (front, back) = segments.split_at(segments.len() / 2);
-    std::thread::scope(|scope| {
-        let back = scope.spawn(|| encode(back));
-        let mut values = encode(front);
-        // A panic in zstd is a bug, not bad input; pass it on as it was.
-        match back.join() {
-            Ok(rest) => values.extend(rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        values
-    })
 }
 
 /// Removes snapshot files sled began but never finished (`snap.N.generating`).
