@@ -5,6 +5,7 @@
 //! million-event journal names the same few parties and issues on every line, and a
 //! clone is a count, not a copy.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -127,4 +128,56 @@ mod tests {
         assert!(IssueKey::parse("troop_costs").is_ok());
         assert!(IssueKey::parse("").is_err());
     }
+}
+
+/// Names already parsed, by their text: a run of a journal's lines or stored events
+/// names the same slug, parties and issues over and over, and each is checked and
+/// allocated once, then shared.
+#[derive(Debug, Default)]
+pub(crate) struct NameCache {
+    slug: Option<Slug>,
+    parties: HashMap<Box<str>, PartyCode>,
+    issues: HashMap<Box<str>, IssueKey>,
+}
+
+/// Most names of one kind a cache remembers; past it, names are parsed each time.
+const REMEMBERED: usize = 256;
+
+impl NameCache {
+    /// The slug `text`, or `None` if it is not one.
+    pub(crate) fn slug(&mut self, text: &str) -> Option<Slug> {
+        match &self.slug {
+            Some(slug) if slug.as_str() == text => Some(slug.clone()),
+            _ => {
+                let slug = Slug::parse(text).ok()?;
+                self.slug = Some(slug.clone());
+                Some(slug)
+            }
+        }
+    }
+
+    /// The party code `text`, or `None` if it is not one.
+    pub(crate) fn party(&mut self, text: &str) -> Option<PartyCode> {
+        remembered(&mut self.parties, text, PartyCode::parse)
+    }
+
+    /// The issue key `text`, or `None` if it is not one.
+    pub(crate) fn issue(&mut self, text: &str) -> Option<IssueKey> {
+        remembered(&mut self.issues, text, IssueKey::parse)
+    }
+}
+
+fn remembered<T: Clone>(
+    known: &mut HashMap<Box<str>, T>,
+    text: &str,
+    parse: fn(&str) -> Result<T, Invalid>,
+) -> Option<T> {
+    if let Some(name) = known.get(text) {
+        return Some(name.clone());
+    }
+    let name = parse(text).ok()?;
+    if known.len() < REMEMBERED {
+        known.insert(text.into(), name.clone());
+    }
+    Some(name)
 }

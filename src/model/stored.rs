@@ -21,9 +21,10 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::names::NameCache;
 use super::{
-    At, Body, Channel, Digest32, Envelope, Event, Invalid, IssueKey, Kind, Level, Move, PartyCode,
-    Recorded, Reversibility, SCHEMA, Slug, time,
+    At, Body, Channel, Digest32, Envelope, Event, Invalid, IssueKey, Kind, Level, Move, Recorded,
+    Reversibility, SCHEMA, time,
 };
 
 /// One event as a view reads it from the store.
@@ -72,7 +73,7 @@ impl Stored {
 pub fn decode_run(buffer: Vec<u8>, ends: &[usize]) -> Result<Vec<Stored>, (usize, Invalid)> {
     let buffer = Arc::new(buffer);
     let text = std::str::from_utf8(&buffer).ok();
-    let mut names = Names::default();
+    let mut names = NameCache::default();
     let mut out = Vec::with_capacity(ends.len());
     let mut start = 0;
     for (i, &end) in ends.iter().enumerate() {
@@ -138,7 +139,7 @@ pub(crate) fn raw_of(bytes: &[u8]) -> Map<String, Value> {
 }
 
 /// The envelope and event of a stored move, or `None` to take the strict path.
-fn fast_decode(wire: Option<Wire>, names: &mut Names) -> Option<(Envelope, Event)> {
+fn fast_decode(wire: Option<Wire>, names: &mut NameCache) -> Option<(Envelope, Event)> {
     let wire = wire?;
     let kind = Kind::parse(wire.kind).ok()?;
     if !kind.is_move() || wire.schema > SCHEMA {
@@ -147,54 +148,6 @@ fn fast_decode(wire: Option<Wire>, names: &mut Names) -> Option<(Envelope, Event
     let envelope = wire.envelope(names)?;
     let event = wire.into_event(kind, names)?;
     Some((envelope, event))
-}
-
-/// The names a run of events has used so far. A negotiation names the same few
-/// parties and issues on every line: each is parsed once and then shared.
-#[derive(Default)]
-struct Names {
-    slug: Option<Slug>,
-    parties: Vec<PartyCode>,
-    issues: Vec<IssueKey>,
-}
-
-/// Most names of one kind a run remembers; past it, names are parsed each time.
-const REMEMBERED: usize = 256;
-
-impl Names {
-    fn slug(&mut self, text: &str) -> Option<Slug> {
-        match &self.slug {
-            Some(slug) if slug.as_str() == text => Some(slug.clone()),
-            _ => {
-                let slug = Slug::parse(text).ok()?;
-                self.slug = Some(slug.clone());
-                Some(slug)
-            }
-        }
-    }
-
-    fn party(&mut self, text: &str) -> Option<PartyCode> {
-        remembered(&mut self.parties, text, PartyCode::parse)
-    }
-
-    fn issue(&mut self, text: &str) -> Option<IssueKey> {
-        remembered(&mut self.issues, text, IssueKey::parse)
-    }
-}
-
-fn remembered<T: Clone + std::borrow::Borrow<str>>(
-    known: &mut Vec<T>,
-    text: &str,
-    parse: fn(&str) -> Result<T, Invalid>,
-) -> Option<T> {
-    if let Some(name) = known.iter().find(|n| (*n).borrow() == text) {
-        return Some(name.clone());
-    }
-    let name = parse(text).ok()?;
-    if known.len() < REMEMBERED {
-        known.push(name.clone());
-    }
-    Some(name)
 }
 
 /// The fields of a stored move, borrowed where the text can hold no escape.
@@ -241,7 +194,7 @@ struct Wire<'a> {
 }
 
 impl Wire<'_> {
-    fn envelope(&self, names: &mut Names) -> Option<Envelope> {
+    fn envelope(&self, names: &mut NameCache) -> Option<Envelope> {
         if self.seq == 0 {
             return None;
         }
@@ -258,7 +211,7 @@ impl Wire<'_> {
     }
 
     /// The event, read as `Event::from_map` reads a move (see `parse.rs`).
-    fn into_event(self, kind: Kind, names: &mut Names) -> Option<Event> {
+    fn into_event(self, kind: Kind, names: &mut NameCache) -> Option<Event> {
         let mut issues = self.issue_keys(names)?;
         let positions = self.positions(&issues, names)?;
         for (key, _) in &positions {
@@ -295,7 +248,7 @@ impl Wire<'_> {
         })
     }
 
-    fn issue_keys(&self, names: &mut Names) -> Option<Vec<IssueKey>> {
+    fn issue_keys(&self, names: &mut NameCache) -> Option<Vec<IssueKey>> {
         let single;
         let words = match (self.issue, &self.issues) {
             (Some(_), Texts::Many(_) | Texts::One(_)) => return None,
@@ -315,7 +268,11 @@ impl Wire<'_> {
         Some(keys)
     }
 
-    fn positions(&self, issues: &[IssueKey], names: &mut Names) -> Option<Vec<(IssueKey, f64)>> {
+    fn positions(
+        &self,
+        issues: &[IssueKey],
+        names: &mut NameCache,
+    ) -> Option<Vec<(IssueKey, f64)>> {
         let mut out = Vec::new();
         if let Some(number) = self.position {
             match issues {
@@ -461,7 +418,10 @@ mod tests {
 
     #[test]
     fn every_move_field_takes_the_fast_path_and_agrees_with_the_strict_one() {
-        let fast = fast_decode(serde_json::from_str(PACKAGE).ok(), &mut Names::default());
+        let fast = fast_decode(
+            serde_json::from_str(PACKAGE).ok(),
+            &mut NameCache::default(),
+        );
         let strict = Recorded::decode(PACKAGE.as_bytes()).unwrap();
         assert!(fast.is_some(), "the fast path read it");
         assert_eq!(fast, Some((strict.envelope, strict.event)));
@@ -471,7 +431,10 @@ mod tests {
     fn a_non_move_takes_the_strict_path() {
         let opening = r#"{"at":"2025-07-01","hash":"09bf53b920182d2f3f25e834ccc866a3ca4d223dec9856827e1938c664e58588","id":"01a23589-d5b2-7ec6-afdd-5ca392763173","issues":[{"key":"tariff","title":"Tariff"}],"kind":"opening","negotiation":"kr-us","parties":[{"code":"KR","name":"Korea"},{"code":"US","name":"United States"}],"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000","recorded_at":"2026-12-02T06:55:55.314Z","recorded_by":"desk","schema":1,"seq":1,"summary":"Talks open","title":"Talks"}"#;
         assert_eq!(
-            fast_decode(serde_json::from_str(opening).ok(), &mut Names::default()),
+            fast_decode(
+                serde_json::from_str(opening).ok(),
+                &mut NameCache::default()
+            ),
             None
         );
         let stored = Stored::decode(opening.as_bytes()).unwrap();
@@ -484,7 +447,10 @@ mod tests {
 
     #[test]
     fn a_stored_move_takes_the_fast_path_and_agrees_with_the_strict_one() {
-        let fast = fast_decode(serde_json::from_str(STATEMENT).ok(), &mut Names::default());
+        let fast = fast_decode(
+            serde_json::from_str(STATEMENT).ok(),
+            &mut NameCache::default(),
+        );
         let strict = Recorded::decode(STATEMENT.as_bytes()).unwrap();
         assert_eq!(fast, Some((strict.envelope, strict.event)));
     }

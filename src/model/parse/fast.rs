@@ -11,7 +11,6 @@
 //! bundled journals, generated ones and edge cases.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 
 use serde::Deserialize;
@@ -21,6 +20,7 @@ use uuid::Uuid;
 
 use super::MAX_SUMMARY_CHARS;
 use crate::model::canonical::write_json;
+use crate::model::names::NameCache;
 use crate::model::{
     At, Body, CanonicalFields, Channel, Event, FieldsWriter, Invalid, IssueKey, Kind, Level, Move,
     PartyCode, Reversibility, Slug,
@@ -42,14 +42,9 @@ pub struct FastLine {
 /// parsed and allocated once, then shared), and buffers to write canonical fields in.
 #[derive(Debug, Default)]
 pub struct LineCache {
-    slug: Option<Slug>,
-    parties: HashMap<Box<str>, PartyCode>,
-    issues: HashMap<Box<str>, IssueKey>,
+    names: NameCache,
     buffers: Vec<Vec<u8>>,
 }
-
-/// Most names of one kind remembered; past it, names are parsed each time.
-const REMEMBERED: usize = 256;
 
 /// Most buffers kept for reuse.
 const BUFFERS: usize = 4096;
@@ -63,38 +58,16 @@ impl LineCache {
     }
 
     fn slug(&mut self, text: &str) -> Option<Slug> {
-        match &self.slug {
-            Some(slug) if slug.as_str() == text => Some(slug.clone()),
-            _ => {
-                let slug = Slug::parse(text).ok()?;
-                self.slug = Some(slug.clone());
-                Some(slug)
-            }
-        }
+        self.names.slug(text)
     }
 
     fn party(&mut self, text: &str) -> Option<PartyCode> {
-        remembered(&mut self.parties, text, PartyCode::parse)
+        self.names.party(text)
     }
 
     fn issue(&mut self, text: &str) -> Option<IssueKey> {
-        remembered(&mut self.issues, text, IssueKey::parse)
+        self.names.issue(text)
     }
-}
-
-fn remembered<T: Clone>(
-    known: &mut HashMap<Box<str>, T>,
-    text: &str,
-    parse: fn(&str) -> Result<T, Invalid>,
-) -> Option<T> {
-    if let Some(name) = known.get(text) {
-        return Some(name.clone());
-    }
-    let name = parse(text).ok()?;
-    if known.len() < REMEMBERED {
-        known.insert(text.into(), name.clone());
-    }
-    Some(name)
 }
 
 impl FastLine {
