@@ -165,6 +165,18 @@ impl NameCache {
     pub(crate) fn issue(&mut self, text: &str) -> Option<IssueKey> {
         remembered(&mut self.issues, text, IssueKey::parse)
     }
+
+    /// The distinct issue keys of `words`, in order, or `None` if one is not a key.
+    pub(crate) fn distinct_issues(&mut self, words: &[&str]) -> Option<Vec<IssueKey>> {
+        let mut keys: Vec<IssueKey> = Vec::with_capacity(words.len());
+        for word in words {
+            let key = self.issue(word)?;
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        Some(keys)
+    }
 }
 
 fn remembered<T: Clone>(

@@ -258,14 +258,7 @@ impl Wire<'_> {
             }
             (None, texts) => texts.words()?,
         };
-        let mut keys: Vec<IssueKey> = Vec::with_capacity(words.len());
-        for word in words {
-            let key = names.issue(word)?;
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
-        Some(keys)
+        names.distinct_issues(words)
     }
 
     fn positions(

@@ -266,14 +266,7 @@ impl Wire<'_> {
             }
             (None, texts) => words(texts)?,
         };
-        let mut keys: Vec<IssueKey> = Vec::with_capacity(words.len());
-        for word in words {
-            let key = names.issue(word)?;
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
-        }
-        Some(keys)
+        names.names.distinct_issues(words)
     }
 
     fn positions(
