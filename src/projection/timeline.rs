@@ -111,19 +111,17 @@ impl Timeline {
         let mut voided = Vec::new();
         let mut amended = HashMap::new();
         // The agenda as recorded, in seq order as the store built it: agenda events
-        // cannot be corrected, so every one counts.
+        // cannot be corrected, so every one counts. Taken in the pass below.
         let mut recorded_agenda = Agenda::default();
-        for stored in &events {
-            if let Body::Agenda(change) = &stored.event.body {
-                let _ = recorded_agenda.apply(change);
-            }
-        }
         // One pass that reuses the events' memory (see `Entry`).
         let mut entries: Vec<Entry> = events
             .into_iter()
             .filter_map(|stored| {
                 if stored.event.kind == Kind::Correction {
                     return None;
+                }
+                if let Body::Agenda(change) = &stored.event.body {
+                    let _ = recorded_agenda.apply(change);
                 }
                 let seq = stored.envelope.seq;
                 let applied = corrections_of(&mut by_target, seq);
