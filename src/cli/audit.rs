@@ -18,7 +18,11 @@ use parley::{Error, Result};
 
 /// The posture audit (docs/audit-method.md): per side, the verdict, the index per window,
 /// each measure with its counts (all moves and table moves only), the rules that fired,
-/// and flags. Every figure names the events behind it with --explain.
+/// and flags (the first 10 of each kind when there are more). Every figure names the
+/// events behind it with --explain.
+///
+/// The answer is kept in the store: asked again with the same flags and rubric while
+/// the journal has no new event, the audit prints it at once (docs/cli.md).
 ///
 /// Example:
 ///   parley audit korea-us-2025
@@ -40,7 +44,7 @@ pub struct AuditArgs {
     /// A JSON rubric with the weights and thresholds to change (see --print-rubric).
     #[arg(long, value_name = "FILE")]
     rubric: Option<PathBuf>,
-    /// List the events behind every figure.
+    /// List the events behind every figure, and every flag.
     #[arg(long)]
     explain: bool,
     /// One JSON document (shape in docs/cli.md).
