@@ -14,6 +14,7 @@ mod recorded;
 mod rules;
 mod stored;
 mod time;
+mod wire;
 
 pub use canonical::{CanonicalFields, FieldsWriter, Sealer};
 pub use envelope::{

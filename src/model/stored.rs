@@ -17,11 +17,12 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use serde::Deserialize;
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, MapAccess, Visitor};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::names::NameCache;
+use super::wire::{Texts, issue_keys, optional, owned, words};
 use super::{
     At, Body, Channel, Digest32, Envelope, Event, Invalid, IssueKey, Kind, Level, Move, Recorded,
     Reversibility, SCHEMA, time,
@@ -166,10 +167,10 @@ struct Wire<'a> {
     source: Option<String>,
     by: Option<&'a str>,
     #[serde(default, borrow)]
-    to: Texts<'a>,
+    to: Option<Texts<'a>>,
     issue: Option<&'a str>,
     #[serde(default, borrow)]
-    issues: Texts<'a>,
+    issues: Option<Texts<'a>>,
     position: Option<f64>,
     #[serde(default, borrow)]
     positions: Numbers<'a>,
@@ -180,10 +181,10 @@ struct Wire<'a> {
     reversibility: Option<&'a str>,
     responds_to: Option<String>,
     #[serde(default, borrow)]
-    conditional_on: Texts<'a>,
+    conditional_on: Option<Texts<'a>>,
     package: Option<String>,
     #[serde(default, borrow)]
-    tags: Texts<'a>,
+    tags: Option<Texts<'a>>,
     id: &'a str,
     seq: u64,
     recorded_at: &'a str,
@@ -212,7 +213,7 @@ impl Wire<'_> {
 
     /// The event, read as `Event::from_map` reads a move (see `parse.rs`).
     fn into_event(self, kind: Kind, names: &mut NameCache) -> Option<Event> {
-        let mut issues = self.issue_keys(names)?;
+        let mut issues = issue_keys(self.issue, &self.issues, names)?;
         let positions = self.positions(&issues, names)?;
         for (key, _) in &positions {
             if !issues.contains(key) {
@@ -224,7 +225,10 @@ impl Wire<'_> {
         }
         let party_move = Move {
             by: names.party(self.by?)?,
-            to: self.to.parsed(|t| names.party(t))?,
+            to: words(&self.to)?
+                .iter()
+                .map(|word| names.party(word))
+                .collect::<Option<_>>()?,
             issues,
             positions,
             terms: self.terms,
@@ -233,9 +237,9 @@ impl Wire<'_> {
             speaker: self.speaker,
             reversibility: optional(self.reversibility, Reversibility::parse)?,
             responds_to: self.responds_to,
-            conditional_on: self.conditional_on.owned()?,
+            conditional_on: owned(&self.conditional_on)?,
             package: self.package,
-            tags: self.tags.owned()?,
+            tags: owned(&self.tags)?,
         };
         Some(Event {
             kind,
@@ -246,19 +250,6 @@ impl Wire<'_> {
             source: self.source,
             body: Body::Move(Box::new(party_move)),
         })
-    }
-
-    fn issue_keys(&self, names: &mut NameCache) -> Option<Vec<IssueKey>> {
-        let single;
-        let words = match (self.issue, &self.issues) {
-            (Some(_), Texts::Many(_) | Texts::One(_)) => return None,
-            (Some(word), _) => {
-                single = [word];
-                &single[..]
-            }
-            (None, texts) => texts.words()?,
-        };
-        names.distinct_issues(words)
     }
 
     fn positions(
@@ -284,80 +275,6 @@ impl Wire<'_> {
             out.push((key, *number));
         }
         Some(out)
-    }
-}
-
-/// Parses an optional vocabulary word; `None` inside means the word did not parse.
-fn optional<T>(word: Option<&str>, parse: fn(&str) -> Result<T, Invalid>) -> Option<Option<T>> {
-    match word {
-        None => Some(None),
-        Some(word) => parse(word).ok().map(Some),
-    }
-}
-
-/// A field that holds a text or a list of texts (`to`, `issues`, `tags` …). Any other
-/// shape fails the fast decode, and the strict path then reads the event (an agenda's
-/// `issues` are definitions, for one) or names what is wrong.
-#[derive(Debug, Default, PartialEq)]
-enum Texts<'a> {
-    /// Not given, or null.
-    #[default]
-    Absent,
-    /// One text.
-    One(&'a str),
-    /// A list of texts.
-    Many(Vec<&'a str>),
-}
-
-impl<'a> Texts<'a> {
-    /// The texts, or `None` for a list with a blank item (the strict path names it).
-    fn words(&self) -> Option<&[&'a str]> {
-        match self {
-            Texts::Absent => Some(&[]),
-            Texts::One(word) => Some(std::slice::from_ref(word)),
-            Texts::Many(words) if words.iter().all(|w| !w.trim().is_empty()) => Some(words),
-            Texts::Many(_) => None,
-        }
-    }
-
-    fn parsed<T>(&self, parse: impl FnMut(&str) -> Option<T>) -> Option<Vec<T>> {
-        self.words()?.iter().copied().map(parse).collect()
-    }
-
-    fn owned(&self) -> Option<Vec<String>> {
-        self.parsed(|w| Some(w.to_owned()))
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TextsVisitor)
-    }
-}
-
-struct TextsVisitor;
-
-impl<'de> Visitor<'de> for TextsVisitor {
-    type Value = Texts<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a text or a list of texts")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, word: &'de str) -> Result<Self::Value, E> {
-        Ok(Texts::One(word))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Texts::Absent)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut words = Vec::with_capacity(seq.size_hint().unwrap_or(2));
-        while let Some(word) = seq.next_element::<&'de str>()? {
-            words.push(word);
-        }
-        Ok(Texts::Many(words))
     }
 }
 

@@ -14,15 +14,16 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::Number;
 use uuid::Uuid;
 
 use super::MAX_SUMMARY_CHARS;
 use crate::model::canonical::write_json;
 use crate::model::names::NameCache;
+use crate::model::wire::{Texts, issue_keys, optional, owned, words};
 use crate::model::{
-    At, Body, CanonicalFields, Channel, Event, FieldsWriter, Invalid, IssueKey, Kind, Level, Move,
+    At, Body, CanonicalFields, Channel, Event, FieldsWriter, IssueKey, Kind, Level, Move,
     PartyCode, Reversibility, Slug,
 };
 
@@ -216,7 +217,7 @@ impl Wire<'_> {
             Some(slug) => Some(names.slug(slug)?),
             None => None,
         };
-        let mut issues = self.issue_keys(names)?;
+        let mut issues = issue_keys(self.issue, &self.issues, &mut names.names)?;
         let positions = self.positions(&issues, names)?;
         let summary = Some(line(self.summary)??);
         for (key, _) in &positions {
@@ -254,19 +255,6 @@ impl Wire<'_> {
             source: text(self.source)?,
             body: Body::Move(Box::new(party_move)),
         })
-    }
-
-    fn issue_keys(&self, names: &mut LineCache) -> Option<Vec<IssueKey>> {
-        let single;
-        let words = match (self.issue, &self.issues) {
-            (Some(_), Some(_)) => return None,
-            (Some(word), None) => {
-                single = [word];
-                &single[..]
-            }
-            (None, texts) => words(texts)?,
-        };
-        names.names.distinct_issues(words)
     }
 
     fn positions(
@@ -324,64 +312,6 @@ fn chars_at_most(text: &str, most: usize) -> bool {
     text.len() <= most || text.chars().count() <= most
 }
 
-/// Parses an optional vocabulary word; `None` means the word did not parse.
-fn optional<T>(word: Option<&str>, parse: fn(&str) -> Result<T, Invalid>) -> Option<Option<T>> {
-    match word {
-        None => Some(None),
-        Some(word) => parse(word).ok().map(Some),
-    }
-}
-
-/// The words of a text-or-list field as `Fields::one_or_many` reads them: a single text
-/// as it is, a list only without blank items.
-fn words<'b, 'a>(texts: &'b Option<Texts<'a>>) -> Option<&'b [&'a str]> {
-    match texts {
-        None => Some(&[]),
-        Some(Texts::One(word)) => Some(std::slice::from_ref(word)),
-        Some(Texts::Many(words)) if words.iter().all(|w| !w.trim().is_empty()) => Some(words),
-        Some(Texts::Many(_)) => None,
-    }
-}
-
-fn owned(texts: &Option<Texts>) -> Option<Vec<String>> {
-    Some(words(texts)?.iter().map(|w| (*w).to_owned()).collect())
-}
-
-/// A text or a list of texts, borrowed (an escape in one fails the fast path).
-#[derive(Debug)]
-enum Texts<'a> {
-    One(&'a str),
-    Many(Vec<&'a str>),
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TextsVisitor)
-    }
-}
-
-struct TextsVisitor;
-
-impl<'de> Visitor<'de> for TextsVisitor {
-    type Value = Texts<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a text or a list of texts")
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, word: &'de str) -> Result<Self::Value, E> {
-        Ok(Texts::One(word))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut words = Vec::with_capacity(seq.size_hint().unwrap_or(2));
-        while let Some(word) = seq.next_element::<&'de str>()? {
-            words.push(word);
-        }
-        Ok(Texts::Many(words))
-    }
-}
-
 /// `positions`: issue key to number, sorted by key as a map would hold them; a key
 /// given twice fails (a map would keep the last).
 #[derive(Debug)]
@@ -418,6 +348,7 @@ impl<'de> Visitor<'de> for NumbersVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Invalid;
     use serde_json::{Map, Value};
 
     /// The strict reading, as an import does it.
