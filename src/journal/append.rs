@@ -22,7 +22,7 @@ use crate::splitmix::SplitMix64;
 use crate::store::{
     Compressor, Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta,
 };
-use crate::{Error, Result};
+use crate::{Error, Result, clock};
 
 use super::id_map::{LabelMap, StagedIds, keyed_map};
 use super::prepared::{Authored, Prepared};
@@ -108,7 +108,7 @@ impl<'s> Appender<'s> {
             dedupe_authored: false,
             streams: BTreeMap::new(),
             next_stream: store.next_stream_id()?,
-            id_source: IdSource::new(),
+            id_source: IdSource::new()?,
             sealer: Sealer::default(),
             scratch: Vec::new(),
             compressor: Compressor::default(),
@@ -243,7 +243,10 @@ impl<'s> Appender<'s> {
         }
         let head = self.pending_mut(&slug)?.meta.head;
         let envelope = Envelope {
-            id: id.unwrap_or_else(|| self.id_source.id(self.now.max(head.recorded_at))),
+            id: id.unwrap_or_else(|| {
+                self.id_source
+                    .id(self.now.max(head.recorded_at), &slug, head.seq + 1)
+            }),
             negotiation: slug,
             seq: head.seq + 1,
             recorded_at: self.now.max(head.recorded_at),
@@ -672,23 +675,41 @@ impl References for Resolver<'_> {
 /// Makes UUID v7 ids stamped with the recording time, so ids sort the way events were
 /// recorded. The 74 random bits come from a generator seeded once from the operating
 /// system: asking the OS per id cost a system call per event, a second per million.
-struct IdSource(SplitMix64);
+/// With `PARLEY_SEED` ([`clock::id_seed`]) they are a function of the seed, the
+/// negotiation and the seq instead, so the same commands at the same pinned clock make
+/// the same ids, in any number of processes.
+enum IdSource {
+    Random(SplitMix64),
+    Seeded(u64),
+}
 
 impl IdSource {
-    fn new() -> IdSource {
-        let seed = Uuid::now_v7().as_u64_pair();
-        IdSource(SplitMix64::new(seed.0 ^ seed.1.rotate_left(17)))
+    fn new() -> Result<IdSource> {
+        Ok(match clock::id_seed()? {
+            Some(seed) => IdSource::Seeded(seed),
+            None => {
+                let seed = Uuid::now_v7().as_u64_pair();
+                IdSource::Random(SplitMix64::new(seed.0 ^ seed.1.rotate_left(17)))
+            }
+        })
     }
 
-    fn next(&mut self) -> u64 {
-        self.0.next_u64()
-    }
-
-    fn id(&mut self, recorded_at: Millis) -> Uuid {
+    fn id(&mut self, recorded_at: Millis, slug: &Slug, seq: u64) -> Uuid {
+        let (high, low) = match self {
+            IdSource::Random(bits) => (bits.next_u64(), bits.next_u64()),
+            IdSource::Seeded(seed) => {
+                let place = slug
+                    .as_str()
+                    .bytes()
+                    .fold(seq, |h, b| h.rotate_left(5) ^ u64::from(b));
+                let mut bits = SplitMix64::new(*seed ^ place.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                (bits.next_u64(), bits.next_u64())
+            }
+        };
         let millis = u64::try_from(recorded_at).unwrap_or_default();
         let mut random = [0u8; 10];
-        random[..8].copy_from_slice(&self.next().to_le_bytes());
-        random[8..].copy_from_slice(&self.next().to_le_bytes()[..2]);
+        random[..8].copy_from_slice(&high.to_le_bytes());
+        random[8..].copy_from_slice(&low.to_le_bytes()[..2]);
         uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
     }
 }

@@ -92,7 +92,9 @@ impl TestEnv {
             .env("PARLEY_STORE", self.store())
             .env("PARLEY_NOW", &self.now)
             .env("PARLEY_USER", "tester")
+            .env("PARLEY_SEED", "1")
             .env_remove("RUST_BACKTRACE")
+            .env_remove("COLUMNS")
             .stdin(Stdio::null());
         command
     }

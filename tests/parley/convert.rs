@@ -1,6 +1,7 @@
 //! `parley convert`: GDELT 1.0 rows into journals, tested on real rows that nobody on
-//! this project wrote: `../shared/data/gdelt-1.0-events-sample.tsv`, 710 GDELT 1.0 event
-//! rows (reed9999/gdelt-demo, data from the GDELT Project, free and open with citation).
+//! this project wrote: `tests/data/gdelt/gdelt-1.0-events-sample.tsv`, 710 GDELT 1.0 event
+//! rows (reed9999/gdelt-demo, data from the GDELT Project, free and open with citation; see
+//! the README beside the file).
 
 use std::path::PathBuf;
 
@@ -10,10 +11,10 @@ use crate::common::*;
 
 fn gdelt_sample() -> PathBuf {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/gdelt-1.0-events-sample.tsv");
+        .join("tests/data/gdelt/gdelt-1.0-events-sample.tsv");
     assert!(
         path.exists(),
-        "the shared GDELT sample is missing at {}",
+        "the GDELT sample is missing at {}",
         path.display()
     );
     path

@@ -12,6 +12,7 @@
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
 //! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
+//! - `snapshots`: every command's whole output on the bundled journals and the README tour
 
 mod audit;
 mod checkpoints;
@@ -25,3 +26,4 @@ mod properties;
 mod reliability;
 mod replay;
 mod report;
+mod snapshots;

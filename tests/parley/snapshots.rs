@@ -1,0 +1,238 @@
+//! Whole outputs, held as snapshots: every command's text and `--json` output on both
+//! bundled journals, and the record-keeper's tour of the README, with the clock and the
+//! ids pinned (`PARLEY_NOW`, `PARLEY_SEED`). Any change to what a person sees shows as a
+//! snapshot diff to review (`INSTA_UPDATE=always cargo test` writes the new ones; `git
+//! diff tests/parley/snapshots` shows them).
+//!
+//! Each snapshot is one command as a person would type it, then what it printed on
+//! stdout, then on stderr, then its exit status.
+
+use crate::common::*;
+
+/// The two bundled journals with a date inside each for `--as-of` and two for `diff`.
+const JOURNALS: [(&str, &str, &str, &str); 2] = [
+    ("korea-us-2025", "2025-07-31", "2025-04-30", "2025-08-31"),
+    (
+        "korea-us-sma-2019-2021",
+        "2020-04-30",
+        "2019-12-31",
+        "2020-12-31",
+    ),
+];
+
+/// The clock for the bundled journals: after their last event (3 December 2025).
+const BUNDLED_NOW: &str = "2026-01-05T09:00:00Z";
+
+/// One run as a transcript: the command line, stdout, stderr and the exit status.
+fn transcript(env: &TestEnv, args: &[&str]) -> String {
+    let run = env.run(args);
+    let dir = env.dir.path().to_str().expect("utf-8 path");
+    let (stdout, stderr) = (
+        run.stdout.replace(dir, "$TMP"),
+        run.stderr.replace(dir, "$TMP"),
+    );
+    let line: Vec<String> = args.iter().map(|arg| quoted(arg)).collect();
+    let mut text = format!("$ parley {}\n", line.join(" "));
+    text.push_str(&stdout);
+    if !stderr.is_empty() {
+        text.push_str("--- stderr\n");
+        text.push_str(&stderr);
+    }
+    text.push_str(&format!("--- exit {}\n", run.status));
+    text
+}
+
+/// `arg` as a person would type it in a shell: in single quotes when it holds anything
+/// but letters, digits and `-_.,:=/%@+`.
+fn quoted(arg: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_.,:=/%@+".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+/// A store with one bundled journal imported, and the import's own transcript.
+fn imported(slug: &str) -> (TestEnv, String) {
+    let mut env = TestEnv::new();
+    env.now = BUNDLED_NOW.to_owned();
+    let file = bundled(&format!("{slug}.ndjson"));
+    let import = transcript(&env, &["import", file.to_str().expect("utf-8 path")]);
+    (
+        env,
+        import.replace(file.to_str().expect("utf-8 path"), "JOURNAL"),
+    )
+}
+
+fn assert_snapshots(name: &str, env: &TestEnv, commands: &[Vec<&str>]) {
+    for args in commands {
+        let label = args
+            .iter()
+            .map(|a| a.trim_start_matches('-'))
+            .collect::<Vec<_>>()
+            .join("_")
+            .replace([':', '/'], "-");
+        insta::assert_snapshot!(format!("{name}__{label}"), transcript(env, args));
+    }
+}
+
+#[test]
+fn every_reviewer_command_on_the_bundled_journals() {
+    for (slug, as_of, from, to) in JOURNALS {
+        let (env, import) = imported(slug);
+        insta::assert_snapshot!(format!("{slug}__import"), import);
+        let commands: Vec<Vec<&str>> = vec![
+            vec!["list"],
+            vec!["list", "--json"],
+            vec!["events", slug],
+            vec!["events", slug, "--json"],
+            vec!["events", slug, "--by", "US", "--kind", "concession"],
+            vec!["positions", slug],
+            vec!["positions", slug, "--json"],
+            vec!["positions", slug, "--as-of", as_of],
+            vec!["positions", slug, "--as-of", as_of, "--json"],
+            vec!["replay", slug],
+            vec!["replay", slug, "--json"],
+            vec!["diff", slug, from, to],
+            vec!["diff", slug, from, to, "--json"],
+            vec!["audit", slug],
+            vec!["audit", slug, "--json"],
+            vec!["audit", slug, "--explain"],
+            vec!["audit", slug, "--as-of", as_of],
+            vec!["export", slug],
+            vec!["verify"],
+            vec!["verify", slug],
+        ];
+        assert_snapshots(slug, &env, &commands);
+    }
+}
+
+/// The README's record-keeper tour, command by command: what each writing command says,
+/// and what the reviewer commands then show of it, including `--known-at` before the
+/// corrections.
+#[test]
+fn the_record_keepers_tour() {
+    let mut env = TestEnv::new();
+    let steps: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "2025-03-04T09:00:00Z",
+            vec![
+                "open",
+                "kr-us-2025",
+                "--title",
+                "Korea–US tariff talks",
+                "--party",
+                "KR=Republic of Korea",
+                "--party",
+                "US=United States",
+                "--issue",
+                "tariff=US reciprocal tariff;unit=%;track=trade;prefer=KR:lower,US:higher",
+                "--at",
+                "2025-03-04",
+            ],
+        ),
+        (
+            "2025-04-02T20:00:00Z",
+            vec![
+                "log",
+                "kr-us-2025",
+                "threat",
+                "--by",
+                "US",
+                "--issue",
+                "tariff",
+                "--position",
+                "25",
+                "--channel",
+                "public",
+                "--level",
+                "leader",
+                "--summary",
+                "Trump announces a 25% tariff on Korean goods",
+                "--at",
+                "2025-04-02",
+                "--ref",
+                "lib-day",
+            ],
+        ),
+        (
+            "2025-04-24T12:00:00Z",
+            vec![
+                "log",
+                "kr-us-2025",
+                "offer",
+                "--by",
+                "KR",
+                "--issue",
+                "tariff",
+                "--position",
+                "10",
+                "--responds-to",
+                "lib-day",
+                "--summary",
+                "Korea proposes a July package",
+                "--at",
+                "2025-04-24",
+                "--ref",
+                "july-package",
+            ],
+        ),
+        (
+            "2025-04-25T08:00:00Z",
+            vec![
+                "correct",
+                "kr-us-2025",
+                "july-package",
+                "--set",
+                "position=12",
+                "--reason",
+                "The figure was 12%, not 10%",
+            ],
+        ),
+        (
+            "2025-04-25T08:05:00Z",
+            vec![
+                "annotate",
+                "kr-us-2025",
+                "lib-day",
+                "--note",
+                "Rhetoric became tariffs here",
+                "--label",
+                "turning-point",
+            ],
+        ),
+        (
+            "2025-04-25T08:10:00Z",
+            vec![
+                "correct",
+                "kr-us-2025",
+                "2",
+                "--set",
+                "level=minister",
+                "--reason",
+                "It was the minister",
+            ],
+        ),
+    ];
+    for (index, (now, args)) in steps.iter().enumerate() {
+        env.now = (*now).to_owned();
+        insta::assert_snapshot!(format!("tour__{index}_{}", args[0]), transcript(&env, args));
+    }
+    env.now = "2025-04-26T00:00:00Z".to_owned();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["events", "kr-us-2025"],
+        vec!["events", "kr-us-2025", "--by", "US"],
+        vec!["positions", "kr-us-2025"],
+        vec![
+            "positions",
+            "kr-us-2025",
+            "--known-at",
+            "2025-04-24T23:00:00Z",
+        ],
+        vec!["replay", "kr-us-2025"],
+        vec!["list"],
+        vec!["verify"],
+    ];
+    assert_snapshots("tour", &env, &commands);
+}
