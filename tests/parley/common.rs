@@ -156,3 +156,18 @@ pub fn journal(lines: &[&str]) -> String {
     }
     text
 }
+
+/// Whether `tool` is on the PATH. A test that needs it returns early when it is not,
+/// after saying so, except under CI (`CI=true`), where a test that cannot run fails.
+pub fn tool_present(tool: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{tool} is not installed, and under CI a test that cannot run fails (.ci/run installs it)"
+        );
+        eprintln!("skipped: {tool} is not installed");
+    }
+    found
+}

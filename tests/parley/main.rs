@@ -13,6 +13,7 @@
 //! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
 //! - `snapshots`: every command's whole output on the bundled journals and the README tour
+//! - `terminal`: interactive commands in a real terminal (tmux)
 
 mod audit;
 mod checkpoints;
@@ -27,3 +28,4 @@ mod reliability;
 mod replay;
 mod report;
 mod snapshots;
+mod terminal;

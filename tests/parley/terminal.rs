@@ -1,0 +1,208 @@
+//! Interactive commands in a real terminal: tmux runs `parley` in a detached session of a
+//! fixed size, `send-keys` types, `capture-pane` reads the screen as a person sees it.
+//!
+//! Without tmux these tests fail under CI (`CI=true`) and say so elsewhere.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// A tmux server of its own (its own socket), with one session running one command.
+pub struct Terminal {
+    socket: PathBuf,
+}
+
+impl Terminal {
+    /// Starts `parley ARGS` in a `width` × `height` terminal, with the test environment's
+    /// variables. `None` (after saying why) when tmux is missing outside CI.
+    pub fn start(env: &TestEnv, args: &[&str], width: u16, height: u16) -> Option<Terminal> {
+        if !tool_present("tmux") {
+            return None;
+        }
+        let socket = env.path("tmux.sock");
+        let mut line = vec![
+            "env".to_owned(),
+            format!("PARLEY_STORE={}", env.store().display()),
+            format!("PARLEY_NOW={}", env.now),
+            "PARLEY_USER=tester".to_owned(),
+            "PARLEY_SEED=1".to_owned(),
+            "TERM=xterm-256color".to_owned(),
+            env!("CARGO_BIN_EXE_parley").to_owned(),
+        ];
+        line.extend(args.iter().map(|a| (*a).to_owned()));
+        let terminal = Terminal { socket };
+        terminal.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        terminal.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+        terminal.tmux(&["set-option", "-t", "t", "remain-on-exit-format", ""]);
+        let command = line
+            .iter()
+            .map(|part| format!("'{}'", part.replace('\'', r"'\''")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        terminal.tmux(&["respawn-pane", "-k", "-t", "t", &command]);
+        Some(terminal)
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("-f")
+            .arg("/dev/null")
+            .args(args)
+            .output()
+            .expect("run tmux");
+        assert!(
+            output.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Types `keys` (tmux key names such as `Enter`, `Tab`, or literal text).
+    pub fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend(keys);
+        self.tmux(&args);
+    }
+
+    /// The screen as it is now, trailing blanks and empty lines at the bottom removed.
+    pub fn screen(&self) -> String {
+        let text = self.tmux(&["capture-pane", "-p", "-t", "t"]);
+        let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+        let end = lines
+            .iter()
+            .rposition(|l| !l.is_empty())
+            .map_or(0, |i| i + 1);
+        lines[..end].join("\n") + "\n"
+    }
+
+    /// Waits until the screen's last line is `last` (and stays so for a moment), and
+    /// returns the screen.
+    pub fn wait_until_last_line(&self, last: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if screen.lines().last() == Some(last) {
+                std::thread::sleep(Duration::from_millis(100));
+                let again = self.screen();
+                if again == screen {
+                    return screen;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never ended with {last:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Terminal {
+    /// Waits for the command to exit and returns its exit status.
+    pub fn wait_for_exit(&self) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let state = self.tmux(&[
+                "display-message",
+                "-p",
+                "-t",
+                "t",
+                "#{pane_dead} #{pane_dead_status}",
+            ]);
+            if let Some(Ok(status)) = state.trim().strip_prefix("1 ").map(str::parse) {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the command never exited:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn two_moves() -> TestEnv {
+    let env = TestEnv::new();
+    env.import(&journal(&[
+        r#"{"kind":"threat","at":"2025-04-02","by":"US","issue":"tariff","position":25,"summary":"US threatens 25%","channel":"public","ref":"lib-day"}"#,
+        r#"{"kind":"offer","at":"2025-04-24","by":"KR","issue":"tariff","position":10,"summary":"Korea offers 10%","responds_to":"lib-day"}"#,
+    ]));
+    env
+}
+
+#[test]
+fn replay_step_waits_for_enter_between_steps_and_q_quits() {
+    let env = two_moves();
+    let Some(terminal) = Terminal::start(&env, &["replay", "t", "--step"], 80, 24) else {
+        return;
+    };
+    let prompt = "[Enter: next step, q: quit]";
+    let first = terminal.wait_until_last_line(prompt);
+    assert_eq!(
+        first,
+        "t — Test talks
+3 events, now, every correction applied
+
+2025-03-01  opening  · seq 1
+    “Test talks”. Talks open
+    → party added: KR (Korea)
+    → party added: US (United States)
+    → issue added: tariff (Tariff)
+    → issue added: autos (Auto tariff)
+    → issue added: security (Cost sharing)
+
+[Enter: next step, q: quit]
+"
+    );
+    terminal.send(&["Enter"]);
+    let second = terminal.wait_until_last_line(prompt);
+    assert_eq!(
+        second,
+        "t — Test talks
+3 events, now, every correction applied
+
+2025-03-01  opening  · seq 1
+    “Test talks”. Talks open
+    → party added: KR (Korea)
+    → party added: US (United States)
+    → issue added: tariff (Tariff)
+    → issue added: autos (Auto tariff)
+    → issue added: security (Cost sharing)
+
+[Enter: next step, q: quit]
+2025-04-02  US threat [public] on tariff  · seq 2
+    US threatens 25%
+    → tariff: US — → 25
+
+[Enter: next step, q: quit]
+"
+    );
+    terminal.send(&["q", "Enter"]);
+    assert_eq!(terminal.wait_for_exit(), 0);
+    assert_eq!(terminal.screen(), second.trim_end().to_owned() + " q\n");
+}
