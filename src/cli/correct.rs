@@ -56,7 +56,8 @@ pub fn run(global: &Global, args: &CorrectArgs) -> Result<()> {
     record_one(global, &args.slug, map, None)
 }
 
-fn changes(sets: &[String]) -> Result<Map<String, Value>> {
+/// The fields `--set FIELD=VALUE` (or a session's `fix`) replaces.
+pub(super) fn changes(sets: &[String]) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     for set in sets {
         let (field, value) = set.split_once('=').ok_or_else(|| {

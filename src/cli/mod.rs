@@ -16,6 +16,7 @@ mod open;
 mod positions;
 mod replay;
 mod report;
+mod session;
 mod verify;
 
 use std::io::Write;
@@ -62,6 +63,7 @@ enum Command {
     Open(open::OpenArgs),
     Agenda(agenda::AgendaArgs),
     Log(Box<log::LogArgs>),
+    Session(session::SessionArgs),
     Correct(correct::CorrectArgs),
     Annotate(annotate::AnnotateArgs),
     Import(import::ImportArgs),
@@ -84,6 +86,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Open(args) => open::run(global, args),
         Command::Agenda(args) => agenda::run(global, args),
         Command::Log(args) => log::run(global, args),
+        Command::Session(args) => session::run(global, args),
         Command::Correct(args) => correct::run(global, args),
         Command::Annotate(args) => annotate::run(global, args),
         Command::Import(args) => import::run(global, args),
@@ -185,6 +188,52 @@ fn finish(store: Store) -> Result<()> {
     let synced = store.sync();
     std::mem::forget(store);
     synced
+}
+
+/// Makes a long-lived command's writes durable ([`Store::sync`]) and closes the store,
+/// releasing its lock for other processes. A store whose sync failed is let go without
+/// sled's drop, which would panic on the same failure.
+fn close(store: Store) -> Result<()> {
+    let synced = store.sync();
+    if synced.is_ok() {
+        drop(store);
+    } else {
+        std::mem::forget(store);
+    }
+    synced
+}
+
+/// The negotiation a command is about: as given, else `PARLEY_NEGOTIATION`, else the
+/// only negotiation in the store.
+fn negotiation(global: &Global, given: Option<&str>) -> Result<String> {
+    if let Some(slug) = given {
+        return Ok(slug.to_owned());
+    }
+    if let Ok(slug) = std::env::var("PARLEY_NEGOTIATION")
+        && !slug.trim().is_empty()
+    {
+        return Ok(slug);
+    }
+    let store = global.open(Access::Read)?;
+    let slugs: Vec<String> = store
+        .negotiations()?
+        .into_iter()
+        .map(|meta| meta.slug.to_string())
+        .collect();
+    match slugs.as_slice() {
+        [only] => Ok(only.clone()),
+        [] => Err(Error::input(
+            "SLUG",
+            Invalid::new("the store holds no negotiation yet; start one with `parley open`"),
+        )),
+        many => Err(Error::input(
+            "SLUG",
+            Invalid::new(format!(
+                "name the negotiation (or set PARLEY_NEGOTIATION): the store holds {}",
+                many.join(", ")
+            )),
+        )),
+    }
 }
 
 /// The event a command-line TARGET names: a ref or id as written or, for a number that

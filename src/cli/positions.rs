@@ -8,7 +8,7 @@ use crate::cli::events::format_number;
 use parley::Result;
 use parley::model::Agenda;
 use parley::projection::positions::IssueView;
-use parley::projection::{ViewSpec, positions_view};
+use parley::projection::{PositionsView, ViewSpec, positions_view};
 use parley::report::Table;
 use parley::store::Access;
 
@@ -45,8 +45,15 @@ pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
             "issues": issues.iter().map(issue_json).collect::<Vec<_>>(),
         }));
     }
-    let heading = format!("{} — positions {}\n\n", view.slug, args.view.describe());
-    print(&(heading + &table(&issues, &view.agenda) + &terms(&issues)))
+    print(&text(&view, &args.view.describe()))
+}
+
+/// The positions table of `view` with its heading (`described` says which view it is)
+/// and the terms stated, as `positions` prints it.
+pub fn text(view: &PositionsView, described: &str) -> String {
+    let issues = view.positions.report(&view.agenda);
+    let heading = format!("{} — positions {described}\n\n", view.slug);
+    heading + &table(&issues, &view.agenda) + &terms(&issues)
 }
 
 /// One issue in the cli.md shape, plus `title`, `status` and `last_move`.

@@ -1,0 +1,312 @@
+//! `parley session`: a prompt for record-keepers. One move per line in the line form
+//! (docs/cli.md, "The line form"), appended durably on Enter and echoed in words with
+//! what it changed; `undo`, `fix`, `positions`, `help` and `quit` inside.
+//!
+//! On a terminal the prompt completes names with Tab and keeps a history (rustyline).
+//! Otherwise it reads lines from standard input without a prompt, for scripts: every
+//! valid line is kept, and the exit status is 1 if any line was refused.
+//!
+//! The store is opened for each line and closed after it, so other commands (a reviewer's
+//! `positions`, a second record-keeper's `log`) run between lines.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::Args;
+use serde_json::{Map, Value};
+
+use super::{Global, positions as positions_cli};
+use parley::journal::{Appender, MOVE_KINDS, Outcome, read_line};
+use parley::model::{Agenda, Channel, Level, Reversibility, Slug};
+use parley::projection::replay::replay;
+use parley::projection::{ViewSpec, load, positions_view};
+use parley::report::narrative;
+use parley::store::{Access, Store};
+use parley::{Error, Result, clock};
+
+/// A prompt that takes one move per line and records it as you press Enter.
+///
+/// A line is PARTY KIND [ISSUE[=NUMBER]]… "SUMMARY" [@WHEN] [WORD]… [KEY:VALUE]…
+/// (docs/cli.md, "The line form"). Inside the session:
+///   undo                 void the last entry made in this session (a correction)
+///   fix FIELD=VALUE…     amend the last entry (a correction)
+///   positions            where each side stands now
+///   help                 this list
+///   quit                 leave (or Ctrl-D)
+///
+/// Example:
+///   parley session kr-us-2025
+///   kr-us-2025> US conc tariff=15 "Trump announces a 15% deal" @2025-07-30 public leader
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct SessionArgs {
+    /// The negotiation; defaults to PARLEY_NEGOTIATION, or the only one in the store.
+    slug: Option<String>,
+}
+
+const HELP: &str = "\
+A line is PARTY KIND [ISSUE[=NUMBER]]… \"SUMMARY\" [@WHEN] [WORD]… [KEY:VALUE]…
+  US concession tariff=15 \"Trump announces 15%\" @2025-07-30 public leader re:lib-day
+  WORD: table public back · leader minister senior working · pledge executive binding sunk
+  KEY: ref: re: if: pkg: to: who: src: tag: terms:\"…\"
+  @WHEN: @2025-04-24 @2025-04-24T10:05 @10:05 @today @yesterday (default: now)
+Commands: undo · fix FIELD=VALUE… · positions · help · quit
+";
+
+/// Runs `session`.
+pub fn run(global: &Global, args: &SessionArgs) -> Result<()> {
+    let slug = super::negotiation(global, args.slug.as_deref())?;
+    let mut session = Session {
+        global,
+        slug,
+        last: None,
+    };
+    if std::io::stdin().is_terminal() {
+        prompt(&mut session)
+    } else {
+        script(&mut session)
+    }
+}
+
+/// What a line asked for.
+enum Said {
+    Text(String),
+    Quit,
+}
+
+struct Session<'g> {
+    global: &'g Global,
+    slug: String,
+    /// The id and seq of the last entry this session made, for `undo` and `fix`.
+    last: Option<(String, u64)>,
+}
+
+impl Session<'_> {
+    fn handle(&mut self, line: &str) -> Result<Said> {
+        let line = line.trim();
+        let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+        match word {
+            "" => Ok(Said::Text(String::new())),
+            "quit" | "exit" => Ok(Said::Quit),
+            "help" => Ok(Said::Text(HELP.to_owned())),
+            "positions" => self.positions().map(Said::Text),
+            "undo" => self.undo().map(Said::Text),
+            "fix" => self.fix(rest).map(Said::Text),
+            _ => self.record(line).map(Said::Text),
+        }
+    }
+
+    fn record(&mut self, line: &str) -> Result<String> {
+        let agenda = self.agenda()?;
+        let map = read_line(line, &agenda, clock::now()?)?;
+        let seq = self.append(map)?;
+        self.echo(seq)
+    }
+
+    fn undo(&mut self) -> Result<String> {
+        let (id, seq) = self.last_entry("undo")?;
+        let mut map = correction(&id, "Undone in the session")?;
+        map.insert("action".into(), "void".into());
+        let at = self.append(map)?;
+        self.last = None;
+        Ok(format!("seq {at} voids seq {seq}\n"))
+    }
+
+    fn fix(&mut self, sets: &str) -> Result<String> {
+        let (id, seq) = self.last_entry("fix")?;
+        let sets: Vec<String> = sets.split_whitespace().map(str::to_owned).collect();
+        if sets.is_empty() {
+            return Err(Error::input(
+                "fix",
+                parley::model::Invalid::new("give FIELD=VALUE, such as fix position=12"),
+            ));
+        }
+        let mut map = correction(&id, "Fixed in the session")?;
+        map.insert("action".into(), "amend".into());
+        map.insert(
+            "changes".into(),
+            Value::Object(super::correct::changes(&sets)?),
+        );
+        let at = self.append(map)?;
+        Ok(format!("seq {at} amends seq {seq}\n{}", self.echo(seq)?))
+    }
+
+    fn last_entry(&self, command: &str) -> Result<(String, u64)> {
+        self.last.clone().ok_or_else(|| {
+            Error::input(
+                command,
+                parley::model::Invalid::new("nothing recorded in this session yet"),
+            )
+        })
+    }
+
+    fn positions(&self) -> Result<String> {
+        let store = self.open(Access::Read)?;
+        let view = positions_view(&store, &self.slug, ViewSpec::default())?;
+        Ok(positions_cli::text(&view, "now, every correction applied"))
+    }
+
+    fn agenda(&self) -> Result<Agenda> {
+        let store = self.open(Access::Read)?;
+        Ok(store.require(&self.slug)?.agenda)
+    }
+
+    /// Appends one event durably and returns its seq.
+    fn append(&mut self, map: Map<String, Value>) -> Result<u64> {
+        let slug = Slug::parse(&self.slug).map_err(|e| Error::input("SLUG", e))?;
+        let store = self.open(Access::Write)?;
+        let mut appender = Appender::new(&store, clock::now()?, self.global.recorder())?;
+        let outcome = appender.append(map, Some(&slug))?;
+        appender.commit()?;
+        super::close(store)?;
+        match outcome {
+            Outcome::Appended { seq, id, .. } => {
+                self.last = Some((id.to_string(), seq));
+                Ok(seq)
+            }
+            Outcome::AlreadyPresent { seq, .. } => Ok(seq),
+        }
+    }
+
+    /// The replay's paragraph for the event with `seq`: when, who, what, and what it
+    /// changed in the positions and gaps.
+    fn echo(&self, seq: u64) -> Result<String> {
+        let store = self.open(Access::Read)?;
+        let timeline = load(&store, &self.slug, ViewSpec::default())?;
+        drop(store);
+        let steps = replay(&timeline);
+        Ok(steps
+            .iter()
+            .find(|step| step.entry.seq() == seq)
+            .map_or_else(|| format!("seq {seq} recorded\n"), narrative::step))
+    }
+
+    fn open(&self, access: Access) -> Result<Store> {
+        self.global.open(access)
+    }
+}
+
+fn correction(target: &str, reason: &str) -> Result<Map<String, Value>> {
+    let mut map = Map::new();
+    map.insert("kind".into(), "correction".into());
+    map.insert("at".into(), super::now_text()?.into());
+    map.insert("target".into(), target.into());
+    map.insert("reason".into(), reason.into());
+    Ok(map)
+}
+
+/// Lines from standard input, no prompt: refused lines are reported and skipped, and
+/// the session fails at the end if any was.
+fn script(session: &mut Session) -> Result<()> {
+    let mut refused = 0;
+    for (index, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.map_err(|e| Error::io(std::path::Path::new("stdin"), e))?;
+        match session.handle(&line) {
+            Ok(Said::Text(text)) => super::print(&text)?,
+            Ok(Said::Quit) => break,
+            Err(error) => {
+                refused += 1;
+                eprintln!("parley: stdin:{}: {error}", index + 1);
+            }
+        }
+    }
+    if refused > 0 {
+        return Err(Error::input(
+            "session",
+            parley::model::Invalid::new(match refused {
+                1 => "1 line was refused; every other line was recorded".to_owned(),
+                n => format!("{n} lines were refused; every other line was recorded"),
+            }),
+        ));
+    }
+    Ok(())
+}
+
+/// The interactive prompt: completion with Tab, history with the arrow keys.
+fn prompt(session: &mut Session) -> Result<()> {
+    use rustyline::error::ReadlineError;
+    let mut editor = rustyline::Editor::<Completion, rustyline::history::DefaultHistory>::new()
+        .map_err(|e| Error::io(std::path::Path::new("terminal"), std::io::Error::other(e)))?;
+    println!(
+        "{} — one move per line; help for the form, quit to leave",
+        session.slug
+    );
+    loop {
+        editor.set_helper(Some(Completion::of(session)?));
+        match editor.readline(&format!("{}> ", session.slug)) {
+            Ok(line) => {
+                let _ = editor.add_history_entry(line.as_str());
+                match session.handle(&line) {
+                    Ok(Said::Text(text)) => super::print(&text)?,
+                    Ok(Said::Quit) => return Ok(()),
+                    Err(error) => eprintln!("parley: {error}"),
+                }
+            }
+            Err(ReadlineError::Eof) => return Ok(()),
+            Err(ReadlineError::Interrupted) => continue,
+            Err(e) => {
+                return Err(Error::io(
+                    std::path::Path::new("terminal"),
+                    std::io::Error::other(e),
+                ));
+            }
+        }
+    }
+}
+
+/// What Tab completes: party codes, kinds, issue keys, refs, words and keys.
+struct Completion {
+    words: Vec<String>,
+}
+
+impl Completion {
+    fn of(session: &Session) -> Result<Completion> {
+        let store = session.open(Access::Read)?;
+        let timeline = load(&store, &session.slug, ViewSpec::default())?;
+        drop(store);
+        let refs: Vec<&str> = timeline
+            .entries
+            .iter()
+            .filter_map(|entry| entry.event.label.as_deref())
+            .collect();
+        let agenda = &timeline.agenda;
+        let mut words: Vec<String> = agenda.parties.iter().map(|p| p.code.to_string()).collect();
+        words.extend(MOVE_KINDS.iter().map(|k| k.as_str().to_owned()));
+        words.extend(agenda.issues.iter().map(|i| i.key.to_string()));
+        words.extend(Channel::ALL.iter().map(|c| c.as_str().to_owned()));
+        words.extend(Level::ALL.iter().map(|l| l.as_str().to_owned()));
+        words.extend(Reversibility::ALL.iter().map(|r| r.as_str().to_owned()));
+        for key in ["re", "if"] {
+            words.extend(refs.iter().map(|r| format!("{key}:{r}")));
+        }
+        words.extend(["undo", "fix", "positions", "help", "quit"].map(str::to_owned));
+        Ok(Completion { words })
+    }
+}
+
+impl rustyline::completion::Completer for Completion {
+    type Candidate = String;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &rustyline::Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
+        let start = line[..pos].rfind(' ').map_or(0, |i| i + 1);
+        let typed = line[start..pos].to_lowercase();
+        let candidates = self
+            .words
+            .iter()
+            .filter(|w| w.to_lowercase().starts_with(&typed))
+            .map(|w| format!("{w} "))
+            .collect();
+        Ok((start, candidates))
+    }
+}
+
+impl rustyline::hint::Hinter for Completion {
+    type Hint = String;
+}
+impl rustyline::highlight::Highlighter for Completion {}
+impl rustyline::validate::Validator for Completion {}
+impl rustyline::Helper for Completion {}
