@@ -206,3 +206,61 @@ fn replay_step_waits_for_enter_between_steps_and_q_quits() {
     assert_eq!(terminal.wait_for_exit(), 0);
     assert_eq!(terminal.screen(), second.trim_end().to_owned() + " q\n");
 }
+
+#[test]
+fn a_session_completes_names_echoes_each_move_refuses_a_bad_line_and_undoes() {
+    let env = two_moves();
+    let Some(terminal) = Terminal::start(&env, &["session", "t"], 100, 30) else {
+        return;
+    };
+    terminal.wait_until_last_line("t>");
+    terminal.send(&["K", "Tab", "conc", "Tab"]);
+    assert_eq!(
+        terminal.wait_until_last_line("t> KR concession"),
+        "t — one move per line; help for the form, quit to leave\nt> KR concession\n"
+    );
+    terminal.send(&["-l", r#"tariff=12 "Korea moves to 12%" @2025-04-25"#]);
+    terminal.send(&["Enter"]);
+    terminal.wait_until_last_line("t>");
+    terminal.send(&["-l", r#"KR concesion tariff=11 "typo""#]);
+    terminal.send(&["Enter"]);
+    terminal.wait_until_last_line("t>");
+    terminal.send(&[
+        "-l",
+        r#"us acc tariff=12 "US accepts 12%" @2025-04-26 public"#,
+    ]);
+    terminal.send(&["Enter"]);
+    terminal.wait_until_last_line("t>");
+    terminal.send(&["-l", "undo"]);
+    terminal.send(&["Enter"]);
+    assert_eq!(
+        terminal.wait_until_last_line("t>"),
+        r#"t — one move per line; help for the form, quit to leave
+t> KR concession tariff=12 "Korea moves to 12%" @2025-04-25
+2025-04-25  KR concession on tariff  · seq 4
+    Korea moves to 12%
+    → tariff: KR 10 → 12 (gap 15 → 13)
+
+t> KR concesion tariff=11 "typo"
+parley: kind: "concesion" is not one, did you mean "concession"? (kinds: offer, demand, concession,
+acceptance, rejection, rebuttal, threat, sanction, implementation, meeting, statement, linkage, retr
+action)
+t> us acc tariff=12 "US accepts 12%" @2025-04-26 public
+2025-04-26  US acceptance [public] on tariff  · seq 5
+    US accepts 12%
+    → tariff: US 25 → 12 (gap 13 → 0)
+    → tariff: open → agreed
+
+t> undo
+seq 6 voids seq 5
+t>
+"#
+    );
+    terminal.send(&["-l", "quit"]);
+    terminal.send(&["Enter"]);
+    assert_eq!(terminal.wait_for_exit(), 0);
+    insta::assert_snapshot!(
+        "session_events_after_undo",
+        env.run(&["events", "t"]).ok().stdout
+    );
+}
