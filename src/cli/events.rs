@@ -161,7 +161,7 @@ fn row(r: &Stored, seqs: &Seqs) -> Vec<String> {
                 .join(","),
             m.positions
                 .iter()
-                .map(|(_, v)| format_number(*v))
+                .map(|(_, v)| parley::format::number(*v))
                 .collect::<Vec<_>>()
                 .join(","),
         ),
@@ -223,14 +223,5 @@ fn agenda_summary(summary: Option<&str>, change: &parley::model::AgendaChange) -
     match summary {
         Some(summary) => format!("{summary} ({})", parts.join("; ")),
         None => parts.join("; "),
-    }
-}
-
-/// A number as a person writes it: no trailing `.0`.
-pub fn format_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
     }
 }

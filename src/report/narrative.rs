@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::format::optional;
 use crate::model::{Body, Channel, Event, Move};
 use crate::projection::replay::{Change, Step};
 
@@ -107,12 +108,12 @@ pub fn describe(change: &Change) -> String {
         } => {
             let gap = match (gap_before, gap_after) {
                 (None, None) => String::new(),
-                (b, a) => format!(" (gap {} → {})", number(*b), number(*a)),
+                (b, a) => format!(" (gap {} → {})", optional(*b), optional(*a)),
             };
             format!(
                 "{issue}: {party} {} → {}{gap}",
-                number(*before),
-                number(*after)
+                optional(*before),
+                optional(*after)
             )
         }
         Change::Status {
@@ -132,14 +133,6 @@ pub fn describe(change: &Change) -> String {
             let seqs: Vec<String> = by.iter().map(|s| format!("seq {s}")).collect();
             format!("as corrected by {}", seqs.join(", "))
         }
-    }
-}
-
-fn number(value: Option<f64>) -> String {
-    match value {
-        None => "—".into(),
-        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
-        Some(v) => format!("{v}"),
     }
 }
 
