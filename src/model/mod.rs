@@ -28,7 +28,9 @@ pub use names::{IssueKey, PartyCode, Slug};
 pub(crate) use parse::describe;
 pub use parse::{FastLine, LineCache, MAX_SUMMARY_CHARS};
 pub use recorded::Recorded;
-pub use rules::{Agenda, References, Target, amended, check_changes, check_in_context};
+pub use rules::{
+    Agenda, MAX_NUMBER, References, Target, amended, check_changes, check_in_context, check_numbers,
+};
 pub(crate) use stored::raw_of;
 pub use stored::{Stored, StoredBytes, decode_run};
 pub use time::{

@@ -199,6 +199,7 @@ pub fn check_in_context(
         check_target(event, field, target)?;
     }
     if let Body::Move(m) = &event.body {
+        check_numbers(m)?;
         agenda.check_move(slug, m)?;
         for condition in &m.conditional_on {
             let is_issue = IssueKey::parse(condition).is_ok_and(|key| agenda.issue(&key).is_some());
@@ -211,6 +212,33 @@ pub fn check_in_context(
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// The largest size of a number a move holds: positions are finite and within
+/// ±10^15, so every gap and sum a view derives from them stays finite and prints in
+/// full.
+pub const MAX_NUMBER: f64 = 1e15;
+
+/// Checks that every number `m` holds is within [`MAX_NUMBER`] either way.
+pub fn check_numbers(m: &Move) -> Result<(), Invalid> {
+    let single = m.issues.len() == 1 && m.positions.len() == 1;
+    for (key, value) in &m.positions {
+        if value.is_finite() && value.abs() <= MAX_NUMBER {
+            continue;
+        }
+        let field = if single {
+            "position".to_owned()
+        } else {
+            format!("positions.{key}")
+        };
+        return Err(Invalid::field(
+            &field,
+            format!(
+                "{value:e} is out of bounds: a number in the journal is finite and at most 10^15 (1,000,000,000,000,000) either way"
+            ),
+        ));
     }
     Ok(())
 }
