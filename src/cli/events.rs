@@ -93,10 +93,9 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
         let list: Vec<Value> = events.iter().map(|r| Value::Object(r.raw())).collect();
         return print_json(&json!({"negotiation": meta.slug.as_str(), "events": list}));
     }
-    let mut table = Table::new(&["seq", "at", "kind", "by", "issues", "position", "summary"])
-        .right(&[0, 5])
-        .limit(4, 24)
-        .limit(6, 70);
+    let mut table = Table::new(&["seq", "at", "kind", "by", "issues", "summary"])
+        .right(&[0])
+        .fit(super::output_width(), &[5, 4]);
     for r in events.iter().copied() {
         table.row(row(r, &seqs));
     }
@@ -151,20 +150,8 @@ impl Seqs {
 
 fn row(r: &Stored, seqs: &Seqs) -> Vec<String> {
     let event = &r.event;
-    let (by, issues, position) = match event.as_move() {
-        Some(m) => (
-            m.by.to_string(),
-            m.issues
-                .iter()
-                .map(IssueKey::as_str)
-                .collect::<Vec<_>>()
-                .join(","),
-            m.positions
-                .iter()
-                .map(|(_, v)| parley::format::number(*v))
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
+    let (by, issues) = match event.as_move() {
+        Some(m) => (m.by.to_string(), stated(m)),
         None => Default::default(),
     };
     let summary = match &event.body {
@@ -188,9 +175,19 @@ fn row(r: &Stored, seqs: &Seqs) -> Vec<String> {
         event.kind.to_string(),
         by,
         issues,
-        position,
         summary,
     ]
+}
+
+/// Each issue of a move with the number it states on it: `steel 25, rvc 82`.
+fn stated(m: &parley::model::Move) -> String {
+    m.stated()
+        .map(|(issue, value)| match value {
+            Some(value) => format!("{issue} {}", parley::format::number(value)),
+            None => issue.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn agenda_summary(summary: Option<&str>, change: &parley::model::AgendaChange) -> String {

@@ -186,13 +186,9 @@ fn party_move(fields: &Fields, kind: Kind) -> Result<Move, Invalid> {
         )
     })?;
     let by = PartyCode::parse(by).map_err(|e| e.in_field("by"))?;
-    let mut issues = issue_keys(fields)?;
+    let issues = issue_keys(fields)?;
     let positions = positions(fields, &issues)?;
-    for (key, _) in &positions {
-        if !issues.contains(key) {
-            issues.push(key.clone());
-        }
-    }
+    let (issues, positions) = Move::paired(issues, positions);
     if kind.needs_issue() && issues.is_empty() {
         return Err(Invalid::field(
             "issue",
