@@ -205,8 +205,16 @@ mod tests {
     #[test]
     fn a_table_fits_the_width_by_cutting_its_flexible_columns_first_to_last() {
         let mut table = Table::new(&["n", "what", "why"]).fit(Some(30), &[2, 1]);
-        table.row(vec!["1".into(), "a fairly long text".into(), "short".into()]);
-        table.row(vec!["2".into(), "x".into(), "a reason that goes on and on".into()]);
+        table.row(vec![
+            "1".into(),
+            "a fairly long text".into(),
+            "short".into(),
+        ]);
+        table.row(vec![
+            "2".into(),
+            "x".into(),
+            "a reason that goes on and on".into(),
+        ]);
         assert_eq!(
             table.render(),
             "n  what           why\n\
