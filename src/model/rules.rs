@@ -333,20 +333,49 @@ pub struct FieldChange {
 }
 
 /// What `changes` does to `target`, field by field in the order of `changes`; a field
-/// set to what it already held is left out.
+/// set to what it already held is left out. An object (`positions`) is compared key by
+/// key, each changed key named `positions.KEY`, since an amend replaces it whole.
 pub fn field_changes(
     target: &Map<String, Value>,
     changes: &Map<String, Value>,
 ) -> Vec<FieldChange> {
-    changes
-        .iter()
-        .map(|(field, value)| FieldChange {
-            field: field.clone(),
-            before: target.get(field).filter(|v| !v.is_null()).cloned(),
-            after: Some(value).filter(|v| !v.is_null()).cloned(),
-        })
-        .filter(|change| change.before != change.after)
-        .collect()
+    let mut out = Vec::new();
+    for (field, value) in changes {
+        let before = target.get(field).filter(|v| !v.is_null());
+        let after = Some(value).filter(|v| !v.is_null());
+        match (before, after) {
+            (Some(Value::Object(was)), Some(Value::Object(now))) => {
+                let keys = was
+                    .keys()
+                    .chain(now.keys().filter(|k| !was.contains_key(*k)));
+                for key in keys {
+                    push_change(
+                        &mut out,
+                        format!("{field}.{key}"),
+                        was.get(key),
+                        now.get(key),
+                    );
+                }
+            }
+            _ => push_change(&mut out, field.clone(), before, after),
+        }
+    }
+    out
+}
+
+fn push_change(
+    out: &mut Vec<FieldChange>,
+    field: String,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) {
+    if before != after {
+        out.push(FieldChange {
+            field,
+            before: before.cloned(),
+            after: after.cloned(),
+        });
+    }
 }
 
 /// The target's object with `changes` applied: a field set to `null` is removed.

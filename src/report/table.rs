@@ -173,6 +173,7 @@ fn cut(text: &str, limit: Option<usize>) -> String {
                 used += char_width(c);
                 out.push(c);
             }
+            out.truncate(out.trim_end().len());
             out.push('…');
             out
         }
