@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::{Global, ViewFlags, print, print_json};
-use crate::cli::events::format_number;
+use parley::format;
 use parley::model::parse_bound;
 use parley::projection::audit::{AuditReport, Rubric, audit};
 use parley::projection::diff::{IssueDiff, diff};
@@ -126,7 +126,11 @@ fn table(issues: &[IssueDiff]) -> String {
         .iter()
         .filter(|i| !i.moves.is_empty() || i.gap_from != i.gap_to)
     {
-        let gap = format!("{} → {}", number(issue.gap_from), number(issue.gap_to));
+        let gap = format!(
+            "{} → {}",
+            format::optional(issue.gap_from),
+            format::optional(issue.gap_to)
+        );
         for (n, (party, side)) in issue.sides.iter().enumerate() {
             table.row(vec![
                 if n == 0 {
@@ -135,8 +139,8 @@ fn table(issues: &[IssueDiff]) -> String {
                     String::new()
                 },
                 party.to_string(),
-                number(side.from),
-                number(side.to),
+                format::optional(side.from),
+                format::optional(side.to),
                 side.change.map_or(String::new(), |c| format!("{c:+}")),
                 side.moves.to_string(),
                 if n == 0 { gap.clone() } else { String::new() },
@@ -147,8 +151,4 @@ fn table(issues: &[IssueDiff]) -> String {
         return "Nothing moved between these dates.\n".into();
     }
     table.render()
-}
-
-fn number(value: Option<f64>) -> String {
-    value.map_or("—".into(), format_number)
 }

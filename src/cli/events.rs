@@ -3,12 +3,15 @@
 use std::collections::HashMap;
 
 use clap::Args;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{Global, print, print_json};
 use parley::journal::recorded_events;
-use parley::model::{Body, IssueKey, Kind, PartyCode, Stored, parse_bound};
+use parley::model::{
+    Action, Body, IssueKey, Kind, PartyCode, Stored, amended, field_changes, parse_bound,
+};
 use parley::report::Table;
+use parley::report::narrative::amendment;
 use parley::store::Access;
 use parley::{Error, Result};
 
@@ -88,17 +91,17 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     let meta = store.require(&args.slug)?;
     let all = recorded_events(&store, &meta)?;
     let seqs = Seqs::of(&all);
+    let amendments = Amendments::of(&all, &seqs);
     let events: Vec<&Stored> = all.iter().filter(|r| filter.keeps(r)).collect();
     if args.json {
         let list: Vec<Value> = events.iter().map(|r| Value::Object(r.raw())).collect();
         return print_json(&json!({"negotiation": meta.slug.as_str(), "events": list}));
     }
-    let mut table = Table::new(&["seq", "at", "kind", "by", "issues", "position", "summary"])
-        .right(&[0, 5])
-        .limit(4, 24)
-        .limit(6, 70);
+    let mut table = Table::new(&["seq", "at", "kind", "by", "issues", "summary"])
+        .right(&[0])
+        .fit(super::output_width(), &[5, 4]);
     for r in events.iter().copied() {
-        table.row(row(r, &seqs));
+        table.row(row(r, &seqs, &amendments));
     }
     let shown = events.len();
     let note = format!("{shown} of {} events of {}\n", meta.head.seq, meta.slug);
@@ -149,26 +152,54 @@ impl Seqs {
     }
 }
 
-fn row(r: &Stored, seqs: &Seqs) -> Vec<String> {
+/// What each amendment in the log changed, in words, by the amendment's seq: each is
+/// read against its target as it stood then (recorded, earlier amendments applied).
+struct Amendments(HashMap<u64, String>);
+
+impl Amendments {
+    fn of(events: &[Stored], seqs: &Seqs) -> Amendments {
+        let mut targets: HashMap<u64, Map<String, Value>> = HashMap::new();
+        let mut words = HashMap::new();
+        for r in events {
+            let Body::Correction(c) = &r.event.body else {
+                continue;
+            };
+            let Some(&target) = seqs.0.get(&c.target) else {
+                continue;
+            };
+            if c.action != Action::Amend {
+                continue;
+            }
+            let before = targets.entry(target).or_insert_with(|| {
+                events
+                    .iter()
+                    .find(|e| e.seq() == target)
+                    .map(Stored::raw)
+                    .unwrap_or_default()
+            });
+            words.insert(r.seq(), amendment(&field_changes(before, &c.changes)));
+            *before = amended(before, &c.changes);
+        }
+        Amendments(words)
+    }
+}
+
+fn row(r: &Stored, seqs: &Seqs, amendments: &Amendments) -> Vec<String> {
     let event = &r.event;
-    let (by, issues, position) = match event.as_move() {
-        Some(m) => (
-            m.by.to_string(),
-            m.issues
-                .iter()
-                .map(IssueKey::as_str)
-                .collect::<Vec<_>>()
-                .join(","),
-            m.positions
-                .iter()
-                .map(|(_, v)| format_number(*v))
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
+    let (by, issues) = match event.as_move() {
+        Some(m) => (m.by.to_string(), stated(m)),
         None => Default::default(),
     };
     let summary = match &event.body {
-        Body::Correction(c) => format!("{} {} — {}", c.action, seqs.describe(&c.target), c.reason),
+        Body::Correction(c) => match amendments.0.get(&r.seq()) {
+            Some(changed) if !changed.is_empty() => format!(
+                "{} {}: {changed} — {}",
+                c.action,
+                seqs.describe(&c.target),
+                c.reason
+            ),
+            _ => format!("{} {} — {}", c.action, seqs.describe(&c.target), c.reason),
+        },
         Body::Annotation(a) => match &a.target {
             Some(target) => format!("on {}: {}", seqs.describe(target), a.note),
             None => a.note.clone(),
@@ -188,9 +219,19 @@ fn row(r: &Stored, seqs: &Seqs) -> Vec<String> {
         event.kind.to_string(),
         by,
         issues,
-        position,
         summary,
     ]
+}
+
+/// Each issue of a move with the number it states on it: `steel 25, rvc 82`.
+fn stated(m: &parley::model::Move) -> String {
+    m.stated()
+        .map(|(issue, value)| match value {
+            Some(value) => format!("{issue} {}", parley::format::number(value)),
+            None => issue.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn agenda_summary(summary: Option<&str>, change: &parley::model::AgendaChange) -> String {
@@ -223,14 +264,5 @@ fn agenda_summary(summary: Option<&str>, change: &parley::model::AgendaChange) -
     match summary {
         Some(summary) => format!("{summary} ({})", parts.join("; ")),
         None => parts.join("; "),
-    }
-}
-
-/// A number as a person writes it: no trailing `.0`.
-pub fn format_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
     }
 }

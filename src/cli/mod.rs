@@ -448,6 +448,22 @@ fn write_file_atomically<T>(
     outcome
 }
 
+/// The width a table on standard output must fit: `COLUMNS` when it is set to a
+/// positive number (so a script or a test can ask for a width), else the terminal's
+/// width when standard output is a terminal, else none: output piped to a file or
+/// another program is never cut.
+fn output_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+    {
+        return Some(columns);
+    }
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(terminal_size::Width(w), _)| usize::from(w))
+}
+
 /// Prints text.
 fn print(text: &str) -> Result<()> {
     print_bytes(text.as_bytes())

@@ -4,8 +4,8 @@ use clap::Args;
 use serde_json::{Map, Value, json};
 
 use super::{Global, ViewFlags, print, print_json};
-use crate::cli::events::format_number;
 use parley::Result;
+use parley::format;
 use parley::model::Agenda;
 use parley::projection::positions::IssueView;
 use parley::projection::{PositionsView, ViewSpec, positions_view};
@@ -100,8 +100,8 @@ fn table(issues: &[IssueView], agenda: &Agenda) -> String {
         for party in &parties {
             row.push(side_cell(view, party));
         }
-        row.push(number(view.gap));
-        row.push(number(view.opening_gap));
+        row.push(format::optional(view.gap));
+        row.push(format::optional(view.opening_gap));
         row.push(share_cell(view));
         row.push(format!("{:?}", view.status).to_lowercase());
         row.push(
@@ -117,7 +117,7 @@ fn table(issues: &[IssueView], agenda: &Agenda) -> String {
 fn side_cell(view: &IssueView, party: &str) -> String {
     match view.sides.get(party) {
         Some(side) => match side.position {
-            Some(value) => format!("{} ({})", format_number(value), side.since.day()),
+            Some(value) => format!("{} ({})", format::number(value), side.since.day()),
             None if side.terms.is_some() => "terms".into(),
             None => "—".into(),
         },
@@ -132,10 +132,6 @@ fn share_cell(view: &IssueView) -> String {
         .filter_map(|(party, share)| share.map(|s| format!("{party} {:.0}%", s * 100.0)))
         .collect();
     parts.join(" · ")
-}
-
-fn number(value: Option<f64>) -> String {
-    value.map_or("—".into(), format_number)
 }
 
 /// The latest terms in words, per issue and side, under the table.

@@ -217,6 +217,23 @@ fn number<T: std::str::FromStr>(text: &str, column: &str) -> std::result::Result
         .map_err(|_| Invalid::field(column, format!("{text:?} is not a number")))
 }
 
+/// The Goldstein score: a finite number (GDELT's scale runs from -10 to +10). `NaN` and
+/// `inf` parse as numbers but would become `null` in the journal, so they are refused
+/// with the column they stand in (counted from 1, as a spreadsheet shows it).
+fn goldstein(text: &str) -> std::result::Result<f64, Invalid> {
+    let value: f64 = number(text, "goldsteinscale")?;
+    if value.is_finite() {
+        return Ok(value);
+    }
+    Err(Invalid::field(
+        "goldsteinscale",
+        format!(
+            "{text:?} in column {} is not a finite number; the Goldstein scale runs from -10 to +10",
+            column::GOLDSTEIN + 1
+        ),
+    ))
+}
+
 /// "UNITED STATES → SOUTH KOREA: expressed intent to cooperate (CAMEO 036)".
 fn summary(fields: &[&str], meaning: &str, code: &str) -> String {
     let actor = |name: usize, country: usize| match fields[name] {
@@ -240,7 +257,7 @@ fn source(fields: &[&str], id: u64) -> String {
 
 /// What GDELT said of the event, kept beside the move.
 fn gdelt_field(fields: &[&str], id: u64, code: &str) -> std::result::Result<Value, Invalid> {
-    let goldstein: f64 = number(fields[column::GOLDSTEIN], "goldsteinscale")?;
+    let goldstein = goldstein(fields[column::GOLDSTEIN])?;
     let quad: u8 = number(fields[column::QUAD_CLASS], "quadclass")?;
     let mentions: u64 = number(fields[column::MENTIONS], "nummentions")?;
     Ok(json!({

@@ -115,9 +115,11 @@ pub struct Move {
     pub by: PartyCode,
     /// The parties addressed; empty means every other party.
     pub to: Vec<PartyCode>,
-    /// The issues the move is about (from `issue`, `issues` and the keys of `positions`).
+    /// The issues the move is about (from `issue`, `issues` and the keys of `positions`),
+    /// in the order the line gives them.
     pub issues: Vec<IssueKey>,
-    /// Stated positions after the move, per issue.
+    /// Stated positions after the move, per issue, in the order of `issues` (see
+    /// [`Move::paired`]).
     pub positions: Vec<(IssueKey, f64)>,
     /// The substance in words.
     pub terms: Option<String>,
@@ -164,6 +166,29 @@ impl Event {
 }
 
 impl Move {
+    /// A move's issues and positions as every reading of a line takes them: the keys of
+    /// `positions` that `issue`/`issues` do not name join the issues (in the order they
+    /// come), and the positions take the order of the issues, so that the issues and
+    /// their numbers read in the same order wherever a move is shown.
+    pub fn paired(
+        mut issues: Vec<IssueKey>,
+        mut positions: Vec<(IssueKey, f64)>,
+    ) -> (Vec<IssueKey>, Vec<(IssueKey, f64)>) {
+        for (key, _) in &positions {
+            if !issues.contains(key) {
+                issues.push(key.clone());
+            }
+        }
+        positions.sort_by_key(|(key, _)| issues.iter().position(|i| i == key));
+        (issues, positions)
+    }
+
+    /// Each issue of the move with the number it states on it, if any, in the order of
+    /// the issues.
+    pub fn stated(&self) -> impl Iterator<Item = (&IssueKey, Option<f64>)> {
+        self.issues.iter().map(|key| (key, self.position_on(key)))
+    }
+
     /// The stated position on `issue`, if the move states one.
     pub fn position_on(&self, issue: &IssueKey) -> Option<f64> {
         self.positions

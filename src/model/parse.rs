@@ -20,6 +20,49 @@ use super::{
 /// The longest `summary` (and other one-line texts) in characters.
 pub const MAX_SUMMARY_CHARS: usize = 2_000;
 
+/// The fields every event reads, whatever its kind (besides the envelope).
+const EVENT_FIELDS: &[&str] = &["kind", "at", "negotiation", "summary", "ref", "source"];
+
+/// The fields a move reads besides [`EVENT_FIELDS`], in the order the format lists them.
+const MOVE_FIELDS: &[&str] = &[
+    "by",
+    "to",
+    "issue",
+    "issues",
+    "position",
+    "positions",
+    "terms",
+    "channel",
+    "level",
+    "speaker",
+    "reversibility",
+    "responds_to",
+    "conditional_on",
+    "package",
+    "tags",
+];
+
+/// The fields an annotation reads besides [`EVENT_FIELDS`].
+const ANNOTATION_FIELDS: &[&str] = &["note", "target", "label"];
+
+/// The fields an agenda event reads besides [`EVENT_FIELDS`].
+const AGENDA_FIELDS: &[&str] = &["title", "parties", "issues"];
+
+/// The fields a correction reads besides [`EVENT_FIELDS`].
+const CORRECTION_FIELDS: &[&str] = &["target", "action", "changes", "reason"];
+
+/// Every field an event of `kind` reads; any other field on a line is kept as it is
+/// but means nothing to parley.
+pub fn fields_of(kind: Kind) -> impl Iterator<Item = &'static str> {
+    let own = match kind {
+        Kind::Opening | Kind::Agenda => AGENDA_FIELDS,
+        Kind::Correction => CORRECTION_FIELDS,
+        Kind::Annotation => ANNOTATION_FIELDS,
+        _ => MOVE_FIELDS,
+    };
+    EVENT_FIELDS.iter().chain(own).copied()
+}
+
 impl Event {
     /// Reads an authored event from a JSON object; envelope fields are ignored here.
     pub fn from_map(map: &Map<String, Value>) -> Result<Event, Invalid> {
@@ -186,13 +229,9 @@ fn party_move(fields: &Fields, kind: Kind) -> Result<Move, Invalid> {
         )
     })?;
     let by = PartyCode::parse(by).map_err(|e| e.in_field("by"))?;
-    let mut issues = issue_keys(fields)?;
+    let issues = issue_keys(fields)?;
     let positions = positions(fields, &issues)?;
-    for (key, _) in &positions {
-        if !issues.contains(key) {
-            issues.push(key.clone());
-        }
-    }
+    let (issues, positions) = Move::paired(issues, positions);
     if kind.needs_issue() && issues.is_empty() {
         return Err(Invalid::field(
             "issue",

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::parse::fields_of;
 use super::{
     Action, AgendaChange, Body, ENVELOPE_FIELDS, Event, Invalid, IssueDef, IssueKey, Kind, Move,
     Party, PartyCode, Slug,
@@ -199,6 +200,7 @@ pub fn check_in_context(
         check_target(event, field, target)?;
     }
     if let Body::Move(m) = &event.body {
+        check_numbers(m)?;
         agenda.check_move(slug, m)?;
         for condition in &m.conditional_on {
             let is_issue = IssueKey::parse(condition).is_ok_and(|key| agenda.issue(&key).is_some());
@@ -211,6 +213,33 @@ pub fn check_in_context(
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// The largest size of a number a move holds: positions are finite and within
+/// ±10^15, so every gap and sum a view derives from them stays finite and prints in
+/// full.
+pub const MAX_NUMBER: f64 = 1e15;
+
+/// Checks that every number `m` holds is within [`MAX_NUMBER`] either way.
+pub fn check_numbers(m: &Move) -> Result<(), Invalid> {
+    let single = m.issues.len() == 1 && m.positions.len() == 1;
+    for (key, value) in &m.positions {
+        if value.is_finite() && value.abs() <= MAX_NUMBER {
+            continue;
+        }
+        let field = if single {
+            "position".to_owned()
+        } else {
+            format!("positions.{key}")
+        };
+        return Err(Invalid::field(
+            &field,
+            format!(
+                "{value:e} is out of bounds: a number in the journal is finite and at most 10^15 (1,000,000,000,000,000) either way"
+            ),
+        ));
     }
     Ok(())
 }
@@ -256,8 +285,10 @@ fn check_target(event: &Event, field: &str, target: Target) -> Result<(), Invali
     ))
 }
 
-/// Fields an `amend` may not change: the envelope, `negotiation`, `kind` of a journal
-/// entry, and `ref` (other events point at it).
+/// Checks that `changes` names only fields an `amend` of a `target_kind` may set: the
+/// fields that kind reads, except the envelope, `negotiation`, the `kind` of a journal
+/// entry, and `ref` (other events point at it). A field the kind does not read would
+/// change nothing and stay in the log as a correction that corrects nothing.
 pub fn check_changes(target_kind: Kind, changes: &Map<String, Value>) -> Result<(), Invalid> {
     for field in changes.keys() {
         let forbidden = ENVELOPE_FIELDS.contains(&field.as_str())
@@ -270,8 +301,81 @@ pub fn check_changes(target_kind: Kind, changes: &Map<String, Value>) -> Result<
                 format!("{field:?} cannot be amended; void the event and log a new one instead"),
             ));
         }
+        if !fields_of(target_kind).any(|known| known == field) {
+            return Err(Invalid::field(
+                "changes",
+                format!(
+                    "{field:?} is not a field of {}; an amend of it may set: {}",
+                    target_kind.with_article(),
+                    amendable(target_kind).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
     }
     Ok(())
+}
+
+/// The fields an amend of a `kind` may set, in the order the format lists them.
+fn amendable(kind: Kind) -> impl Iterator<Item = &'static str> {
+    fields_of(kind)
+        .filter(move |f| !matches!(*f, "negotiation" | "ref") && (*f != "kind" || kind.is_move()))
+}
+
+/// One field an amendment changes: its value before and after (`None`: absent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldChange {
+    /// The field.
+    pub field: String,
+    /// Its value in the target before the amendment.
+    pub before: Option<Value>,
+    /// Its value after; `None` when the amendment removes it.
+    pub after: Option<Value>,
+}
+
+/// What `changes` does to `target`, field by field in the order of `changes`; a field
+/// set to what it already held is left out. An object (`positions`) is compared key by
+/// key, each changed key named `positions.KEY`, since an amend replaces it whole.
+pub fn field_changes(
+    target: &Map<String, Value>,
+    changes: &Map<String, Value>,
+) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for (field, value) in changes {
+        let before = target.get(field).filter(|v| !v.is_null());
+        let after = Some(value).filter(|v| !v.is_null());
+        match (before, after) {
+            (Some(Value::Object(was)), Some(Value::Object(now))) => {
+                let keys = was
+                    .keys()
+                    .chain(now.keys().filter(|k| !was.contains_key(*k)));
+                for key in keys {
+                    push_change(
+                        &mut out,
+                        format!("{field}.{key}"),
+                        was.get(key),
+                        now.get(key),
+                    );
+                }
+            }
+            _ => push_change(&mut out, field.clone(), before, after),
+        }
+    }
+    out
+}
+
+fn push_change(
+    out: &mut Vec<FieldChange>,
+    field: String,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) {
+    if before != after {
+        out.push(FieldChange {
+            field,
+            before: before.cloned(),
+            after: after.cloned(),
+        });
+    }
 }
 
 /// The target's object with `changes` applied: a field set to `null` is removed.
@@ -354,5 +458,21 @@ mod tests {
         assert!(check_changes(Kind::Offer, changes.as_object().unwrap()).is_err());
         let changes = serde_json::json!({"kind": "demand", "position": null});
         assert!(check_changes(Kind::Offer, changes.as_object().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn amend_names_only_fields_of_the_target_kind() {
+        let changes = serde_json::json!({"levl": "minister"});
+        let err = check_changes(Kind::Offer, changes.as_object().unwrap()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "changes: \"levl\" is not a field of an offer; an amend of it may set: kind, at, summary, source, by, to, issue, issues, position, positions, terms, channel, level, speaker, reversibility, responds_to, conditional_on, package, tags"
+        );
+        let changes = serde_json::json!({"level": "minister"});
+        let err = check_changes(Kind::Annotation, changes.as_object().unwrap()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "changes: \"level\" is not a field of an annotation; an amend of it may set: at, summary, source, note, target, label"
+        );
     }
 }

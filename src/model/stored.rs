@@ -213,13 +213,9 @@ impl Wire<'_> {
 
     /// The event, read as `Event::from_map` reads a move (see `parse.rs`).
     fn into_event(self, kind: Kind, names: &mut NameCache) -> Option<Event> {
-        let mut issues = issue_keys(self.issue, &self.issues, names)?;
+        let issues = issue_keys(self.issue, &self.issues, names)?;
         let positions = self.positions(&issues, names)?;
-        for (key, _) in &positions {
-            if !issues.contains(key) {
-                issues.push(key.clone());
-            }
-        }
+        let (issues, positions) = Move::paired(issues, positions);
         if self.summary.is_none() || (kind.needs_issue() && issues.is_empty()) {
             return None;
         }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::positions::{IssueView, Positions, Status};
 use super::{Entry, Fold, Timeline};
-use crate::model::{Body, IssueKey, PartyCode};
+use crate::model::{Body, FieldChange, IssueKey, PartyCode, amended, field_changes};
 
 /// One step of the replay.
 #[derive(Clone, Debug)]
@@ -15,6 +15,9 @@ pub struct Step<'a> {
     pub entry: &'a Entry,
     /// What it changed.
     pub changes: Vec<Change>,
+    /// The amendments applied to the event, in seq order: each correction's seq and the
+    /// fields it changed, before → after.
+    pub amendments: Vec<(u64, Vec<FieldChange>)>,
 }
 
 /// One thing a step changed.
@@ -85,9 +88,37 @@ pub fn replay(timeline: &Timeline) -> Vec<Step<'_>> {
                 by: corrected_by.to_vec(),
             });
         }
-        steps.push(Step { entry, changes });
+        let amendments = amendments(timeline, entry);
+        steps.push(Step {
+            entry,
+            changes,
+            amendments,
+        });
     }
     steps
+}
+
+/// The amendments the view applied to `entry`, each with the fields it changed from
+/// the event as it stood before it (the recorded event, earlier amendments applied).
+fn amendments(timeline: &Timeline, entry: &Entry) -> Vec<(u64, Vec<FieldChange>)> {
+    let corrected_by = timeline.corrected_by(entry.seq());
+    if corrected_by.is_empty() {
+        return Vec::new();
+    }
+    let mut raw = entry.raw();
+    let mut out = Vec::with_capacity(corrected_by.len());
+    for &seq in corrected_by {
+        let found = timeline
+            .corrections
+            .binary_search_by_key(&seq, |c| c.seq())
+            .ok()
+            .map(|i| &timeline.corrections[i].event.body);
+        if let Some(Body::Correction(correction)) = found {
+            out.push((seq, field_changes(&raw, &correction.changes)));
+            raw = amended(&raw, &correction.changes);
+        }
+    }
+    out
 }
 
 fn touched_issues<'t>(timeline: &'t Timeline, entry: &Entry) -> Vec<&'t crate::model::IssueDef> {

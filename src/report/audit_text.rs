@@ -5,8 +5,9 @@
 
 use std::fmt::Write;
 
+use crate::format::number as format_count;
 use crate::projection::audit::rubric::CODES;
-use crate::projection::audit::{AuditReport, Measure, SideAudit, format_count};
+use crate::projection::audit::{AuditReport, Measure, SideAudit};
 use crate::report::Table;
 
 /// What the renderer needs to know about an event to list it.

@@ -314,16 +314,7 @@ pub fn day_text(millis: Millis) -> String {
         .unwrap_or_default()
 }
 
-/// A number as a person writes it: no trailing `.0`, at most two decimals.
-pub fn number(value: f64) -> String {
-    // Adding 0.0 turns a rounded -0 into 0.
-    let rounded = (value * 100.0).round() / 100.0 + 0.0;
-    if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded}")
-    }
-}
+pub use crate::format::number;
 
 /// A number with its unit: `15%`, `350 USD bn`.
 pub fn with_unit(value: f64, unit: Option<&str>) -> String {
@@ -461,10 +452,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_read_as_people_write_them() {
-        assert_eq!(number(15.0), "15");
-        assert_eq!(number(1519.2), "1519.2");
-        assert_eq!(number(-0.001), "0");
+    fn numbers_carry_their_unit() {
         assert_eq!(with_unit(15.0, Some("%")), "15%");
         assert_eq!(with_unit(350.0, Some("USD bn")), "350 USD bn");
     }

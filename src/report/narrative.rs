@@ -4,7 +4,10 @@
 
 use std::fmt::Write;
 
-use crate::model::{Body, Channel, Event, Move};
+use crate::format::optional;
+use serde_json::Value;
+
+use crate::model::{Body, Channel, Event, FieldChange, Move};
 use crate::projection::replay::{Change, Step};
 
 /// Renders one step as a short paragraph ending with a blank line.
@@ -21,7 +24,11 @@ pub fn step(step: &Step<'_>) -> String {
         }
     }
     for change in &step.changes {
-        let _ = writeln!(out, "    → {}", describe(change));
+        let line = match change {
+            Change::Corrected { .. } if !step.amendments.is_empty() => corrected(&step.amendments),
+            _ => describe(change),
+        };
+        let _ = writeln!(out, "    → {line}");
     }
     out.push('\n');
     out
@@ -107,12 +114,12 @@ pub fn describe(change: &Change) -> String {
         } => {
             let gap = match (gap_before, gap_after) {
                 (None, None) => String::new(),
-                (b, a) => format!(" (gap {} → {})", number(*b), number(*a)),
+                (b, a) => format!(" (gap {} → {})", optional(*b), optional(*a)),
             };
             format!(
                 "{issue}: {party} {} → {}{gap}",
-                number(*before),
-                number(*after)
+                optional(*before),
+                optional(*after)
             )
         }
         Change::Status {
@@ -135,11 +142,56 @@ pub fn describe(change: &Change) -> String {
     }
 }
 
-fn number(value: Option<f64>) -> String {
-    match value {
-        None => "—".into(),
-        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
-        Some(v) => format!("{v}"),
+/// The amendments applied to an event: `as corrected by seq 5 (level senior →
+/// minister), seq 6 (position 10 → 12)`.
+fn corrected(amendments: &[(u64, Vec<FieldChange>)]) -> String {
+    let each: Vec<String> = amendments
+        .iter()
+        .map(|(seq, changes)| match changes.is_empty() {
+            true => format!("seq {seq}"),
+            false => format!("seq {seq} ({})", amendment(changes)),
+        })
+        .collect();
+    format!("as corrected by {}", each.join(", "))
+}
+
+/// What an amendment changed, field by field: `level senior → minister; position 10 →
+/// 12`; `—` stands for a field that was absent or is removed.
+pub fn amendment(changes: &[FieldChange]) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} → {}",
+                c.field,
+                value(c.before.as_ref()),
+                value(c.after.as_ref())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A field's value in words: numbers as every output writes them, texts as they are,
+/// lists and objects (`positions`) item by item.
+fn value(field: Option<&Value>) -> String {
+    match field {
+        None | Some(Value::Null) => crate::format::NONE.into(),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), crate::format::number),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| value(Some(item)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Value::Object(map)) => map
+            .iter()
+            .map(|(key, item)| format!("{key} {}", value(Some(item))))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Aligned plain-text tables for the terminal: columns sized to their widest cell,
-//! numbers right-aligned, long text cut with an ellipsis at a column's limit.
+//! numbers right-aligned, long text cut with an ellipsis at a column's limit or where
+//! the line would be wider than the terminal.
 
 use std::fmt::Write;
 
@@ -18,8 +19,19 @@ pub struct Table {
     headers: Vec<String>,
     align: Vec<Align>,
     limits: Vec<Option<usize>>,
+    fit: Option<Fit>,
     rows: Vec<Vec<String>>,
 }
+
+/// A line width to fit, and the columns that give way to it, first to give first.
+#[derive(Clone, Debug)]
+struct Fit {
+    width: usize,
+    flexible: Vec<usize>,
+}
+
+/// The narrowest a column is cut to when fitting a width: enough to tell cells apart.
+const NARROWEST: usize = 12;
 
 impl Table {
     /// A table with these column headers, all left-aligned and unlimited.
@@ -28,6 +40,7 @@ impl Table {
             headers: headers.iter().map(|h| (*h).to_owned()).collect(),
             align: vec![Align::Left; headers.len()],
             limits: vec![None; headers.len()],
+            fit: None,
             rows: Vec::new(),
         }
     }
@@ -47,6 +60,17 @@ impl Table {
         if let Some(l) = self.limits.get_mut(column) {
             *l = Some(width.max(2));
         }
+        self
+    }
+
+    /// Cuts the `flexible` columns, the first listed first and none below 12
+    /// characters, so that every line is at most `width` characters; the other columns
+    /// keep their width. `None` leaves the table as wide as its cells.
+    pub fn fit(mut self, width: Option<usize>, flexible: &[usize]) -> Table {
+        self.fit = width.map(|width| Fit {
+            width,
+            flexible: flexible.to_vec(),
+        });
         self
     }
 
@@ -70,9 +94,13 @@ impl Table {
                     .collect()
             })
             .collect();
-        let widths: Vec<usize> = (0..self.headers.len())
+        let mut widths: Vec<usize> = (0..self.headers.len())
             .map(|c| cells.iter().map(|row| width(&row[c])).max().unwrap_or(0))
             .collect();
+        let cells = match &self.fit {
+            Some(fit) => fitted(cells, &mut widths, fit),
+            None => cells,
+        };
         let mut out = String::new();
         for row in &cells {
             let mut line = String::new();
@@ -97,6 +125,27 @@ impl Table {
         }
         out
     }
+}
+
+/// `cells` with the flexible columns of `fit` narrowed in `widths` and cut to them.
+fn fitted(cells: Vec<Vec<String>>, widths: &mut [usize], fit: &Fit) -> Vec<Vec<String>> {
+    let gaps = 2 * widths.len().saturating_sub(1);
+    let mut excess = (widths.iter().sum::<usize>() + gaps).saturating_sub(fit.width);
+    for &c in &fit.flexible {
+        let Some(w) = widths.get_mut(c) else { continue };
+        let give = excess.min(w.saturating_sub(NARROWEST));
+        *w -= give;
+        excess -= give;
+    }
+    cells
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .map(|(c, cell)| cut(&cell, Some(widths[c])))
+                .collect()
+        })
+        .collect()
 }
 
 /// Display width: East Asian wide characters take two columns.
@@ -124,6 +173,7 @@ fn cut(text: &str, limit: Option<usize>) -> String {
                 used += char_width(c);
                 out.push(c);
             }
+            out.truncate(out.trim_end().len());
             out.push('…');
             out
         }
@@ -151,6 +201,29 @@ mod tests {
         let mut table = Table::new(&["x"]).limit(0, 5);
         table.row(vec!["abcdefgh".into()]);
         assert_eq!(table.render(), "x\nabcd…\n");
+    }
+
+    #[test]
+    fn a_table_fits_the_width_by_cutting_its_flexible_columns_first_to_last() {
+        let mut table = Table::new(&["n", "what", "why"]).fit(Some(30), &[2, 1]);
+        table.row(vec![
+            "1".into(),
+            "a fairly long text".into(),
+            "short".into(),
+        ]);
+        table.row(vec![
+            "2".into(),
+            "x".into(),
+            "a reason that goes on and on".into(),
+        ]);
+        assert_eq!(
+            table.render(),
+            "n  what           why\n\
+             1  a fairly lon…  short\n\
+             2  x              a reason th…\n"
+        );
+        let wide = Table::new(&["n", "what"]).fit(None, &[1]);
+        assert_eq!(wide.render(), "n  what\n");
     }
 
     #[test]

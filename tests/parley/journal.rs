@@ -352,7 +352,7 @@ fn amend_and_void_are_new_events_and_events_shows_both() {
     for expected in [
         "A 25% tariff",
         "Korea offers 10%",
-        "amend seq 3 (k10) — The figure was 12%",
+        "amend seq 3 (k10): position 10 → 12 — The figure was 12%",
         "void seq 2 (lib) — Never announced",
         "5 of 5 events of t",
     ] {
@@ -425,7 +425,10 @@ fn a_correction_or_note_may_name_its_target_by_seq() {
     env.run(&["annotate", "t", "2", "--note", "The turn to tariffs"])
         .ok();
     let listing = env.run(&["events", "t"]).ok().stdout;
-    assert!(listing.contains("amend seq 2 — It was 30%"), "{listing}");
+    assert!(
+        listing.contains("amend seq 2: position 25 → 30 — It was 30%"),
+        "{listing}"
+    );
     assert!(
         listing.contains("on seq 2: The turn to tariffs"),
         "{listing}"

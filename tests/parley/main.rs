@@ -12,6 +12,8 @@
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
 //! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
+//! - `seams`: issues paired with their numbers, corrections that say what they change,
+//!   numbers bounded and written one way (issue 13)
 //! - `snapshots`: every command's whole output on the bundled journals and the README tour
 //! - `terminal`: interactive commands in a real terminal (tmux)
 
@@ -27,5 +29,6 @@ mod properties;
 mod reliability;
 mod replay;
 mod report;
+mod seams;
 mod snapshots;
 mod terminal;

@@ -217,14 +217,10 @@ impl Wire<'_> {
             Some(slug) => Some(names.slug(slug)?),
             None => None,
         };
-        let mut issues = issue_keys(self.issue, &self.issues, &mut names.names)?;
+        let issues = issue_keys(self.issue, &self.issues, &mut names.names)?;
         let positions = self.positions(&issues, names)?;
         let summary = Some(line(self.summary)??);
-        for (key, _) in &positions {
-            if !issues.contains(key) {
-                issues.push(key.clone());
-            }
-        }
+        let (issues, positions) = Move::paired(issues, positions);
         if kind.needs_issue() && issues.is_empty() {
             return None;
         }

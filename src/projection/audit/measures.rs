@@ -649,28 +649,8 @@ pub fn component(code: &str, value: f64) -> f64 {
     }
 }
 
-/// A count as a reviewer checks it by hand: up to two decimals, trailing zeros dropped
-/// (3, 3.5, 0.75; one decimal would show 0.75 of 1.5 as "0.8 of 1.5"), thousands set
-/// apart with commas (181,399 of 387,396: a million-event audit reads at a glance).
-pub fn format_count(x: f64) -> String {
-    let text = format!("{x:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    let (sign, digits) = text.strip_prefix('-').map_or(("", text), |d| ("-", d));
-    let (whole, fraction) = digits.split_at(digits.find('.').unwrap_or(digits.len()));
-    let mut grouped = String::with_capacity(text.len() + whole.len() / 3);
-    grouped.push_str(sign);
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    grouped.push_str(fraction);
-    grouped
-}
-
 fn reading(code: &str, f: &Figure) -> String {
-    let n = format_count;
+    let n = crate::format::number;
     let (top, all) = (n(f.numerator), n(f.denominator));
     match (code, f.value) {
         (_, None) => "no data".into(),
@@ -724,27 +704,5 @@ fn toward(direction: Direction, before: f64, after: f64) -> f64 {
     match direction {
         Direction::Higher => after - before,
         Direction::Lower => before - after,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_set_thousands_apart_and_drop_trailing_zeros() {
-        for (x, text) in [
-            (0.0, "0"),
-            (3.0, "3"),
-            (0.75, "0.75"),
-            (999.5, "999.5"),
-            (1000.0, "1,000"),
-            (181_399.0, "181,399"),
-            (1482.66, "1,482.66"),
-            (-62_592.5, "-62,592.5"),
-            (1_000_000.0, "1,000,000"),
-        ] {
-            assert_eq!(format_count(x), text);
-        }
     }
 }

@@ -19,7 +19,7 @@ use crate::model::{Millis, format_date};
 use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
-pub use measures::{Counted, Figure, Measure, format_count};
+pub use measures::{Counted, Figure, Measure};
 pub use moves::{AuditMove, Id, Moves};
 pub use rubric::Rubric;
 
