@@ -12,6 +12,8 @@
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
 //! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
+//! - `seams_store`: a failed first write removes only what it made; a store the user may
+//!   not write is read unchanged (issue 13)
 
 mod audit;
 mod checkpoints;
@@ -25,3 +27,4 @@ mod properties;
 mod reliability;
 mod replay;
 mod report;
+mod seams_store;
