@@ -1,5 +1,6 @@
-//! The errors parley reports, split into the user's (bad input, unknown negotiation,
-//! integrity failure: exit 1) and the machine's (I/O, the store itself).
+//! The errors parley reports, split by cause into the user's (bad input, unknown
+//! negotiation, integrity failure, a file they may not write: exit 1) and the machine's
+//! (a full disk or quota wherever it shows, the store itself failing: exit 3).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -117,9 +118,43 @@ impl Error {
         }
     }
 
-    /// True when the user can fix it (exit status 1); false for the machine's failures.
+    /// True when the user can fix it (exit status 1); false for the machine's failures
+    /// (exit status 3). The cause decides, not the wrapper: a disk out of space or over
+    /// its quota is the machine's fault whether sled or parley's own file code met it,
+    /// and a store the user may not write is the user's to fix.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, Error::Store(_))
+        match self.io_cause().map(std::io::Error::kind) {
+            Some(kind) if is_out_of_space(kind) => false,
+            Some(kind) if is_not_writable(kind) => true,
+            _ => !matches!(self, Error::Store(_)),
+        }
+    }
+
+    /// True when the cause is that the user may not write where the store lives
+    /// (permission denied, a read-only file system).
+    pub fn is_not_writable(&self) -> bool {
+        self.io_cause().is_some_and(|e| is_not_writable(e.kind()))
+    }
+
+    /// The I/O error behind this one, if any: the innermost, looking through sled's
+    /// errors (which do not name their source) and I/O errors that wrap another.
+    fn io_cause(&self) -> Option<&std::io::Error> {
+        causes(self).filter_map(|e| e.downcast_ref()).last()
+    }
+
+    /// The message: this error and each cause whose text it does not already show,
+    /// joined by ": ", so that no cause is lost on the way to the user.
+    pub fn message(&self) -> String {
+        let mut message = String::new();
+        for cause in causes(self) {
+            let text = cause.to_string();
+            if message.is_empty() {
+                message = text;
+            } else if !message.contains(&text) {
+                message = format!("{message}: {text}");
+            }
+        }
+        message
     }
 
     /// A next step to suggest, when there is an obvious one.
@@ -139,31 +174,62 @@ impl Error {
                     .into(),
             ),
             // Our lock file is the first thing parley writes in a store.
-            Error::Io { path, source } => io_hint(source.kind(), path.ends_with("lock")),
-            Error::Store(sled::Error::Io(source)) => io_hint(source.kind(), true),
+            Error::Io { path, .. } => io_hint(self.io_cause()?.kind(), path.ends_with("lock")),
+            Error::Store(_) => io_hint(self.io_cause()?.kind(), true),
             _ => None,
         }
     }
 }
 
+/// The chain of `error` and its causes, outermost first. It looks inside sled's I/O
+/// error and inside an I/O error that wraps another, which `source` skips.
+fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |e| {
+        if let Some(sled::Error::Io(io)) = e.downcast_ref::<sled::Error>() {
+            Some(io as &(dyn std::error::Error + 'static))
+        } else if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            io.get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static))
+        } else {
+            e.source()
+        }
+    })
+}
+
+/// A disk out of space (`ENOSPC`) or its user over quota (`EDQUOT`).
+fn is_out_of_space(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind::{QuotaExceeded, StorageFull};
+    matches!(kind, StorageFull | QuotaExceeded)
+}
+
+/// Permission denied, or a read-only file system.
+fn is_not_writable(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem};
+    matches!(kind, PermissionDenied | ReadOnlyFilesystem)
+}
+
 /// What to do about the I/O failures a record-keeper can fix (`in_store`: the failure was
-/// in the store directory). A write that fails this way has written nothing: commits are
-/// all or nothing.
+/// in the store directory). A write to the store that fails this way has written
+/// nothing: commits are all or nothing.
 fn io_hint(kind: std::io::ErrorKind, in_store: bool) -> Option<String> {
-    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem, StorageFull};
-    match kind {
-        StorageFull => Some(
-            "the disk holding the store is full; nothing was written. Free some space and run \
-             the command again"
-                .into(),
-        ),
-        ReadOnlyFilesystem | PermissionDenied if in_store => Some(
-            "parley needs write access to the store directory, even to read it (it takes a \
-             lock there); copy the store somewhere writable, or use --store"
-                .into(),
-        ),
-        _ => None,
+    if is_out_of_space(kind) {
+        return Some(
+            if in_store {
+                "the disk holding the store is full (or over its quota); nothing was written. Free \
+             some space and run the command again"
+            } else {
+                "the disk is full (or over its quota). Free some space and run the command again"
+            }
+            .into(),
+        );
     }
+    (is_not_writable(kind) && in_store).then(|| {
+        "parley needs write access to the store directory to change it; copy the store \
+         somewhere writable, or use --store"
+            .into()
+    })
 }
 
 /// The library's result type.

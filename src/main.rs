@@ -1,5 +1,6 @@
 //! The `parley` binary: parse the command line, run the command, turn errors into
-//! messages and exit codes (0 success, 1 user error, 2 usage error, 3 store failure).
+//! messages and exit codes (0 success, 1 user error, 2 usage error, 3 the machine's
+//! failure: a full disk, the store itself; see `Error::is_user_error`).
 
 mod cli;
 
@@ -16,7 +17,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("parley: {error}");
+            eprintln!("parley: {}", error.message());
             if let Some(hint) = error.hint() {
                 eprintln!("hint: {hint}");
             }

@@ -79,6 +79,7 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
         return print_bytes(&output);
     }
     let records = recorded_events(&store, &meta)?;
+    let keeps_memos = store.keeps_caches();
     // The audit needs nothing more from the store: let writers in while it works.
     drop(store);
     let timeline = super::kept_until_exit(Timeline::build(meta.slug.clone(), records, spec));
@@ -89,13 +90,17 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
         render(&timeline, &report, &args.view, args.explain)
     };
     print(&output)?;
-    keep(global, &meta, &request, &output);
+    if keeps_memos {
+        keep(global, &meta, &request, &output);
+    }
     Ok(())
 }
 
 /// Keeps `output` as the memo of `request`, if the store is free within a moment and
 /// still at the head the audit read. A cache write: a busy or full store, or a head
-/// that moved meanwhile, costs the next audit time, never this one its answer.
+/// that moved meanwhile, costs the next audit time, never this one its answer. Not
+/// called for a store the user may not write (`Store::keeps_caches`): that is read from
+/// a private copy, and the memo would be lost with it.
 fn keep(global: &Global, meta: &StreamMeta, request: &memo::Request, output: &str) {
     let wait = Duration::from_millis(200);
     let Ok(store) = Store::open_with(&global.store, Access::Read, wait, Upkeep::None) else {

@@ -119,21 +119,24 @@ impl Global {
 
     /// Runs `write` on the store, opened for a bulk write (with sled's background upkeep,
     /// which keeps the store small while the write churns through index pages), and
-    /// [`finish`]es it before returning. A store this call created is removed again if
-    /// `write` fails, so a refused first command leaves nothing behind.
+    /// [`finish`]es it before returning.
     fn write<T>(&self, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        let created = !self.store.join("db").exists();
-        let store = self.open_with(Access::Write, Upkeep::Background)?;
+        self.write_with(Upkeep::Background, write)
+    }
+
+    /// Runs `write` on the store opened for writing with `upkeep`, and [`finish`]es it.
+    /// If `write` fails, the store is [`Store::discard`]ed: what opening it created is
+    /// removed again, so a refused first command leaves nothing behind, and nothing that
+    /// was there before it ran is touched.
+    fn write_with<T>(&self, upkeep: Upkeep, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let store = self.open_with(Access::Write, upkeep)?;
         match write(&store) {
             Ok(value) => {
                 finish(store)?;
                 Ok(value)
             }
             Err(error) => {
-                if created {
-                    drop(store);
-                    let _ = std::fs::remove_dir_all(&self.store);
-                }
+                store.discard();
                 Err(error)
             }
         }
@@ -152,22 +155,23 @@ fn record_one(
     expect_seq: Option<u64>,
 ) -> Result<()> {
     let slug = Slug::parse(slug).map_err(|e| Error::input("SLUG", e))?;
-    let store = global.open(Access::Write)?;
-    let mut appender = Appender::new(&store, clock::now()?, global.recorder())?;
-    if let Some(expected) = expect_seq {
-        let actual = appender.head(&slug)?.map_or(0, |h| h.seq);
-        if actual != expected {
-            return Err(Error::Stale {
-                slug: slug.to_string(),
-                expected,
-                actual,
-            });
-        }
-    }
-    let outcome = appender.append(map, Some(&slug))?;
-    appender.commit()?;
     // On the disk, not just handed to it, before we say it is recorded.
-    finish(store)?;
+    let outcome = global.write_with(Upkeep::None, |store| {
+        let mut appender = Appender::new(store, clock::now()?, global.recorder())?;
+        if let Some(expected) = expect_seq {
+            let actual = appender.head(&slug)?.map_or(0, |h| h.seq);
+            if actual != expected {
+                return Err(Error::Stale {
+                    slug: slug.to_string(),
+                    expected,
+                    actual,
+                });
+            }
+        }
+        let outcome = appender.append(map, Some(&slug))?;
+        appender.commit()?;
+        Ok(outcome)
+    })?;
     let mut out = stdout();
     match outcome {
         Outcome::Appended { slug, seq, id } => writeln!(out, "{slug} seq {seq}  id {id}"),

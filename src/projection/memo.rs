@@ -99,14 +99,15 @@ pub fn recall(store: &Store, meta: &StreamMeta, request: &Request) -> Option<Vec
 /// Keeps `output` as the answer to `request` on `meta`'s stream at its head, removing
 /// memos of the stream computed at other heads and, past [`PER_STREAM`], the least
 /// recently kept. A cache write: failing costs the next command time, never
-/// correctness, so callers may ignore the error.
+/// correctness, so callers may ignore the error. A store that keeps no caches
+/// ([`Store::keeps_caches`]) keeps no memo.
 pub fn keep(
     store: &Store,
     meta: &StreamMeta,
     request: &Request,
     output: &[u8],
 ) -> crate::Result<()> {
-    if output.len() > MAX_OUTPUT {
+    if output.len() > MAX_OUTPUT || !store.keeps_caches() {
         return Ok(());
     }
     let body = zstd::bulk::compress(output, LEVEL).map_err(|e| crate::Error::io(store.dir(), e))?;

@@ -79,10 +79,11 @@ fn positions_in(store: &Store, meta: &StreamMeta, spec: ViewSpec) -> crate::Resu
             spec,
         )));
     }
-    let chain = checkpoint::chain_of(&records);
+    let chain = store.keeps_caches().then(|| checkpoint::chain_of(&records));
     let full = Timeline::build(meta.slug.clone(), records, ViewSpec::default());
-    if let Some(fresh) = checkpoint::build_from(&chain, &full, checkpoint::MARGIN) {
-        // A cache: failing to write it (a read-only store) costs speed, not correctness.
+    // A cache, not kept in a store that keeps none (a private copy of one the user may
+    // not write); failing to write it costs speed, not correctness.
+    if let Some(fresh) = chain.and_then(|c| checkpoint::build_from(&c, &full, checkpoint::MARGIN)) {
         let _ = store.save_checkpoint(meta, &checkpoint::encode(&fresh));
     }
     let timeline = match spec.as_of {

@@ -10,11 +10,16 @@
 //!   is flushed before [`Store::commit`] returns. Readers never look past a head, so a
 //!   crash between the two steps leaves orphans beyond the heads that no reader sees and
 //!   the next commit clears.
-//! - One process opens the store at a time (`lock::StoreLock`).
+//! - One process opens the store at a time (`lock::StoreLock`). A reader who may not
+//!   write the store reads a private copy of it instead (`copy::PrivateCopy`).
+//! - A write that fails removes what opening the store created, and nothing else
+//!   (`created::Created`, [`Store::discard`]).
 //!
 //! What the store does *not* do: validate events. It keeps bytes in order; the rules live
 //! in [`crate::model`] and the write path in [`crate::journal`].
 
+mod copy;
+mod created;
 mod index;
 mod keys;
 mod lock;
@@ -31,6 +36,8 @@ use uuid::Uuid;
 
 use crate::model::{Agenda, At, Digest32, Kind, Millis, Slug};
 use crate::{Error, Result};
+use copy::PrivateCopy;
+use created::Created;
 pub use keys::StreamId;
 use lock::StoreLock;
 pub use staged::{Compressor, StagedLog};
@@ -109,7 +116,7 @@ pub struct StreamCommit {
 /// Whether a command only reads, or may create and write the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
-    /// The store must exist.
+    /// The store must exist. One the user may not write is read from a private copy.
     Read,
     /// The store is created if missing.
     Write,
@@ -135,6 +142,8 @@ pub struct Store {
     dir: PathBuf,
     /// The blob files there were before sled opened (see [`Store::sync`]).
     blobs_at_open: HashSet<OsString>,
+    /// What opening the store created (see [`Store::discard`]).
+    created: Created,
     db: sled::Db,
     events: sled::Tree,
     order: sled::Tree,
@@ -143,7 +152,12 @@ pub struct Store {
     streams: sled::Tree,
     checkpoints: sled::Tree,
     memos: sled::Tree,
-    _lock: StoreLock,
+    /// Held while the store is open; none on a private copy, whose shared lock was let
+    /// go once the copy was taken.
+    _lock: Option<StoreLock>,
+    /// The private copy read instead of a store the user may not write. Declared last:
+    /// it is removed after sled has let go of it.
+    copy: Option<PrivateCopy>,
 }
 
 impl Store {
@@ -154,31 +168,136 @@ impl Store {
     }
 
     /// Opens the store in `dir` as [`Store::open`] does, with the given upkeep.
+    ///
+    /// For [`Access::Write`] it creates what is missing (the directory and its parents,
+    /// the lock file, the database) and remembers what it created. For [`Access::Read`]
+    /// it creates nothing but, where the store has none yet, the lock file; a store the
+    /// user may not write (permission denied, a read-only file system) is read from a
+    /// private copy (copy.rs), without writing anything there.
     pub fn open_with(dir: &Path, access: Access, wait: Duration, upkeep: Upkeep) -> Result<Store> {
-        let exists = dir.join("db").exists();
-        if !exists && access == Access::Read {
+        let deadline = Instant::now() + wait;
+        loop {
+            if let Some(store) = Store::try_open(dir, access, (deadline, wait), upkeep)? {
+                return Ok(store);
+            }
+        }
+    }
+
+    /// One attempt at [`Store::open_with`]; `None` when the lock file was removed while
+    /// it waited (by a first write that failed), so that the store is opened afresh.
+    fn try_open(
+        dir: &Path,
+        access: Access,
+        (deadline, wait): (Instant, Duration),
+        upkeep: Upkeep,
+    ) -> Result<Option<Store>> {
+        if access == Access::Read && !dir.join("db").exists() {
             return Err(Error::NoStore(dir.to_path_buf()));
         }
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let deadline = Instant::now() + wait;
-        let lock = StoreLock::acquire(dir, wait)?;
-        remove_unfinished_snapshots(&dir.join("db"))?;
-        let blobs_at_open = blob_names(&dir.join("db").join("blobs"))?;
-        let db = open_db(&dir.join("db"), deadline, upkeep)?;
-        check_format(dir, &db)?;
-        Ok(Store {
-            dir: dir.to_path_buf(),
+        let mut created = match access {
+            Access::Write => Created::make_dirs(dir)?,
+            Access::Read => Created::default(),
+        };
+        let lock = match StoreLock::exclusive(dir, deadline, wait) {
+            Ok(Some(lock)) => lock,
+            Ok(None) => {
+                created.undo(dir);
+                return Ok(None);
+            }
+            Err(e) if access == Access::Read && e.is_not_writable() => {
+                return Store::open_copy(dir, deadline, wait).map(Some);
+            }
+            Err(e) => {
+                created.undo(dir);
+                return Err(e);
+            }
+        };
+        created.lock = lock.created();
+        created.db = !dir.join("db").exists();
+        match Store::open_in_place(dir, lock, created, deadline, upkeep) {
+            Err(e) if access == Access::Read && e.is_not_writable() => {
+                Store::open_copy(dir, deadline, wait).map(Some)
+            }
+            opened => opened.map(Some),
+        }
+    }
+
+    /// Opens sled in the store itself, holding its lock; on failure, removes what was
+    /// created.
+    fn open_in_place(
+        dir: &Path,
+        lock: StoreLock,
+        created: Created,
+        deadline: Instant,
+        upkeep: Upkeep,
+    ) -> Result<Store> {
+        let db_dir = dir.join("db");
+        let opened = remove_unfinished_snapshots(&db_dir)
+            .and_then(|()| blob_names(&db_dir.join("blobs")))
+            .and_then(|blobs| Ok((blobs, open_db(&db_dir, deadline, upkeep)?)));
+        let (blobs_at_open, db) = match opened {
+            Ok(opened) => opened,
+            Err(e) => {
+                created.undo(dir);
+                return Err(e);
+            }
+        };
+        let parts = Parts {
+            dir,
             blobs_at_open,
-            events: db.open_tree("events")?,
-            order: db.open_tree("order")?,
-            refs: db.open_tree("refs")?,
-            ids: db.open_tree("ids")?,
-            streams: db.open_tree("streams")?,
-            checkpoints: db.open_tree("checkpoints")?,
-            memos: db.open_tree("memos")?,
+            created,
+            lock: Some(lock),
+            copy: None,
+        };
+        parts.assemble(db)
+    }
+
+    /// Opens a private copy of the store in `dir` (see copy.rs).
+    fn open_copy(dir: &Path, deadline: Instant, wait: Duration) -> Result<Store> {
+        let copy = PrivateCopy::take(dir, deadline, wait)?;
+        let db = open_db(&copy.db(), deadline, Upkeep::None)?;
+        let parts = Parts {
+            dir,
+            blobs_at_open: HashSet::new(),
+            created: Created::default(),
+            lock: None,
+            copy: Some(copy),
+        };
+        parts.assemble(db)
+    }
+
+    /// Lets go of the store after a write that failed, and removes what opening it
+    /// created (created.rs): a refused first write leaves no store behind, and never
+    /// removes what was there before. sled is not dropped, for the reason
+    /// [`Store::sync`]'s callers let go of it without a drop: its drop `fsync`s and
+    /// panics if that fails, as it may on the full disk that failed the write. The
+    /// process exits next, which closes sled's files.
+    pub fn discard(self) {
+        let Store {
+            dir,
+            created,
             db,
-            _lock: lock,
-        })
+            events,
+            order,
+            refs,
+            ids,
+            streams,
+            checkpoints,
+            memos,
+            _lock,
+            copy,
+            ..
+        } = self;
+        std::mem::forget((db, events, order, refs, ids, streams, checkpoints, memos));
+        created.undo(&dir);
+        drop((_lock, copy));
+    }
+
+    /// Whether this store keeps the caches readers write (checkpoints, audit memos):
+    /// false for a private copy of a store the user may not write, where they would be
+    /// lost with the copy.
+    pub fn keeps_caches(&self) -> bool {
+        self.copy.is_none()
     }
 
     /// The store's directory.
@@ -387,7 +506,11 @@ impl Store {
     /// Replaces the checkpoint of `meta`'s stream. A cache write: readers may call it
     /// (the store lock makes this process the only one), and a crash before the flush
     /// leaves the old checkpoint or none, each of which is verified before use.
+    /// On a private copy it keeps nothing ([`Store::keeps_caches`]).
     pub fn save_checkpoint(&self, meta: &StreamMeta, bytes: &[u8]) -> Result<()> {
+        if !self.keeps_caches() {
+            return Ok(());
+        }
         self.checkpoints.insert(meta.stream.to_be_bytes(), bytes)?;
         self.checkpoints.flush()?;
         Ok(())
@@ -425,6 +548,9 @@ impl Store {
         bytes: &[u8],
         remove: &[[u8; 32]],
     ) -> Result<()> {
+        if !self.keeps_caches() {
+            return Ok(());
+        }
         let mut batch = sled::Batch::default();
         for other in remove {
             batch.remove(&keys::memo_key(meta.stream, other)[..]);
@@ -639,6 +765,67 @@ impl Store {
     }
 }
 
+/// The parts of a [`Store`] besides sled's.
+struct Parts<'a> {
+    dir: &'a Path,
+    blobs_at_open: HashSet<OsString>,
+    created: Created,
+    lock: Option<StoreLock>,
+    copy: Option<PrivateCopy>,
+}
+
+impl Parts<'_> {
+    /// The store on the opened `db`, once its format is checked (and written, on a new
+    /// store). On failure, removes what was created, without dropping sled (see
+    /// [`Store::discard`]).
+    fn assemble(self, db: sled::Db) -> Result<Store> {
+        let tree = |name: &str| db.open_tree(name);
+        let opened = check_format(self.dir, &db).and_then(|()| {
+            Ok([
+                tree("events")?,
+                tree("order")?,
+                tree("refs")?,
+                tree("ids")?,
+                tree("streams")?,
+                tree("checkpoints")?,
+                tree("memos")?,
+            ])
+        });
+        let [events, order, refs, ids, streams, checkpoints, memos] = match opened {
+            Ok(trees) => trees,
+            Err(e) => {
+                std::mem::forget(db);
+                self.created.undo(self.dir);
+                return Err(e);
+            }
+        };
+        Ok(Store {
+            dir: self.dir.to_path_buf(),
+            blobs_at_open: self.blobs_at_open,
+            created: self.created,
+            db,
+            events,
+            order,
+            refs,
+            ids,
+            streams,
+            checkpoints,
+            memos,
+            _lock: self.lock,
+            copy: self.copy,
+        })
+    }
+}
+
+/// Whether `path` is a snapshot sled began but never finished (`snap.N.generating`).
+fn is_unfinished_snapshot(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name.starts_with("snap.") && name.ends_with(".generating")
+}
+
 /// Removes snapshot files sled began but never finished (`snap.N.generating`).
 ///
 /// sled writes a snapshot to `snap.N.generating` and renames it when it is complete, but
@@ -653,11 +840,7 @@ fn remove_unfinished_snapshots(db: &Path) -> Result<()> {
     };
     for entry in entries {
         let path = entry.map_err(|e| Error::io(db, e))?.path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        if name.starts_with("snap.") && name.ends_with(".generating") {
+        if is_unfinished_snapshot(&path) {
             std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
         }
     }

@@ -85,7 +85,21 @@ impl TestEnv {
 
     /// A `parley` command with the environment pinned.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_parley"));
+        self.command_via(&[], args)
+    }
+
+    /// A `parley` command run through `wrapper` (such as `setpriv --reuid=nobody …`),
+    /// with the environment pinned.
+    pub fn command_via(&self, wrapper: &[&str], args: &[&str]) -> Command {
+        let parley = env!("CARGO_BIN_EXE_parley");
+        let mut command = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut command = Command::new(program);
+                command.args(rest).arg(parley);
+                command
+            }
+            None => Command::new(parley),
+        };
         command
             .args(args)
             .current_dir(self.dir.path())
@@ -133,6 +147,18 @@ impl TestEnv {
     pub fn export(&self, slug: &str) -> String {
         self.run(&["export", slug]).ok().stdout
     }
+}
+
+/// Whether the tests run in CI (`CI=true`), where a test must not skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Says on stderr that a test is skipped because `why`; with `CI=true`, fails it instead.
+#[track_caller]
+pub fn skip(why: &str) {
+    assert!(!in_ci(), "CI=true, so this test may not skip: {why}");
+    eprintln!("skipped: {why}");
 }
 
 /// The path of a bundled journal.

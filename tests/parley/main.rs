@@ -16,6 +16,8 @@
 //!   numbers bounded and written one way (issue 13)
 //! - `snapshots`: every command's whole output on the bundled journals and the README tour
 //! - `terminal`: interactive commands in a real terminal (tmux)
+//! - `seams_store`: a failed first write removes only what it made; a store the user may
+//!   not write is read unchanged (issue 13)
 
 mod audit;
 mod checkpoints;
@@ -32,3 +34,4 @@ mod report;
 mod seams;
 mod snapshots;
 mod terminal;
+mod seams_store;

@@ -3,12 +3,13 @@
 //!
 //! The read-only and full-disk tests mount a small tmpfs (the tests run as root in CI;
 //! root ignores file modes, so `chmod` cannot make a store read-only for it). Where
-//! mounting is not allowed they say so on stderr and skip.
+//! mounting is not allowed they say so on stderr and skip, except with `CI=true`, where
+//! they fail.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{TestEnv, journal};
+use crate::common::{TestEnv, journal, skip};
 
 /// A tmpfs mounted for one test, unmounted when dropped.
 struct Mount(PathBuf);
@@ -23,10 +24,10 @@ impl Mount {
             .output()
             .is_ok_and(|o| o.status.success());
         if !mounted {
-            eprintln!(
-                "skipped: cannot mount a tmpfs at {} (not root?)",
+            skip(&format!(
+                "cannot mount a tmpfs at {} (not root?)",
                 dir.display()
-            );
+            ));
         }
         mounted.then(|| Mount(dir.to_path_buf()))
     }
@@ -74,29 +75,63 @@ fn log_args(summary: &str) -> Vec<&str> {
     vec!["log", "t", "statement", "--by", "KR", "--summary", summary]
 }
 
+/// A store on a read-only file system refuses writes and is read from a private copy
+/// (src/store/copy.rs): readers print what they printed before, and nothing changes.
 #[test]
-fn a_read_only_store_refuses_with_a_clear_error_and_stays_as_it_was() {
+fn a_read_only_store_refuses_writes_and_is_read_as_it_was() {
     let Some((mount, env)) = env_on_tmpfs("8m") else {
         return;
     };
-    let before = env.export("t");
+    let readers = [vec!["list"], vec!["verify"], vec!["export", "t"]];
+    let before: Vec<String> = readers.iter().map(|a| env.run(a).ok().stdout).collect();
     mount.remount("ro");
-    for args in [log_args("refused"), vec!["list"], vec!["verify"]] {
-        let run = env.run(&args).user_error();
-        assert!(
-            run.stderr.contains("Read-only file system"),
-            "{}",
-            run.stderr
-        );
-        assert!(
-            run.stderr.contains("hint: parley needs write access"),
-            "{}",
-            run.stderr
-        );
-    }
+    let run = env.run(&log_args("refused")).user_error();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "parley: {}: Read-only file system (os error 30)\nhint: parley needs write access \
+             to the store directory to change it; copy the store somewhere writable, or use \
+             --store\n",
+            env.store().join("lock").display()
+        )
+    );
+    let after: Vec<String> = readers.iter().map(|a| env.run(a).ok().stdout).collect();
+    assert_eq!(after, before);
     mount.remount("rw");
-    assert_eq!(env.export("t"), before);
+    assert_eq!(env.export("t"), before[2]);
     env.run(&["verify"]).ok();
+}
+
+/// A full disk is the machine's failure wherever parley meets it, not only in sled: an
+/// export to a full disk exits 3 with the file and the cause, and leaves no partial file.
+#[test]
+fn an_export_to_a_full_disk_exits_3_naming_the_cause() {
+    let env = TestEnv::new();
+    env.import(&journal(&[]));
+    let Some(_mount) = Mount::tmpfs(&env.path("full"), "1m") else {
+        return;
+    };
+    fill(&env.path("full").join("filler"));
+    let out = env.path("full").join("t.ndjson");
+    let run = env.run(&["export", "t", "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        (run.status, run.stdout.as_str(), run.stderr),
+        (
+            3,
+            "",
+            format!(
+                "parley: {}.partial: No space left on device (os error 28)\nhint: the disk is \
+                 full (or over its quota). Free some space and run the command again\n",
+                out.display()
+            )
+        )
+    );
+    let mut left: Vec<_> = std::fs::read_dir(env.path("full"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["filler"]);
 }
 
 /// A small `log` may still fit in space sled has already claimed; if it succeeds it must
