@@ -46,7 +46,7 @@ pub struct Positions {
 struct IssueState {
     sides: BTreeMap<PartyCode, SideState>,
     last_move: Option<LastMove>,
-    /// Per party, the number it accepted, kept while no standing number moves off it.
+    /// Per party, the number it accepted, until it lapses (see [`IssueState::take`]).
     accepted: BTreeMap<PartyCode, f64>,
     /// Who put the terms on the table, and the parties that accepted them since.
     tabled: Option<(PartyCode, BTreeSet<PartyCode>)>,
@@ -228,8 +228,13 @@ impl IssueState {
                 self.sides.insert(by.clone(), SideState::new(entry));
             }
             if let Some(value) = number {
-                // An acceptance of another number no longer holds once a side moves.
-                self.accepted.retain(|_, accepted| *accepted == value);
+                // An acceptance of another number lapses when its side states this one,
+                // or, by a side that stands on no number, when any side does.
+                let sides = &self.sides;
+                self.accepted.retain(|party, accepted| {
+                    *accepted == value
+                        || (party != by && sides.get(party).is_some_and(|s| s.position.is_some()))
+                });
             }
             if terms.is_some() && kind != Kind::Acceptance {
                 self.tabled = Some((by.clone(), BTreeSet::new()));
