@@ -244,7 +244,7 @@ impl IssueState {
             }
         }
         if kind == Kind::Acceptance {
-            self.accept(by);
+            self.accept(by, number);
         }
     }
 
@@ -266,10 +266,10 @@ impl IssueState {
         }
     }
 
-    /// An acceptance by `by`: of the one number every standing side stands on, or, with
-    /// no numbers, of the terms on the table.
-    fn accept(&mut self, by: &PartyCode) {
-        match self.common_number() {
+    /// An acceptance by `by`: of the number it states, else of the one number every
+    /// standing side stands on, or, with no numbers, of the terms on the table.
+    fn accept(&mut self, by: &PartyCode, number: Option<f64>) {
+        match number.or_else(|| self.common_number()) {
             Some(value) => {
                 self.accepted.insert(by.clone(), value);
             }
