@@ -12,6 +12,7 @@
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
 //! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
+//! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
 
 mod audit;
 mod checkpoints;
@@ -25,3 +26,4 @@ mod properties;
 mod reliability;
 mod replay;
 mod report;
+mod statuses;
