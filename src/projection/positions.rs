@@ -274,10 +274,10 @@ impl IssueState {
                 self.accepted.insert(by.clone(), value);
             }
             None if self.standing().next().is_none() => {
-                if let Some((tabler, accepted)) = &mut self.tabled {
-                    if tabler != by {
-                        accepted.insert(by.clone());
-                    }
+                if let Some((tabler, accepted)) = &mut self.tabled
+                    && tabler != by
+                {
+                    accepted.insert(by.clone());
                 }
             }
             None => {}

@@ -1,6 +1,7 @@
 //! Statuses at the seams (issue 13): `open`, `converged` and `agreed` decided one way for
 //! two parties and for more, and a `retraction` withdrawing the side's standing number, as
-//! `positions`, `positions --json` and `diff` show them (docs/cli.md, "Statuses").
+//! `positions`, `positions --json` and `diff` show them (docs/cli.md, "Statuses"), and the
+//! audit reading a retraction the same way (audit-method.md, CB).
 
 use serde_json::Value;
 
@@ -487,6 +488,71 @@ side  posture then   index  posture now    index
 CN    too-few-moves  +0.00  too-few-moves  +0.33
 JP    too-few-moves  -0.11  too-few-moves  +0.17
 KR    too-few-moves      —  too-few-moves  -0.30
+"#
+    );
+}
+
+/// The US withdraws its 25% demand and then asks 10%: a new start, not a 15-point
+/// concession, so the audit's concession balance counts only Korea's move (0 → 5).
+const WITHDRAWN: &[&str] = &[
+    r#"{"kind":"opening","negotiation":"withdrawn","at":"2025-03-01","title":"A withdrawn offer","parties":[{"code":"KR","name":"Korea"},{"code":"US","name":"United States"}],"issues":[{"key":"tariff","title":"Tariff","unit":"%","prefer":{"KR":"lower","US":"higher"}}],"summary":"Talks open"}"#,
+    r#"{"kind":"offer","at":"2025-03-02","by":"US","issue":"tariff","position":25,"summary":"US asks 25%"}"#,
+    r#"{"kind":"offer","at":"2025-03-03","by":"KR","issue":"tariff","position":0,"summary":"Korea asks 0%"}"#,
+    r#"{"kind":"concession","at":"2025-03-04","by":"KR","issue":"tariff","position":5,"summary":"Korea comes up to 5%"}"#,
+    r#"{"kind":"retraction","at":"2025-03-05","by":"US","issue":"tariff","summary":"US withdraws its 25% demand"}"#,
+    r#"{"kind":"offer","at":"2025-03-06","by":"US","issue":"tariff","position":10,"summary":"US asks 10%"}"#,
+];
+
+/// The audit reads a retraction as `positions` does: no step leads from the withdrawn
+/// number to the next one.
+#[test]
+fn audit_takes_the_number_after_a_retraction_as_a_new_start() {
+    let env = imported(WITHDRAWN);
+    assert_eq!(
+        stdout(&env, &["audit", "withdrawn", "--window", "1"]),
+        r#"withdrawn — posture audit, now, every correction applied
+method: docs/audit-method.md; verdicts: stayed-proactive, drifted-defensive, stayed-defensive, turned-proactive, mixed, too-few-moves
+
+KR  Korea: TOO-FEW-MOVES   (2 moves)
+  index — with every move (public at reduced weight) · — from table moves only
+  · 2 moves: no window has the 3 moves and the data a verdict needs
+
+  window                   moves  index  verdict        -1 ─── 0 ─── +1
+  2025-03-03 … 2025-03-04      2      —  too-few-moves
+
+  measure                         value  counts, all moves                   table moves only
+  INI initiative share             1.00  2 of 2 moves initiated              1.00 (2 of 2)
+  CB concession balance            1.00  0.2 of 0.2 units of movement given  1.00 (0.2 of 0.2)
+  CUP concessions under pressure   0.00  0 of 1 concessions under threat     0.00 (0 of 1)
+  REC reciprocity                  0.00  0 of 1 concessions matched          0.00 (0 of 1)
+  PK packaging                     0.00  0 of 2 bundled, 0 cross-track       0.00 (0 of 2)
+  RV reversibility balance            —  no data                             no data
+  left out of the index (no data): RV
+
+  flags (1)
+  flag                       events  finding
+  unreciprocated-concession  4       no counterpart concession within 30 days of seq 4
+
+US  United States: STAYED-PROACTIVE   (3 moves)
+  index +0.33 with every move (public at reduced weight) · +0.33 from table moves only
+  · no window defensive
+  · last window proactive (≥ +0.20)
+  · index +0.33 in the first judged window, +0.33 in the last (+0.00)
+
+  window                   moves  index  verdict    -1 ─── 0 ─── +1
+  2025-03-02 … 2025-03-06      3  +0.33  proactive  │─────┼─●───│
+
+  measure                         value  counts, all moves                 table moves only
+  INI initiative share             1.00  2 of 2 moves initiated            1.00 (2 of 2)
+  CB concession balance            0.00  0 of 0.2 units of movement given  0.00 (0 of 0.2)
+  CUP concessions under pressure      —  no data                           no data
+  REC reciprocity                     —  no data                           no data
+  PK packaging                     0.00  0 of 2 bundled, 0 cross-track     0.00 (0 of 2)
+  RV reversibility balance            —  no data                           no data
+  left out of the index (no data): CUP, REC, RV
+
+  no flags
+
 "#
     );
 }
