@@ -14,7 +14,7 @@ use parley::store::Access;
 use parley::{Error, Result};
 
 /// What changed between two dates: per issue and side, the position at each date, the
-/// change, the gap and the moves made in between; and each side's posture (the audit's
+/// change, the gap, the status and the moves made in between; and each side's posture (the audit's
 /// verdict and index with the default rubric) then and now.
 ///
 /// Example:
@@ -120,17 +120,20 @@ fn posture_table(posture: &Value) -> String {
 }
 
 fn table(issues: &[IssueDiff]) -> String {
-    let mut table =
-        Table::new(&["issue", "side", "from", "to", "change", "moves", "gap"]).right(&[2, 3, 4, 5]);
+    let mut table = Table::new(&[
+        "issue", "side", "from", "to", "change", "moves", "gap", "status",
+    ])
+    .right(&[2, 3, 4, 5]);
     for issue in issues
         .iter()
-        .filter(|i| !i.moves.is_empty() || i.gap_from != i.gap_to)
+        .filter(|i| !i.moves.is_empty() || i.gap_from != i.gap_to || i.status_from != i.status_to)
     {
         let gap = format!(
             "{} → {}",
             format::optional(issue.gap_from),
             format::optional(issue.gap_to)
         );
+        let status = format!("{} → {}", issue.status_from, issue.status_to);
         for (n, (party, side)) in issue.sides.iter().enumerate() {
             table.row(vec![
                 if n == 0 {
@@ -144,6 +147,11 @@ fn table(issues: &[IssueDiff]) -> String {
                 side.change.map_or(String::new(), |c| format!("{c:+}")),
                 side.moves.to_string(),
                 if n == 0 { gap.clone() } else { String::new() },
+                if n == 0 {
+                    status.clone()
+                } else {
+                    String::new()
+                },
             ]);
         }
     }

@@ -103,7 +103,7 @@ fn table(issues: &[IssueView], agenda: &Agenda) -> String {
         row.push(format::optional(view.gap));
         row.push(format::optional(view.opening_gap));
         row.push(share_cell(view));
-        row.push(format!("{:?}", view.status).to_lowercase());
+        row.push(view.status.to_string());
         row.push(
             view.last_move
                 .as_ref()

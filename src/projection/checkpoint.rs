@@ -44,7 +44,7 @@ use crate::model::{Agenda, Body, Digest32, Millis, SortKey, Stored};
 /// The version of the checkpointed state: bump it whenever the positions fold, the
 /// timeline's rules or this file change what a view computes. A checkpoint of another
 /// version is ignored and rebuilt.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// How far before the latest `at` the settled entries end: 30 days.
 pub const MARGIN: Millis = 30 * 86_400_000;

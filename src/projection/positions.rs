@@ -11,13 +11,26 @@
 //! `prefer`, the opposite of S's own preference is used; with neither, no share is given.
 //! With more than two sides, "the other" is every other side: their Δ are summed, and the
 //! gap is the spread between the highest and lowest position.
+//!
+//! A `retraction` withdraws the side's standing number and terms on the issue: it has no
+//! position until it states one again, and the gap is over the sides that still stand.
+//!
+//! Status (cli.md, "Statuses"), the one place it is decided: `agreed` when every side that
+//! stands on a number stands on the same one, at least two sides assented to it, and every
+//! such side but at most one (the side whose number the others took) made an `acceptance`
+//! of that number; `converged` when two or more sides stand on one number short of that;
+//! `open` otherwise. An acceptance accepts the number it states or, stating none, the
+//! number every standing side stood on when it was made (if they stood on one). On an issue
+//! where no side stands on a number, the terms on the table (the latest stated by a move
+//! other than an acceptance) are `agreed` once some other side accepted them and every
+//! other side that stated terms did.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::{Entry, Fold, Timeline, fold};
-use crate::model::{Agenda, At, Body, Direction, IssueDef, IssueKey, Kind, PartyCode};
+use crate::model::{Agenda, At, Body, Direction, IssueDef, IssueKey, Kind, Move, PartyCode};
 
 /// The positions view of a whole timeline. It serializes so that a checkpoint can keep
 /// the fold's state (see [`super::checkpoint`]).
@@ -33,7 +46,10 @@ pub struct Positions {
 struct IssueState {
     sides: BTreeMap<PartyCode, SideState>,
     last_move: Option<LastMove>,
-    agreed: Option<u64>,
+    /// Per party, the number it accepted, until it lapses (see [`IssueState::take`]).
+    accepted: BTreeMap<PartyCode, f64>,
+    /// Who put the terms on the table, and the parties that accepted them since.
+    tabled: Option<(PartyCode, BTreeSet<PartyCode>)>,
 }
 
 /// What the fold keeps for one side on one issue.
@@ -93,7 +109,7 @@ pub struct IssueView {
     pub opening_gap: Option<f64>,
     /// Each side's share of the movement toward the other.
     pub concession_share: BTreeMap<PartyCode, Option<f64>>,
-    /// `open`, `converged` or `agreed`.
+    /// `open`, `converged` or `agreed` (see [`Status`]).
     pub status: Status,
     /// The latest move on the issue.
     pub last_move: Option<LastMove>,
@@ -103,12 +119,24 @@ pub struct IssueView {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// The sides are apart (or have not both stated a number).
+    /// The sides are apart, fewer than two stand on a number, or terms are not accepted.
     Open,
-    /// Both sides stated the same number.
+    /// Every side that stands on a number (two or more) stands on the same one.
     Converged,
-    /// A side accepted the other's position.
+    /// Every side that stands on a number stands on the same one and all but at most one
+    /// of them accepted it; or, with no numbers, the terms on the table were accepted.
     Agreed,
+}
+
+impl std::fmt::Display for Status {
+    /// The word `positions`, `diff` and `replay` print: the JSON name.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Open => "open",
+            Status::Converged => "converged",
+            Status::Agreed => "agreed",
+        })
+    }
 }
 
 impl Fold for Positions {
@@ -128,30 +156,7 @@ impl Fold for Positions {
             let Some(issue) = self.issues.get_mut(key) else {
                 continue;
             };
-            let number = m.position_on(key);
-            // Terms of a move on several issues describe the package, not each issue.
-            let terms = m.terms.as_ref().filter(|_| m.issues.len() == 1);
-            if number.is_some() || terms.is_some() {
-                if !issue.sides.contains_key(&m.by) {
-                    issue.sides.insert(m.by.clone(), SideState::new(entry));
-                }
-                let Some(side) = issue.sides.get_mut(&m.by) else {
-                    continue;
-                };
-                if let Some(value) = number {
-                    side.first.get_or_insert(value);
-                    side.position = Some(value);
-                    issue.agreed = None;
-                }
-                if let Some(terms) = terms {
-                    side.terms = Some((terms.clone(), entry.event.at.clone()));
-                }
-                side.since = entry.event.at.clone();
-                side.seq = entry.seq();
-            }
-            if entry.event.kind == Kind::Acceptance && issue.sides.keys().any(|p| p != &m.by) {
-                issue.agreed = Some(entry.seq());
-            }
+            issue.take(entry, &m.by, m.position_on(key), terms_of(m));
             issue.last_move = Some(LastMove {
                 by: m.by.clone(),
                 kind: entry.event.kind,
@@ -190,11 +195,7 @@ impl Positions {
         let numbers: Vec<f64> = state.sides.values().filter_map(|s| s.position).collect();
         let firsts: Vec<f64> = state.sides.values().filter_map(|s| s.first).collect();
         let gap = spread(&numbers);
-        let status = match (state.agreed, gap) {
-            (Some(_), _) => Status::Agreed,
-            (None, Some(0.0)) => Status::Converged,
-            _ => Status::Open,
-        };
+        let status = state.status();
         IssueView {
             issue: def.key.clone(),
             title: def.title.clone(),
@@ -213,6 +214,144 @@ impl Positions {
     }
 }
 
+impl IssueState {
+    /// Takes one move by `by` on this issue: a retraction first withdraws what the side
+    /// stood on, then the number and terms the move states stand, then an acceptance
+    /// accepts what it can.
+    fn take(&mut self, entry: &Entry, by: &PartyCode, number: Option<f64>, terms: Option<&String>) {
+        let kind = entry.event.kind;
+        if kind == Kind::Retraction {
+            self.withdraw(entry, by);
+        }
+        if number.is_some() || terms.is_some() {
+            if !self.sides.contains_key(by) {
+                self.sides.insert(by.clone(), SideState::new(entry));
+            }
+            if let Some(value) = number {
+                // An acceptance of another number lapses when its side states this one,
+                // or, by a side that stands on no number, when any side does.
+                let sides = &self.sides;
+                self.accepted.retain(|party, accepted| {
+                    *accepted == value
+                        || (party != by && sides.get(party).is_some_and(|s| s.position.is_some()))
+                });
+            }
+            if terms.is_some() && kind != Kind::Acceptance {
+                self.tabled = Some((by.clone(), BTreeSet::new()));
+            }
+            if let Some(side) = self.sides.get_mut(by) {
+                side.state(entry, number, terms);
+            }
+        }
+        if kind == Kind::Acceptance {
+            self.accept(by, number);
+        }
+    }
+
+    /// A retraction: the side no longer stands on any number or terms here.
+    fn withdraw(&mut self, entry: &Entry, by: &PartyCode) {
+        if let Some(side) = self.sides.get_mut(by) {
+            side.position = None;
+            side.terms = None;
+            side.since = entry.event.at.clone();
+            side.seq = entry.seq();
+        }
+        self.accepted.remove(by);
+        match &mut self.tabled {
+            Some((tabler, _)) if tabler == by => self.tabled = None,
+            Some((_, accepted)) => {
+                accepted.remove(by);
+            }
+            None => {}
+        }
+    }
+
+    /// An acceptance by `by`: of the number it states, else of the one number every
+    /// standing side stands on, or, with no numbers, of the terms on the table.
+    fn accept(&mut self, by: &PartyCode, number: Option<f64>) {
+        match number.or_else(|| self.common_number()) {
+            Some(value) => {
+                self.accepted.insert(by.clone(), value);
+            }
+            None if self.standing().next().is_none() => {
+                if let Some((tabler, accepted)) = &mut self.tabled
+                    && tabler != by
+                {
+                    accepted.insert(by.clone());
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// The sides that stand on a number, with it.
+    fn standing(&self) -> impl Iterator<Item = (&PartyCode, f64)> {
+        self.sides
+            .iter()
+            .filter_map(|(party, side)| side.position.map(|value| (party, value)))
+    }
+
+    /// The number every standing side stands on, when at least one does and all agree.
+    fn common_number(&self) -> Option<f64> {
+        let mut numbers = self.standing().map(|(_, value)| value);
+        let first = numbers.next()?;
+        numbers.all(|value| value == first).then_some(first)
+    }
+
+    /// Where the issue stands (see the module doc).
+    fn status(&self) -> Status {
+        if self.standing().next().is_none() {
+            return self.terms_status();
+        }
+        let Some(value) = self.common_number() else {
+            return Status::Open;
+        };
+        let took = |party: &PartyCode| self.accepted.get(party) == Some(&value);
+        let standing = self.standing().count();
+        let not_accepted = self.standing().filter(|(party, _)| !took(party)).count();
+        let accepted_only = self
+            .accepted
+            .iter()
+            .filter(|(party, accepted)| {
+                **accepted == value && self.sides.get(*party).is_none_or(|s| s.position.is_none())
+            })
+            .count();
+        if standing + accepted_only >= 2 && not_accepted <= 1 {
+            Status::Agreed
+        } else if standing >= 2 {
+            Status::Converged
+        } else {
+            Status::Open
+        }
+    }
+
+    /// With no numbers: agreed once another side accepted the terms on the table and
+    /// every other side that stated terms did.
+    fn terms_status(&self) -> Status {
+        let Some((tabler, accepted)) = &self.tabled else {
+            return Status::Open;
+        };
+        let stated_terms = self
+            .sides
+            .iter()
+            .filter(|(party, side)| *party != tabler && side.terms.is_some());
+        let all_took = stated_terms
+            .into_iter()
+            .all(|(party, _)| accepted.contains(party));
+        if !accepted.is_empty() && all_took {
+            Status::Agreed
+        } else {
+            Status::Open
+        }
+    }
+}
+
+/// The terms a move states on `key`: terms of a move on several issues describe the
+/// package, not each issue.
+fn terms_of(m: &Move) -> Option<&String> {
+    m.terms.as_ref().filter(|_| m.issues.len() == 1)
+}
+
 impl SideState {
     fn new(entry: &Entry) -> SideState {
         SideState {
@@ -222,6 +361,19 @@ impl SideState {
             since: entry.event.at.clone(),
             seq: entry.seq(),
         }
+    }
+
+    /// The side states `number` and `terms` in `entry`.
+    fn state(&mut self, entry: &Entry, number: Option<f64>, terms: Option<&String>) {
+        if let Some(value) = number {
+            self.first.get_or_insert(value);
+            self.position = Some(value);
+        }
+        if let Some(terms) = terms {
+            self.terms = Some((terms.clone(), entry.event.at.clone()));
+        }
+        self.since = entry.event.at.clone();
+        self.seq = entry.seq();
     }
 
     fn view(&self) -> SideView {

@@ -27,7 +27,7 @@ fn positions_table(out: &mut String, report: &Report) {
     let last = report.replay.days.last().cloned().unwrap_or_default();
     let _ = write!(
         out,
-        "<h3>Positions now</h3><table><caption>Each side's latest stated number per issue as of {}, the gap between them, and each side's share of the net movement toward the other.</caption><thead><tr><th scope=\"col\">Issue</th>",
+        "<h3>Positions now</h3><table><caption>Each side's latest stated number per issue as of {}, the gap between them, each side's share of the net movement toward the other, and the status (open, converged, agreed).</caption><thead><tr><th scope=\"col\">Issue</th>",
         escape(&last)
     );
     for p in &report.parties {
@@ -37,14 +37,15 @@ fn positions_table(out: &mut String, report: &Report) {
             escape(&p.code)
         );
     }
-    out.push_str("<th scope=\"col\" class=\"num\">Gap</th><th scope=\"col\" class=\"num\">Opening gap</th><th scope=\"col\">Concession share</th><th scope=\"col\">Last move</th></tr></thead><tbody>");
+    out.push_str("<th scope=\"col\" class=\"num\">Gap</th><th scope=\"col\" class=\"num\">Opening gap</th><th scope=\"col\">Concession share</th><th scope=\"col\">Status</th><th scope=\"col\">Last move</th></tr></thead><tbody>");
     for row in &report.positions {
         positions_row(out, row);
     }
     out.push_str("</tbody></table>");
 }
 
-/// One issue: each side's number and since when, the gaps, shares and the last move.
+/// One issue: each side's number and since when, the gaps, shares, status and the last
+/// move.
 fn positions_row(out: &mut String, row: &PositionRow) {
     let unit = row.unit.as_deref();
     let _ = write!(
@@ -84,13 +85,14 @@ fn positions_row(out: &mut String, row: &PositionRow) {
         .unwrap_or_default();
     let _ = write!(
         out,
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         escape(&row.gap.map_or_else(|| "—".into(), |g| with_unit(g, unit))),
         escape(
             &row.opening_gap
                 .map_or_else(|| "—".into(), |g| with_unit(g, unit))
         ),
         escape(&share),
+        row.status,
         escape(&last_move)
     );
 }

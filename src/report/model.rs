@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crate::model::IssueKey;
 use crate::model::{Body, Channel, Kind, Millis, Move, Reversibility};
 use crate::projection::Timeline;
-use crate::projection::positions::Positions;
+use crate::projection::positions::{Positions, Status};
 
 use super::ledger::{ledger, ledger_totals};
 use super::positions::{dances, position_row};
@@ -185,6 +185,8 @@ pub struct PositionRow {
     pub opening_gap: Option<f64>,
     /// Per party: share of the net movement toward the other side (null while nobody moved).
     pub concession_share: Vec<(String, Option<f64>)>,
+    /// Open, converged or agreed, as `positions` gives it.
+    pub status: Status,
     /// The latest move on the issue: who, what kind, when.
     pub last_move: Option<(String, Kind, String)>,
 }

@@ -127,11 +127,7 @@ pub fn describe(change: &Change) -> String {
             before,
             after,
         } => {
-            format!(
-                "{issue}: {} → {}",
-                format!("{before:?}").to_lowercase(),
-                format!("{after:?}").to_lowercase()
-            )
+            format!("{issue}: {before} → {after}")
         }
         Change::IssueAdded { issue, title } => format!("issue added: {issue} ({title})"),
         Change::PartyAdded { party, name } => format!("party added: {party} ({name})"),

@@ -146,6 +146,7 @@ pub(super) fn position_row(view: &IssueView, timeline: &Timeline) -> PositionRow
             .iter()
             .map(|(party, share)| (party.to_string(), *share))
             .collect(),
+        status: view.status,
         last_move: view
             .last_move
             .as_ref()

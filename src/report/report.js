@@ -30,7 +30,8 @@
         sides[side[0]] = v;
         if (v !== null) { known.push(v); }
       });
-      var gap = (issue.sides.length === 2 && known.length === 2) ? Math.abs(known[0] - known[1]) : null;
+      /* As `positions` gives it: highest minus lowest, once two sides stated a number. */
+      var gap = known.length >= 2 ? Math.max.apply(null, known) - Math.min.apply(null, known) : null;
       return { unit: issue.unit, sides: sides, gap: gap };
     });
   }

@@ -18,6 +18,7 @@
 //! - `terminal`: interactive commands in a real terminal (tmux)
 //! - `seams_store`: a failed first write removes only what it made; a store the user may
 //!   not write is read unchanged (issue 13)
+//! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
 
 mod audit;
 mod checkpoints;
@@ -35,3 +36,4 @@ mod seams;
 mod snapshots;
 mod terminal;
 mod seams_store;
+mod statuses;

@@ -688,7 +688,8 @@ fn in_span(points: &Points, span: &Range<usize>) -> Range<usize> {
 }
 
 /// The net movement in `direction` of the numbers `points[stated]`, each step from
-/// the number before it weighted by the stating move's channel weight.
+/// the number before it weighted by the stating move's channel weight; a number stated
+/// after a retraction is a new start, not a step.
 fn movement(points: &Points, stated: Range<usize>, direction: Direction) -> f64 {
     // Each step pairs a stated number with the one before it, stated in the span or not.
     let from = stated.start.saturating_sub(1);
@@ -696,6 +697,7 @@ fn movement(points: &Points, stated: Range<usize>, direction: Direction) -> f64 
         .get(from..stated.end)
         .unwrap_or_default()
         .windows(2)
+        .filter(|pair| !pair[1].fresh)
         .map(|pair| pair[1].weight * toward(direction, pair[0].value, pair[1].value))
         .sum()
 }

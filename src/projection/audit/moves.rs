@@ -33,6 +33,9 @@ pub struct Point {
     pub value: f64,
     /// The move's channel weight (public moves count at the rubric's weight).
     pub weight: f64,
+    /// The first number the side stated after a `retraction` withdrew its number: a new
+    /// start, so no step leads to it from the number before.
+    pub fresh: bool,
 }
 
 /// Stated numbers over time, in valid-time order.
@@ -330,9 +333,10 @@ impl Table {
 pub struct Moves<'t> {
     /// The moves.
     pub all: Vec<AuditMove>,
-    /// The numbers the moves state: (the move's place, issue, number), in valid-time
-    /// order; kept apart from the moves, which every measure walks and few state one.
-    stated: Vec<(usize, Id, f64)>,
+    /// The numbers the moves state: (the move's place, issue, number, whether it is the
+    /// first after a retraction), in valid-time order; kept apart from the moves, which
+    /// every measure walks and few state one.
+    stated: Vec<(usize, Id, f64, bool)>,
     table: Table,
     timeline: &'t Timeline,
     /// How far the view reaches ([`Timeline::horizon`]).
@@ -358,6 +362,8 @@ impl<'t> Moves<'t> {
         let mut answering: Vec<Option<&str>> = Vec::with_capacity(timeline.entries.len());
         let mut all = Vec::with_capacity(timeline.entries.len());
         let mut stated = Vec::new();
+        // (party, issue) whose number a retraction withdrew and no number replaced yet.
+        let mut withdrawn: Vec<(Id, Id)> = Vec::new();
         for (entry, e) in timeline.entries.iter().enumerate() {
             refs.note(entry, e);
             let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
@@ -367,8 +373,17 @@ impl<'t> Moves<'t> {
             move_at.push(Some(all.len()));
             answering.push(m.responds_to.as_deref());
             all.push(table.read_move(agenda, e, m, entry, all.len()));
+            let by = all[all.len() - 1].by;
+            if e.event.kind == Kind::Retraction {
+                for key in &m.issues {
+                    withdrawn.push((by, table.issue(key, agenda)));
+                }
+            }
             for (key, value) in &m.positions {
-                stated.push((all.len() - 1, table.issue(key, agenda), *value));
+                let issue = table.issue(key, agenda);
+                let before = withdrawn.len();
+                withdrawn.retain(|w| *w != (by, issue));
+                stated.push((all.len() - 1, issue, *value, withdrawn.len() < before));
             }
         }
         for (m, r) in all.iter_mut().zip(answering) {
@@ -451,18 +466,26 @@ impl<'t> Moves<'t> {
     /// (0 leaves them out).
     pub fn series(&self, public_weight: f64) -> Series {
         let mut by_issue: Vec<Vec<(Id, Points)>> = vec![Vec::new(); self.issue_count()];
-        for &(index, issue, value) in &self.stated {
+        // A fresh number left out (public, at weight 0) makes the next one kept fresh.
+        let mut fresh_left_out: Vec<(Id, Id)> = Vec::new();
+        for &(index, issue, value, fresh) in &self.stated {
             let m = &self.all[index];
             let weight = if m.is_public() { public_weight } else { 1.0 };
             if weight == 0.0 {
+                if fresh {
+                    fresh_left_out.push((m.by, issue));
+                }
                 continue;
             }
+            let before = fresh_left_out.len();
+            fresh_left_out.retain(|w| *w != (m.by, issue));
             let parties = &mut by_issue[issue];
             let point = Point {
                 index: m.index,
                 seq: m.seq,
                 value,
                 weight,
+                fresh: fresh || fresh_left_out.len() < before,
             };
             match parties.iter_mut().find(|(p, _)| *p == m.by) {
                 Some((_, points)) => points.push(point),
