@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use parley::journal::{ImportOptions, import};
 use parley::model::{Kind, parse_instant};
+use parley::projection::audit::{Rubric, audit};
 use parley::projection::{Timeline, ViewSpec, load};
 use parley::report::{Report, render};
 use parley::store::{Access, Store};
@@ -96,16 +97,6 @@ fn external_references(html: &str) -> Vec<String> {
         }
     }
     found
-}
-
-fn kr_us_audit() -> Value {
-    json!({"negotiation": "t", "sides": {
-        "KR": {"verdict": "drifted-defensive", "index": -0.35,
-               "windows": [{"from": "2025-03-10", "to": "2025-03-10", "moves": 1, "index": 0.3, "verdict": "proactive"},
-                           {"from": "2025-04-02", "to": "2025-04-03", "moves": 2, "index": -0.5, "verdict": "defensive"}],
-               "measures": {"INI": 0.5, "CB": {"share": 0.6, "given": 10, "received": 10}, "CUP": null},
-               "flags": [{"flag": "concession under threat", "events": [5]}]},
-        "US": {"verdict": "stayed-proactive", "index": 0.4, "windows": [], "measures": {}, "flags": []}}})
 }
 
 #[test]
@@ -203,11 +194,9 @@ fn every_journal_string_is_escaped() {
 
 #[test]
 fn the_page_references_nothing_outside_itself() {
-    let html = render(&Report::build(
-        &timeline(&talks(), "t"),
-        None,
-        Some(&kr_us_audit()),
-    ));
+    let timeline = timeline(&talks(), "t");
+    let audit = audit(&timeline, &Rubric::default());
+    let html = render(&Report::build(&timeline, None, Some(&audit)));
     assert_eq!(external_references(&html), Vec::<String>::new());
     assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
     // The checker itself finds what it is meant to find.
@@ -221,22 +210,150 @@ fn the_page_references_nothing_outside_itself() {
     );
 }
 
+/// The rendered tables of `class` (what lies between `<table class="…">` and
+/// `</table>`), in page order.
+fn tables_of<'a>(html: &'a str, class: &str) -> Vec<&'a str> {
+    html.split(&format!("<table class=\"{class}\">"))
+        .skip(1)
+        .map(|rest| &rest[..rest.find("</table>").unwrap_or(rest.len())])
+        .collect()
+}
+
+/// What a report of `text` with its audit shows.
+fn page_with_audit(text: &str) -> String {
+    let timeline = timeline(text, "t");
+    let audit = audit(&timeline, &Rubric::default());
+    render(&Report::build(&timeline, None, Some(&audit)))
+}
+
+const MEASURES_HEAD: &str = "<caption>Measures, each value with the counts it comes from</caption><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">All moves (public at reduced weight)</th><th scope=\"col\">Table moves only</th></tr></thead>";
+
 #[test]
-fn posture_comes_from_the_audit_json_or_is_said_to_be_missing() {
-    let timeline = timeline(&talks(), "t");
-    let without = render(&Report::build(&timeline, None, None));
-    assert!(without.contains("The posture audit is not available"));
-    let with = render(&Report::build(&timeline, None, Some(&kr_us_audit())));
-    assert!(!with.contains("The posture audit is not available"));
-    assert!(with.contains("drifted-defensive"));
-    assert!(with.contains("−0.35"), "the index with a real minus sign");
-    assert!(with.contains(
-        "<abbr>CB</abbr> concession balance</th><td>share 0.60; given 10; received 10</td>"
-    ));
-    assert!(with.contains("<abbr>CUP</abbr> concessions under pressure</th><td>no data</td>"));
-    // The flag names its event with date, side, kind and summary, linked to the log.
-    assert!(with.contains("<a href=\"#ev-5\">#5</a> 2025-04-01 US concession: US cuts to 15"));
-    assert_eq!(count(&with, "class=\"bar v-"), 2, "one bar per window");
+fn posture_shows_each_measure_with_its_counts_as_the_audit_prints_them() {
+    let html = page_with_audit(&talks());
+    let row = |code: &str, name: &str, all: &str, table: &str| {
+        format!(
+            "<tr><th scope=\"row\"><abbr>{code}</abbr> {name}</th><td>{all}</td><td>{table}</td></tr>"
+        )
+    };
+    let kr = [
+        row(
+            "INI",
+            "initiative share",
+            "0.50 · 1 of 2 moves initiated",
+            "0.50 (1 of 2)",
+        ),
+        row(
+            "CB",
+            "concession balance",
+            "0.50 · 0.5 of 1 units of movement given",
+            "1.00 (1 of 1)",
+        ),
+        row(
+            "CUP",
+            "concessions under pressure",
+            "0.00 · 0 of 1 concessions under threat",
+            "0.00 (0 of 1)",
+        ),
+        row(
+            "REC",
+            "reciprocity",
+            "1.00 · 1 of 1 concessions matched",
+            "1.00 (1 of 1)",
+        ),
+        row(
+            "PK",
+            "packaging",
+            "0.00 · 0 of 2 bundled, 0 cross-track",
+            "0.00 (0 of 2)",
+        ),
+        row(
+            "RV",
+            "reversibility balance",
+            "-1.0 · gave 0, received 1",
+            "-1.0 (0 given, 1 received)",
+        ),
+    ];
+    let us = [
+        row(
+            "INI",
+            "initiative share",
+            "0.20 · 0.5 of 2.5 moves initiated",
+            "0.00 (0 of 2)",
+        ),
+        row(
+            "CB",
+            "concession balance",
+            "0.50 · 0.5 of 1 units of movement given",
+            "0.00 (0 of 1)",
+        ),
+        row(
+            "CUP",
+            "concessions under pressure",
+            "0.00 · 0 of 2 concessions under threat",
+            "0.00 (0 of 2)",
+        ),
+        row(
+            "REC",
+            "reciprocity",
+            "1.00 · 1 of 1 concessions matched",
+            "1.00 (1 of 1)",
+        ),
+        row(
+            "PK",
+            "packaging",
+            "0.00 · 0 of 1 bundled, 0 cross-track",
+            "0.00 (0 of 1)",
+        ),
+        row(
+            "RV",
+            "reversibility balance",
+            "+1.0 · gave 1, received 0",
+            "+1.0 (1 given, 0 received)",
+        ),
+    ];
+    assert_eq!(
+        tables_of(&html, "measures"),
+        vec![
+            format!("{MEASURES_HEAD}<tbody>{}</tbody>", kr.concat()),
+            format!("{MEASURES_HEAD}<tbody>{}</tbody>", us.concat()),
+        ]
+    );
+}
+
+#[test]
+fn posture_says_no_data_and_the_flags_give_their_findings() {
+    let html = page_with_audit(&journal(&[
+        r#"{"kind":"concession","at":"2025-04-01","by":"KR","issue":"tariff","position":15,"summary":"Korea gives"}"#,
+    ]));
+    let measures = tables_of(&html, "measures");
+    let no_data = |code: &str, name: &str| {
+        format!(
+            "<tr><th scope=\"row\"><abbr>{code}</abbr> {name}</th><td>no data</td><td>no data</td></tr>"
+        )
+    };
+    let us = [
+        no_data("INI", "initiative share"),
+        "<tr><th scope=\"row\"><abbr>CB</abbr> concession balance</th><td>0.00 · 0 of 1 units of movement given</td><td>0.00 (0 of 1)</td></tr>".into(),
+        no_data("CUP", "concessions under pressure"),
+        no_data("REC", "reciprocity"),
+        no_data("PK", "packaging"),
+        no_data("RV", "reversibility balance"),
+    ];
+    assert_eq!(
+        measures[1],
+        format!("{MEASURES_HEAD}<tbody>{}</tbody>", us.concat())
+    );
+    let flags = "<caption>The audit's flags, each with its finding and the events behind it</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\">Flag</th><th scope=\"col\">Finding</th><th scope=\"col\">Events</th></tr></thead><tbody>\
+        <tr><td>KR</td><td>unreciprocated-concession</td><td>no counterpart concession within 30 days of seq 2</td><td><a href=\"#ev-2\">#2</a> 2025-04-01 KR concession: Korea gives</td></tr></tbody>";
+    assert_eq!(tables_of(&html, "flags"), vec![flags]);
+}
+
+#[test]
+fn without_the_audit_the_page_says_posture_is_missing() {
+    let html = render(&Report::build(&timeline(&talks(), "t"), None, None));
+    assert!(html.contains("<p class=\"notice\">The posture audit is not available in this report, so no verdicts, indices or flags are shown. Run <code>parley audit SLUG</code> for it.</p></section>"));
+    assert!(html.contains("<h3>Flags</h3><p class=\"notice\">Flags come from the posture audit, which is not available in this report.</p>"));
 }
 
 #[test]
