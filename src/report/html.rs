@@ -377,13 +377,21 @@ fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
 }
 
 fn windows_table(out: &mut String, side: &SideAudit) {
-    out.push_str("<table class=\"windows\"><caption>Windows</caption><thead><tr><th scope=\"col\">From</th><th scope=\"col\">To</th><th scope=\"col\" class=\"num\">Moves</th><th scope=\"col\" class=\"num\">Index</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
+    out.push_str("<table class=\"windows\"><caption>Windows</caption><thead><tr><th scope=\"col\">Window</th><th scope=\"col\" class=\"num\">Moves</th><th scope=\"col\" class=\"num\">Index</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
     for w in &side.windows {
+        // As the audit prints it: one day, or the first and last day.
+        let span = if w.from == w.to {
+            format!("<span class=\"date\">{}</span>", escape(&w.from))
+        } else {
+            format!(
+                "<span class=\"date\">{}</span> … <span class=\"date\">{}</span>",
+                escape(&w.from),
+                escape(&w.to)
+            )
+        };
         let _ = write!(
             out,
-            "<tr><td class=\"date\">{}</td><td class=\"date\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            escape(&w.from),
-            escape(&w.to),
+            "<tr><td>{span}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             w.moves,
             escape(&index_text(w.index)),
             escape(w.verdict)
