@@ -282,8 +282,9 @@ fn dance_table(out: &mut String, dance: &super::model::Dance) {
     let count: usize = dance.sides.iter().map(|s| s.points.len()).sum();
     let _ = write!(
         out,
-        "<details><summary>Data: {count} stated positions on {}</summary><table><thead><tr>\
+        "<details><summary>Data: {count} stated position{} on {}</summary><table><thead><tr>\
          <th scope=\"col\">Date</th><th scope=\"col\">Side</th><th scope=\"col\">Move</th><th scope=\"col\">Position</th><th scope=\"col\">Concession</th></tr></thead><tbody>",
+        if count == 1 { "" } else { "s" },
         escape(&dance.issue)
     );
     let mut rows: Vec<(&str, &super::model::Point, bool)> = dance

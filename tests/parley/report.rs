@@ -1,6 +1,9 @@
 //! The HTML report (issue 5): its structure, escaping and self-containment through the
 //! library (fast, no browser), the `report` command, and the real page in headless
-//! Chromium (marks per move, the slider, no external resource, a screenshot).
+//! Chromium (marks per move, the slider, no external resource, a screenshot; the visible
+//! text of each bundled journal's report against its golden file in tests/snapshots/,
+//! which `UPDATE_SNAPSHOTS=1` rewrites for review; the posture tables' layout at 1400 and
+//! 420 px). Without Chromium the browser tests skip with a note, or fail when `CI` is set.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
