@@ -1,6 +1,7 @@
 //! The report's tables section: positions now, moves by side, kind and channel, the
 //! concession ledger (given and received by reversibility, then every entry), and the
-//! audit's flags with their events. Every journal string is escaped.
+//! audit's flags with their findings and events, each table in a box that scrolls
+//! sideways. Every journal string is escaped.
 
 use std::fmt::Write;
 
