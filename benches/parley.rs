@@ -153,7 +153,7 @@ fn bench_report(c: &mut Criterion) {
             |records| {
                 let timeline =
                     Timeline::build(Slug::parse(SLUG).unwrap(), records, ViewSpec::default());
-                let audit = serde_json::to_value(audit(&timeline, &Rubric::default())).unwrap();
+                let audit = audit(&timeline, &Rubric::default());
                 parley::report::report_html(&timeline, None, Some(&audit)).len()
             },
             BatchSize::LargeInput,

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use serde_json::Value;
 
 use super::{Global, ViewFlags, io_error, json_text, print, print_bytes, print_json};
 use parley::journal::recorded_events;
@@ -153,12 +152,6 @@ fn apply_window(rubric: &mut Rubric, window: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The report as JSON: the cli.md shape (each flag's `events` a list of seqs), with the
-/// extra keys the method adds.
-pub fn report_json(report: &AuditReport) -> Value {
-    serde_json::to_value(report).unwrap_or(Value::Null)
 }
 
 fn render(timeline: &Timeline, report: &AuditReport, view: &ViewFlags, explain: bool) -> String {

@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use clap::Args;
 
-use super::audit::report_json;
 use super::{Global, ViewFlags, write_file_atomically};
 use parley::projection::audit::{Rubric, audit};
 use parley::projection::load;
@@ -43,7 +42,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<()> {
     let store = global.open(Access::Read)?;
     let timeline = super::kept_until_exit(load(&store, &args.slug, args.view.spec()?)?);
     drop(store);
-    let audit = report_json(&audit(&timeline, &rubric));
+    let audit = super::kept_until_exit(audit(&timeline, &rubric));
     let html = parley::report::report_html(&timeline, view(args), Some(&audit));
     write_file_atomically(&args.out, |out| {
         out.write_all(html.as_bytes())

@@ -187,13 +187,14 @@ fn explanation(side: &SideAudit, lookup: &dyn Fn(u64) -> Option<EventLine>) -> S
 }
 
 /// The measures in the order the method lists them.
-fn in_method_order(side: &SideAudit) -> impl Iterator<Item = (&'static str, &Measure)> {
+pub(crate) fn in_method_order(side: &SideAudit) -> impl Iterator<Item = (&'static str, &Measure)> {
     CODES
         .iter()
         .filter_map(|code| side.measures.get(code).map(|m| (*code, m)))
 }
 
-fn value(code: &str, m: &Measure) -> String {
+/// A measure's value with all moves: `0.26`, `+1.5` for RV, `—` without data.
+pub(crate) fn value(code: &str, m: &Measure) -> String {
     match (code, m.value) {
         (_, None) => "—".into(),
         ("RV", Some(v)) => format!("{v:+.1}"),
@@ -201,7 +202,8 @@ fn value(code: &str, m: &Measure) -> String {
     }
 }
 
-fn table_only(code: &str, m: &Measure) -> String {
+/// A measure's value from table moves only with its counts: `0.25 (2 of 8)`.
+pub(crate) fn table_only(code: &str, m: &Measure) -> String {
     let f = &m.table;
     match (code, f.value) {
         (_, None) => "no data".into(),

@@ -9,22 +9,23 @@
 use std::fmt::Write;
 
 use crate::projection::Timeline;
+use crate::projection::audit::{AuditReport, SideAudit};
 
 use super::charts::{self, css_word, index_text};
 use super::html_tables::tables;
 use super::model::{Report, day_text, with_unit};
-use super::posture::{MEASURES, SidePosture};
+use super::posture::measure_rows;
 use super::svg::{MOVE_KINDS, kind_colour, party_style, symbol_defs};
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
 
-/// Builds and renders the report for a timeline in one call; `audit` is the
-/// `audit --json` document when the audit is available.
+/// Builds and renders the report for a timeline in one call; `audit` is the timeline's
+/// audit when it is available.
 pub fn report_html(
     timeline: &Timeline,
     view: Option<String>,
-    audit: Option<&serde_json::Value>,
+    audit: Option<&AuditReport>,
 ) -> String {
     render(&Report::build(timeline, view, audit))
 }
@@ -281,8 +282,9 @@ fn dance_table(out: &mut String, dance: &super::model::Dance) {
     let count: usize = dance.sides.iter().map(|s| s.points.len()).sum();
     let _ = write!(
         out,
-        "<details><summary>Data: {count} stated positions on {}</summary><table><thead><tr>\
+        "<details><summary>Data: {count} stated position{} on {}</summary><table><thead><tr>\
          <th scope=\"col\">Date</th><th scope=\"col\">Side</th><th scope=\"col\">Move</th><th scope=\"col\">Position</th><th scope=\"col\">Concession</th></tr></thead><tbody>",
+        if count == 1 { "" } else { "s" },
         escape(&dance.issue)
     );
     let mut rows: Vec<(&str, &super::model::Point, bool)> = dance
@@ -332,13 +334,13 @@ fn posture(out: &mut String, report: &Report) {
     out.push_str(
         "<section id=\"posture\" aria-labelledby=\"posture-h\"><h2 id=\"posture-h\">Posture</h2>",
     );
-    let Some(posture) = &report.posture else {
+    let Some(posture) = report.posture else {
         out.push_str("<p class=\"notice\">The posture audit is not available in this report, so no verdicts, indices or flags are shown. Run <code>parley audit SLUG</code> for it.</p></section>");
         return;
     };
-    out.push_str("<p class=\"hint\">The audit's index per window, in [−1, 1]: at or above 0.2 is proactive, at or below −0.2 defensive, balanced between. The measures behind it and the rules that fired are listed under each side.</p><div class=\"sides\">");
-    for (n, side) in posture.sides.iter().enumerate() {
-        posture_side(out, side, n);
+    out.push_str("<p class=\"hint\">The audit's index per window, in [−1, 1]: at or above 0.2 is proactive, at or below −0.2 defensive, balanced between. The rules that fired and the measures behind the index, each with the counts it comes from, are listed under each side (<code>parley audit SLUG --explain</code> names the events).</p><div class=\"sides\">");
+    for (n, (party, side)) in posture.sides.iter().enumerate() {
+        posture_side(out, party, side, n);
     }
     if posture.sides.is_empty() {
         out.push_str("<p>The audit lists no sides.</p>");
@@ -346,44 +348,81 @@ fn posture(out: &mut String, report: &Report) {
     out.push_str("</div></section>");
 }
 
-fn posture_side(out: &mut String, side: &SidePosture, n: usize) {
+fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
     let _ = write!(
         out,
-        "<article class=\"side\"><h3>{party} <span class=\"verdict v-{class}\">{verdict}</span></h3><p>Index over the whole talks: <strong>{index}</strong></p>",
-        party = escape(&side.party),
-        class = css_word(&side.verdict),
-        verdict = escape(&side.verdict),
+        "<article class=\"side\"><h3>{party} <span class=\"verdict v-{class}\">{verdict}</span></h3>\
+         <p>Index over the whole talks: <strong>{index}</strong> with every move (public at reduced weight), {table} from table moves only; {moves} moves.</p><ul class=\"rules\">",
+        party = escape(party),
+        class = css_word(side.verdict),
+        verdict = escape(side.verdict),
         index = escape(&index_text(side.index)),
+        table = escape(&index_text(side.table_index)),
+        moves = side.moves,
     );
-    charts::posture_windows(out, side, n);
-    out.push_str("<table><caption>Windows</caption><thead><tr><th scope=\"col\">From</th><th scope=\"col\">To</th><th scope=\"col\" class=\"num\">Moves</th><th scope=\"col\" class=\"num\">Index</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
-    for w in &side.windows {
+    for rule in &side.rules {
+        let _ = write!(out, "<li>{}</li>", escape(rule));
+    }
+    out.push_str("</ul>");
+    charts::posture_windows(out, party, side, n);
+    in_scroll_box(out, |out| windows_table(out, side));
+    in_scroll_box(out, |out| measures_table(out, side));
+    if !side.left_out.is_empty() {
         let _ = write!(
             out,
-            "<tr><td class=\"date\">{}</td><td class=\"date\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            escape(&w.from),
-            escape(&w.to),
+            "<p>Left out of the index (no data): {}.</p>",
+            escape(&side.left_out.join(", "))
+        );
+    }
+    out.push_str("</article>");
+}
+
+fn windows_table(out: &mut String, side: &SideAudit) {
+    out.push_str("<table class=\"windows\"><caption>Windows</caption><thead><tr><th scope=\"col\">Window</th><th scope=\"col\" class=\"num\">Moves</th><th scope=\"col\" class=\"num\">Index</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
+    for w in &side.windows {
+        // As the audit prints it: one day, or the first and last day.
+        let span = if w.from == w.to {
+            format!("<span class=\"date\">{}</span>", escape(&w.from))
+        } else {
+            format!(
+                "<span class=\"date\">{}</span> … <span class=\"date\">{}</span>",
+                escape(&w.from),
+                escape(&w.to)
+            )
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{span}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             w.moves,
             escape(&index_text(w.index)),
-            escape(&w.verdict)
+            escape(w.verdict)
         );
     }
-    out.push_str("</tbody></table><table><caption>Measures</caption><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">Value</th></tr></thead><tbody>");
-    for (code, value) in &side.measures {
-        let name = MEASURES
-            .iter()
-            .find(|(c, _)| c == code)
-            .map(|(_, name)| format!(" {name}"))
-            .unwrap_or_default();
+    out.push_str("</tbody></table>");
+}
+
+fn measures_table(out: &mut String, side: &SideAudit) {
+    out.push_str("<table class=\"measures\"><caption>Measures, each value with the counts it comes from</caption><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">All moves (public at reduced weight)</th><th scope=\"col\">Table moves only</th></tr></thead><tbody>");
+    for row in measure_rows(side) {
         let _ = write!(
             out,
-            "<tr><th scope=\"row\"><abbr>{}</abbr>{}</th><td>{}</td></tr>",
-            escape(code),
-            escape(&name),
-            escape(value)
+            "<tr><th scope=\"row\"><abbr>{}</abbr> {}</th><td>{}</td><td>{}</td></tr>",
+            escape(row.code),
+            escape(row.name),
+            escape(&row.all),
+            escape(&row.table)
         );
     }
-    out.push_str("</tbody></table></article>");
+    out.push_str("</tbody></table>");
+}
+
+/// Writes a table inside a box that scrolls sideways, so that a table wider than a
+/// narrow window scrolls within its box instead of widening the page. (Tables in a
+/// `<details>` or in the replay's section scroll in that element: report.css.)
+pub(super) fn in_scroll_box(out: &mut String, table: impl FnOnce(&mut String)) {
+    out.push_str("<div class=\"scroll\">");
+    table(out);
+    out.push_str("</div>");
 }
 
 fn timeline(out: &mut String, report: &Report) {

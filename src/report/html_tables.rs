@@ -1,12 +1,14 @@
 //! The report's tables section: positions now, moves by side, kind and channel, the
 //! concession ledger (given and received by reversibility, then every entry), and the
-//! audit's flags with their events. Every journal string is escaped.
+//! audit's flags with their findings and events, each table in a box that scrolls
+//! sideways. Every journal string is escaped.
 
 use std::fmt::Write;
 
 use crate::model::{Channel, Kind};
+use crate::projection::audit::AuditReport;
 
-use super::html::escape;
+use super::html::{escape, in_scroll_box};
 use super::model::{PositionRow, Report, number, with_unit};
 use super::svg::MOVE_KINDS;
 
@@ -15,11 +17,18 @@ pub(super) fn tables(out: &mut String, report: &Report) {
     out.push_str(
         "<section id=\"tables\" aria-labelledby=\"tables-h\"><h2 id=\"tables-h\">Tables</h2>",
     );
-    positions_table(out, report);
-    channels_table(out, report);
-    ledger_totals(out, report);
-    ledger(out, report);
-    flags(out, report);
+    out.push_str("<h3>Positions now</h3>");
+    in_scroll_box(out, |out| positions_table(out, report));
+    out.push_str("<h3>Moves by channel</h3>");
+    in_scroll_box(out, |out| channels_table(out, report));
+    out.push_str("<h3>Concession ledger</h3>");
+    in_scroll_box(out, |out| ledger_totals(out, report));
+    in_scroll_box(out, |out| ledger(out, report));
+    out.push_str("<h3>Flags</h3>");
+    match report.posture {
+        Some(posture) => in_scroll_box(out, |out| flags(out, report, posture)),
+        None => out.push_str("<p class=\"notice\">Flags come from the posture audit, which is not available in this report.</p>"),
+    }
     out.push_str("</section>");
 }
 
@@ -27,7 +36,7 @@ fn positions_table(out: &mut String, report: &Report) {
     let last = report.replay.days.last().cloned().unwrap_or_default();
     let _ = write!(
         out,
-        "<h3>Positions now</h3><table><caption>Each side's latest stated number per issue as of {}, the gap between them, each side's share of the net movement toward the other, and the status (open, converged, agreed).</caption><thead><tr><th scope=\"col\">Issue</th>",
+        "<table><caption>Each side's latest stated number per issue as of {}, the gap between them, each side's share of the net movement toward the other, and the status (open, converged, agreed).</caption><thead><tr><th scope=\"col\">Issue</th>",
         escape(&last)
     );
     for p in &report.parties {
@@ -105,7 +114,7 @@ fn channels_table(out: &mut String, report: &Report) {
         channels.push(Channel::Back);
     }
     channels.push(Channel::Public);
-    out.push_str("<h3>Moves by channel</h3><table><caption>Each side's moves by kind, at the table and in public side by side.</caption><thead><tr><th scope=\"col\">Kind</th>");
+    out.push_str("<table><caption>Each side's moves by kind, at the table and in public side by side.</caption><thead><tr><th scope=\"col\">Kind</th>");
     for p in &report.parties {
         for c in &channels {
             let _ = write!(
@@ -145,7 +154,7 @@ fn channels_table(out: &mut String, report: &Report) {
 const REV_NAMES: [&str; 5] = ["pledge", "executive", "binding", "sunk", "unstated"];
 
 fn ledger_totals(out: &mut String, report: &Report) {
-    out.push_str("<h3>Concession ledger</h3><table><caption>Concessions and implementations given and received per side, by how hard they are to undo (pledge: words only; executive: undone by one decision; binding: law or treaty; sunk: money spent).</caption><thead><tr><th scope=\"col\">Side</th><td></td>");
+    out.push_str("<table><caption>Concessions and implementations given and received per side, by how hard they are to undo (pledge: words only; executive: undone by one decision; binding: law or treaty; sunk: money spent).</caption><thead><tr><th scope=\"col\">Side</th><td></td>");
     for name in REV_NAMES {
         let _ = write!(out, "<th scope=\"col\" class=\"num\">{name}</th>");
     }
@@ -196,15 +205,10 @@ fn ledger(out: &mut String, report: &Report) {
     out.push_str("</tbody></table>");
 }
 
-fn flags(out: &mut String, report: &Report) {
-    out.push_str("<h3>Flags</h3>");
-    let Some(posture) = &report.posture else {
-        out.push_str("<p class=\"notice\">Flags come from the posture audit, which is not available in this report.</p>");
-        return;
-    };
-    out.push_str("<table><caption>The audit's flags, each with the events behind it</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\">Flag</th><th scope=\"col\">Events</th></tr></thead><tbody>");
+fn flags(out: &mut String, report: &Report, posture: &AuditReport) {
+    out.push_str("<table class=\"flags\"><caption>The audit's flags, each with its finding and the events behind it</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\">Flag</th><th scope=\"col\">Finding</th><th scope=\"col\">Events</th></tr></thead><tbody>");
     let mut any = false;
-    for side in &posture.sides {
+    for (party, side) in &posture.sides {
         for flag in &side.flags {
             any = true;
             let events = flag
@@ -215,14 +219,15 @@ fn flags(out: &mut String, report: &Report) {
                 .join("<br>");
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{events}</td></tr>",
-                escape(&side.party),
-                escape(&flag.flag)
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{events}</td></tr>",
+                escape(party),
+                escape(flag.flag),
+                escape(&flag.note)
             );
         }
     }
     if !any {
-        out.push_str("<tr><td colspan=\"3\">No flags fired.</td></tr>");
+        out.push_str("<tr><td colspan=\"4\">No flags fired.</td></tr>");
     }
     out.push_str("</tbody></table>");
 }

@@ -3,9 +3,11 @@
 //!
 //! The report is built in two steps, data then page:
 //!
-//! - [`model`] turns a timeline (and the audit's JSON, when there is one) into a plain
-//!   [`Report`]: the moves, the dances and positions (`positions`), the
-//!   concession ledger, the posture ([`posture`]) and the replay series;
+//! - [`model`] turns a timeline (and its audit, an `AuditReport`, when there is one)
+//!   into a plain [`Report`]: the moves, the dances and positions (`positions`), the
+//!   concession ledger, the audit and the replay series;
+//! - [`posture`] puts each measure of the audit in words, with its counts, as
+//!   [`audit_text`] prints them;
 //! - [`html`] renders a `Report` into one page: sections and tables (`html_tables`),
 //!   inline SVG charts (`charts`, with scales and symbols from `svg`), and the page's
 //!   own CSS and script (`report.css`, `report.js`), both inlined.

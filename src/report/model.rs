@@ -4,26 +4,26 @@
 //! [`Report::build`] gathers the moves with their `responds_to` links, the reviewers'
 //! notes, the dances and positions (`positions.rs`), the concession ledger
 //! (`ledger.rs`), and the compact series the page's time slider replays. It does not
-//! compute the posture audit (that is `projection::audit`'s; the report only shows its
-//! JSON) and it writes no HTML.
+//! compute the posture audit (that is `projection::audit`'s; the report shows the
+//! [`AuditReport`] it is given, as that type) and it writes no HTML.
 
 use std::collections::HashMap;
 
 use crate::model::IssueKey;
 use crate::model::{Body, Channel, Kind, Millis, Move, Reversibility};
 use crate::projection::Timeline;
+use crate::projection::audit::AuditReport;
 use crate::projection::positions::{Positions, Status};
 
 use super::ledger::{ledger, ledger_totals};
 use super::positions::{dances, position_row};
-use super::posture::Posture;
 
 /// One day in milliseconds.
 const DAY: Millis = 86_400_000;
 
-/// Everything the report page shows.
+/// Everything the report page shows; it borrows the audit it shows.
 #[derive(Clone, Debug)]
-pub struct Report {
+pub struct Report<'a> {
     /// The negotiation's slug.
     pub slug: String,
     /// Its title from the opening.
@@ -51,7 +51,7 @@ pub struct Report {
     /// What each side gave and received, by reversibility.
     pub ledger_totals: Vec<LedgerTotals>,
     /// The posture audit, when one was supplied.
-    pub posture: Option<Posture>,
+    pub posture: Option<&'a AuditReport>,
     /// The series the time slider replays.
     pub replay: Replay,
 }
@@ -252,14 +252,14 @@ pub struct ReplayIssue {
     pub sides: Vec<(String, Vec<(usize, f64)>)>,
 }
 
-impl Report {
+impl<'a> Report<'a> {
     /// Builds the report model from a timeline, the view in words (see
-    /// [`Report::view`]) and, when there is one, the audit's JSON (`audit --json` shape).
+    /// [`Report::view`]) and, when there is one, the audit of that timeline.
     pub fn build(
         timeline: &Timeline,
         view: Option<String>,
-        audit: Option<&serde_json::Value>,
-    ) -> Report {
+        audit: Option<&'a AuditReport>,
+    ) -> Report<'a> {
         let agenda = &timeline.agenda;
         let moves = move_marks(timeline);
         let dances = dances(timeline);
@@ -303,7 +303,7 @@ impl Report {
             positions,
             ledger,
             ledger_totals,
-            posture: audit.map(Posture::from_json),
+            posture: audit,
             replay,
         }
     }

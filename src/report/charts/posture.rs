@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
+use crate::projection::audit::{SideAudit, WindowAudit};
 use crate::report::html::escape;
-use crate::report::posture::{SidePosture, Window};
 use crate::report::svg::{Scale, px};
 
 /// The posture chart's frame: width, height and the plot's left, right, top, bottom.
@@ -11,7 +11,7 @@ const POSTURE: (f64, f64, f64, f64, f64, f64) = (460.0, 190.0, 44.0, 386.0, 14.0
 
 /// One side's posture index per window: bars on [-1, 1] with the ±0.2 verdict lines,
 /// each bar labelled with its index and verdict in words.
-pub fn posture_windows(out: &mut String, side: &SidePosture, n: usize) {
+pub fn posture_windows(out: &mut String, party: &str, side: &SideAudit, n: usize) {
     let (w, h, left, right, top, bottom) = POSTURE;
     let y = Scale::new(-1.0, 1.0, bottom, top);
     let id = format!("posture-{n}");
@@ -32,7 +32,7 @@ pub fn posture_windows(out: &mut String, side: &SidePosture, n: usize) {
         "<svg class=\"posture-chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\">\
          <title id=\"{id}-t\">Posture index of {party} per window</title><desc id=\"{id}-d\">{}</desc>",
         escape(&desc),
-        party = escape(&side.party),
+        party = escape(party),
     );
     posture_grid(out, &y);
     let slot = (right - left) / side.windows.len().max(1) as f64;
@@ -81,7 +81,7 @@ fn posture_grid(out: &mut String, y: &Scale) {
 
 /// One window's bar centred on `cx`, its index and verdict above (or below) it, and its
 /// dates and move count under the axis.
-fn window_bar(out: &mut String, window: &Window, cx: f64, bar: f64, y: &Scale) {
+fn window_bar(out: &mut String, window: &WindowAudit, cx: f64, bar: f64, y: &Scale) {
     let (_, _, _, _, _, bottom) = POSTURE;
     if let Some(index) = window.index {
         let (y0, y1) = (y.at(index.max(0.0)), y.at(index.min(0.0)));
@@ -92,7 +92,7 @@ fn window_bar(out: &mut String, window: &Window, cx: f64, bar: f64, y: &Scale) {
             px(y0),
             px(bar),
             px((y1 - y0).max(1.0)),
-            verdict = css_word(&window.verdict),
+            verdict = css_word(window.verdict),
         );
     }
     let label_y = match window.index {
@@ -107,7 +107,7 @@ fn window_bar(out: &mut String, window: &Window, cx: f64, bar: f64, y: &Scale) {
          <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{} ({} moves)</text>",
         px(label_y),
         escape(&index_text(window.index)),
-        escape(&window.verdict),
+        escape(window.verdict),
         px(bottom + 16.0),
         escape(&window.from),
         px(bottom + 30.0),
