@@ -133,7 +133,11 @@ fn table(issues: &[IssueDiff]) -> String {
             format::optional(issue.gap_from),
             format::optional(issue.gap_to)
         );
-        let status = format!("{} → {}", issue.status_from, issue.status_to);
+        let status = if issue.status_from == issue.status_to {
+            issue.status_to.to_string()
+        } else {
+            format!("{} → {}", issue.status_from, issue.status_to)
+        };
         for (n, (party, side)) in issue.sides.iter().enumerate() {
             table.row(vec![
                 if n == 0 {

@@ -1,8 +1,8 @@
 //! The HTML report (issue 5): its structure, escaping and self-containment through the
 //! library (fast, no browser), the `report` command, and the real page in headless
 //! Chromium (marks per move, the slider, no external resource, a screenshot; the visible
-//! text of each bundled journal's report against its golden file in tests/snapshots/,
-//! which `UPDATE_SNAPSHOTS=1` rewrites for review; the posture tables' layout at 1400 and
+//! text of each bundled journal's report as an insta snapshot (`INSTA_UPDATE=always`
+//! writes new ones for review); the posture tables' layout at 1400 and
 //! 420 px). Without Chromium the browser tests skip with a note, or fail when `CI` is set.
 
 use std::io::Cursor;
@@ -18,7 +18,7 @@ use parley::report::{Report, render};
 use parley::store::{Access, Store};
 use serde_json::{Value, json};
 
-use crate::common::{TestEnv, bundled, journal};
+use crate::common::{TestEnv, bundled, in_ci, journal};
 
 /// A clock after every bundled journal's last move.
 const LATER: &str = "2026-06-01T00:00:00Z";
@@ -465,11 +465,6 @@ fn the_report_command_writes_the_page_and_refuses_bad_input() {
 /// Where Debian installs Chromium.
 const CHROMIUM: [&str; 2] = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
-/// True when the tests run in CI (env `CI` set, and not to `false` or `0`).
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "false" | "0"))
-}
-
 /// The first browser of `candidates` that exists. Missing, it is an error in CI, where
 /// a browser test that passes without a browser would hide a broken page, and outside
 /// CI a skipped test with a note on standard error.
@@ -760,102 +755,13 @@ fn unescape(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Compares `text` with the golden file `tests/snapshots/NAME` and shows the lines that
-/// differ; with env `UPDATE_SNAPSHOTS=1` (never in CI) it writes the file instead, to be
-/// read and committed by a person.
-fn assert_snapshot(name: &str, text: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    let text = format!("{}\n", text.trim_end());
-    if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
-        assert!(!in_ci(), "UPDATE_SNAPSHOTS=1 is for a person, not for CI");
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &text).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "no snapshot at {}: {e}; UPDATE_SNAPSHOTS=1 writes it",
-            path.display()
-        )
-    });
-    if expected != text {
-        panic!(
-            "the page differs from {} (- snapshot, + now; UPDATE_SNAPSHOTS=1 rewrites it):\n{}",
-            path.display(),
-            line_diff(&expected, &text)
-        );
-    }
-}
-
-/// The lines that differ between `old` and `new` (`-` old, `+` new), each run with two
-/// lines of context around it.
-fn line_diff(old: &str, new: &str) -> String {
-    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
-    // common[i][j]: the longest common run of lines of a[i..] and b[j..].
-    let mut common = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            common[i][j] = if a[i] == b[j] {
-                common[i + 1][j + 1] + 1
-            } else {
-                common[i + 1][j].max(common[i][j + 1])
-            };
-        }
-    }
-    let mut lines = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            lines.push((' ', a[i]));
-            (i, j) = (i + 1, j + 1);
-        } else if i < a.len() && (j == b.len() || common[i + 1][j] >= common[i][j + 1]) {
-            lines.push(('-', a[i]));
-            i += 1;
-        } else {
-            lines.push(('+', b[j]));
-            j += 1;
-        }
-    }
-    let changed = |k: usize| {
-        lines[k.saturating_sub(2)..(k + 3).min(lines.len())]
-            .iter()
-            .any(|(tag, _)| *tag != ' ')
-    };
-    let mut out = String::new();
-    let mut skipped = false;
-    for (k, (tag, line)) in lines.iter().enumerate() {
-        if changed(k) {
-            if skipped {
-                out.push_str("  …\n");
-            }
-            out.push_str(&format!("{tag} {line}\n"));
-            skipped = false;
-        } else {
-            skipped = true;
-        }
-    }
-    out
-}
-
-#[test]
-fn the_line_diff_shows_what_changed_with_context() {
-    let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
-    let new = "a\nb\nc\nd\nE\nf\ng\nh\ni\n";
-    assert_eq!(
-        line_diff(old, new),
-        "  …\n  c\n  d\n- e\n+ E\n  f\n  g\n  h\n+ i\n"
-    );
-}
-
 #[test]
 fn a_real_browser_shows_each_bundled_report_as_its_snapshot() {
     let Some(browser) = chromium() else { return };
     let mut env = TestEnv::new();
     for (slug, page, _) in bundled_reports(&mut env) {
         let probed = probe(&browser, &page, 1400);
-        assert_snapshot(&format!("report-{slug}.txt"), &probed.text);
+        insta::assert_snapshot!(format!("report-{slug}"), probed.text.trim_end());
     }
 }
 

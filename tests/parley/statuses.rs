@@ -83,16 +83,16 @@ fn korea_us_2025_acceptance_while_25_apart_leaves_the_tariffs_open() {
         ),
         r#"korea-us-2025 — positions as of 2025-04-30, every correction recorded so far applied
 
-issue         unit                     KR               US  gap  opening gap  concession share  status  last move
-tariff        %            0 (2025-04-24)  25 (2025-04-09)   25           25                    open    US acceptance 2025-04-24
-auto-tariff   %            0 (2025-04-24)  25 (2025-03-26)   25           25                    open    US acceptance 2025-04-24
-investment    USD bn                    —                —    —            —                    open
-fund-cash     USD bn                    —                —    —            —                    open
-shipbuilding  USD bn                    —                —    —            —                    open    KR offer 2025-04-24
-alaska-lng    USD bn                    —                —    —            —                    open    KR offer 2025-04-24
-chips                                   —                —    —            —                    open    US threat 2025-03-04
-troop-costs   KRW bn  1519.2 (2025-04-14)                —    —            —                    open    KR statement 2025-04-14
-agriculture                             —                —    —            —                    open
+issue         unit                      KR               US  gap  opening gap  concession share  status  last move
+tariff        %             0 (2025-04-24)  25 (2025-04-09)   25           25                    open    US acceptance 2025-04-24
+auto-tariff   %             0 (2025-04-24)  25 (2025-03-26)   25           25                    open    US acceptance 2025-04-24
+investment    USD bn                     —                —    —            —                    open
+fund-cash     USD bn                     —                —    —            —                    open
+shipbuilding  USD bn                     —                —    —            —                    open    KR offer 2025-04-24
+alaska-lng    USD bn                     —                —    —            —                    open    KR offer 2025-04-24
+chips                                    —                —    —            —                    open    US threat 2025-03-04
+troop-costs   KRW bn  1,519.2 (2025-04-14)                —    —            —                    open    KR statement 2025-04-14
+agriculture                              —                —    —            —                    open
 
 Terms stated:
   tariff · KR (2025-03-05): Trump's figure appears to compare WTO most-favoured-nation rates (13.4% vs 3.3%), which do not apply between FTA partners.
@@ -480,7 +480,7 @@ issue   side  from  to  change  moves  gap     status
 quota   CN      10  10      +0      0  10 → 0  open → agreed
         JP      10  10      +0      0
         KR      20  10     -10      2
-tariff  CN      10  10      +0      0  20 → 4  open → open
+tariff  CN      10  10      +0      0  20 → 4  open
         JP      14  14      +0      0
         KR      30   —              1
 
