@@ -179,6 +179,19 @@ fn the_record_keepers_tour() {
             ],
         ),
         (
+            "2025-04-24T13:00:00Z",
+            vec![
+                "agenda",
+                "kr-us-2025",
+                "--issue",
+                "autos=US tariff on cars;unit=%;track=trade;prefer=KR:lower,US:higher",
+                "--party",
+                "JP=Japan",
+                "--at",
+                "2025-04-24",
+            ],
+        ),
+        (
             "2025-04-25T08:00:00Z",
             vec![
                 "correct",
@@ -233,6 +246,30 @@ fn the_record_keepers_tour() {
         vec!["replay", "kr-us-2025"],
         vec!["list"],
         vec!["verify"],
+        vec!["import", "--dry-run", "tour.ndjson"],
     ];
+    env.write("tour.ndjson", &env.export("kr-us-2025"));
     assert_snapshots("tour", &env, &commands);
+}
+
+/// `convert` on the GDELT sample (tests/data/gdelt): what it says it kept and left out,
+/// and the journal it writes.
+#[test]
+fn convert_on_the_gdelt_sample() {
+    let env = TestEnv::new();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/gdelt/gdelt-1.0-events-sample.tsv");
+    let sample = sample.to_str().expect("utf-8 path");
+    let args = [
+        "convert",
+        sample,
+        "--from",
+        "gdelt",
+        "--between",
+        "USA,ISR",
+        "--negotiation",
+        "usa-isr",
+    ];
+    let text = transcript(&env, &args).replace(sample, "SAMPLE");
+    insta::assert_snapshot!("convert__gdelt_usa_isr", text);
 }
