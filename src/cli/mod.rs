@@ -154,9 +154,41 @@ fn record_one(
     map: Map<String, Value>,
     expect_seq: Option<u64>,
 ) -> Result<()> {
+    let recording = Recording {
+        echo: false,
+        needs_agenda: false,
+    };
+    record_built(global, slug, |_| Ok(map), expect_seq, recording)
+}
+
+/// What [`record_built`] is to do besides appending.
+struct Recording {
+    /// Print the event in words after its seq and id.
+    echo: bool,
+    /// The event is built from the agenda, so the negotiation must exist first.
+    needs_agenda: bool,
+}
+
+/// Appends the event `build` makes from the negotiation's agenda as it stands (empty
+/// for a new negotiation), durably, and prints where it landed; with `echo`, also the
+/// event in words as the store now holds it.
+fn record_built(
+    global: &Global,
+    slug: &str,
+    build: impl FnOnce(&parley::model::Agenda) -> Result<Map<String, Value>>,
+    expect_seq: Option<u64>,
+    recording: Recording,
+) -> Result<()> {
     let slug = Slug::parse(slug).map_err(|e| Error::input("SLUG", e))?;
     // On the disk, not just handed to it, before we say it is recorded.
-    let outcome = global.write_with(Upkeep::None, |store| {
+    let (outcome, words) = global.write_with(Upkeep::None, |store| {
+        let agenda = match store.stream(&slug)? {
+            Some(meta) => meta.agenda,
+            // Refused with the negotiations the store holds.
+            None if recording.needs_agenda => store.require(slug.as_str())?.agenda,
+            None => Default::default(),
+        };
+        let map = build(&agenda)?;
         let mut appender = Appender::new(store, clock::now()?, global.recorder())?;
         if let Some(expected) = expect_seq {
             let actual = appender.head(&slug)?.map_or(0, |h| h.seq);
@@ -170,7 +202,13 @@ fn record_one(
         }
         let outcome = appender.append(map, Some(&slug))?;
         appender.commit()?;
-        Ok(outcome)
+        let words = match &outcome {
+            Outcome::Appended { seq, .. } if recording.echo => {
+                Some(recorded_in_words(store, &slug, *seq)?)
+            }
+            _ => None,
+        };
+        Ok((outcome, words))
     })?;
     let mut out = stdout();
     match outcome {
@@ -180,7 +218,21 @@ fn record_one(
             "{slug} seq {seq} already holds this event; nothing added"
         ),
     }
+    .and_then(|()| out.write_all(words.unwrap_or_default().as_bytes()))
     .map_err(io_error)
+}
+
+/// The event with `seq` in words, as the store holds it ([`narrative::recorded`]).
+fn recorded_in_words(store: &Store, slug: &Slug, seq: u64) -> Result<String> {
+    let meta = store.require(slug.as_str())?;
+    let mut records = parley::journal::recorded_events_from(store, &meta, seq)?;
+    records.truncate(1);
+    let timeline = parley::projection::Timeline::build(meta.slug, records, Default::default());
+    Ok(timeline
+        .entries
+        .first()
+        .map(parley::report::narrative::recorded)
+        .unwrap_or_default())
 }
 
 /// Makes a command's writes durable ([`Store::sync`]) and lets go of the store without
@@ -273,10 +325,13 @@ struct ViewFlags {
 
 impl ViewFlags {
     fn spec(&self) -> Result<parley::projection::ViewSpec> {
-        let bound = |flag: &str, text: &Option<String>| {
-            text.as_deref()
-                .map(parley::model::parse_bound)
-                .transpose()
+        let bound = |flag: &str, text: &Option<String>| -> Result<Option<parley::model::Millis>> {
+            let Some(text) = text.as_deref() else {
+                return Ok(None);
+            };
+            let text = person_date(flag, text)?;
+            parley::model::parse_bound(&text)
+                .map(Some)
                 .map_err(|e| Error::input(flag, e))
         };
         Ok(parley::projection::ViewSpec {
@@ -313,14 +368,23 @@ struct EntryFlags {
 impl EntryFlags {
     /// Writes `at` (the clock when not given), `summary` and `source` into an event.
     fn write_into(&self, map: &mut Map<String, Value>) -> Result<()> {
-        map.insert(
-            "at".into(),
-            Value::String(self.at.clone().map_or_else(now_text, Ok)?),
-        );
+        let at = match &self.at {
+            Some(at) => person_date("--at", at)?,
+            None => now_text()?,
+        };
+        map.insert("at".into(), Value::String(at));
         put(map, "summary", self.summary.as_deref());
         put(map, "source", self.source.as_deref());
         Ok(())
     }
+}
+
+/// A date or time as a person types it on the command line (`today`, `yesterday`,
+/// `10:05`, `2025-04-24T10:05` in local time, seconds optional), as the journal writes it
+/// ([`parley::journal::when_text`]).
+fn person_date(flag: &str, text: &str) -> Result<String> {
+    let now = clock::now()?;
+    parley::journal::when_text(text, now).map_err(|e| Error::input(flag, e))
 }
 
 /// The clock's reading as an `at` value, for commands whose `--at` defaults to now.

@@ -113,7 +113,7 @@ impl Session<'_> {
 
     fn fix(&mut self, sets: &str) -> Result<String> {
         let (id, seq) = self.last_entry("fix")?;
-        let sets: Vec<String> = sets.split_whitespace().map(str::to_owned).collect();
+        let sets = parley::journal::words(sets)?;
         if sets.is_empty() {
             return Err(Error::input(
                 "fix",

@@ -97,13 +97,14 @@ pub fn read_line(line: &str, agenda: &Agenda, now: Millis) -> Result<Map<String,
         map.insert("at".into(), crate::model::format_instant(now).into());
     }
     put_issues(&mut map, issues)?;
-    if let Some(Value::Array(to)) = map.get_mut("to") {
-        for party in to.iter_mut() {
-            let code = party_code(agenda, "to", party.as_str().unwrap_or_default())?;
-            *party = code.into();
-        }
-    }
+    resolve_names(&mut map, agenda)?;
     Ok(map)
+}
+
+/// The words of a line, split at blanks, `"…"` or `'…'` holding blanks (the quotes are
+/// not kept): for commands typed in a session, such as `fix summary="Korea offers 12%"`.
+pub fn words(line: &str) -> Result<Vec<String>, Invalid> {
+    Ok(tokens(line)?.into_iter().map(|t| t.text).collect())
 }
 
 /// One word of a line: its text, and whether it was quoted.
@@ -235,24 +236,73 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The key of the issue `name` names, in any case or as a unique prefix; `field` is
+/// where it was given, `also` more of what could have been meant, for the message.
+fn issue_key<'a>(
+    agenda: &'a Agenda,
+    field: &str,
+    name: &str,
+    also: &str,
+) -> Result<&'a str, Invalid> {
+    let keys: Vec<&str> = agenda.issues.iter().map(|i| i.key.as_str()).collect();
+    unique_match(name, &keys).map_err(|why| {
+        Invalid::field(
+            field,
+            format!(
+                "{name:?} {why} of the issues{} (issues: {}{also})",
+                did_you_mean(name, &keys),
+                keys.join(", "),
+            ),
+        )
+    })
+}
+
+/// Writes the names a person typed in a move (`by`, `to`, `kind`, `issue`, `issues`, the
+/// keys of `positions`) as the journal spells them: party codes and issue keys in any
+/// case or, for issues and kinds, a unique prefix; refused with the allowed names and a
+/// "did you mean" for a near miss. For `parley log`, whose flags a person types; a
+/// journal file is read as written.
+pub fn resolve_names(map: &mut Map<String, Value>, agenda: &Agenda) -> Result<(), Invalid> {
+    if let Some(Value::String(kind)) = map.get_mut("kind") {
+        *kind = move_kind(kind)?.as_str().to_owned();
+    }
+    if let Some(Value::String(by)) = map.get_mut("by") {
+        *by = party_code(agenda, "by", by)?;
+    }
+    if let Some(Value::Array(to)) = map.get_mut("to") {
+        for party in to.iter_mut() {
+            if let Value::String(code) = party {
+                *code = party_code(agenda, "to", code)?;
+            }
+        }
+    }
+    if let Some(Value::String(issue)) = map.get_mut("issue") {
+        *issue = issue_key(agenda, "issue", issue, "")?.to_owned();
+    }
+    if let Some(Value::Array(issues)) = map.get_mut("issues") {
+        for issue in issues.iter_mut() {
+            if let Value::String(key) = issue {
+                *key = issue_key(agenda, "issues", key, "")?.to_owned();
+            }
+        }
+    }
+    if let Some(Value::Object(positions)) = map.get_mut("positions") {
+        let stated = std::mem::take(positions);
+        for (key, number) in stated {
+            positions.insert(issue_key(agenda, "positions", &key, "")?.to_owned(), number);
+        }
+    }
+    Ok(())
+}
+
 /// `ISSUE` or `ISSUE=NUMBER`.
 fn issue_token(agenda: &Agenda, text: &str) -> Result<(String, Option<f64>), Invalid> {
     let (name, number) = match text.split_once('=') {
         Some((name, number)) => (name, Some(number)),
         None => (text, None),
     };
-    let keys: Vec<&str> = agenda.issues.iter().map(|i| i.key.as_str()).collect();
-    let key = unique_match(name, &keys).map_err(|why| {
-        Invalid::field(
-            "issue",
-            format!(
-                "{name:?} {why} of the issues{} (issues: {}; words: {})",
-                did_you_mean(name, &keys),
-                keys.join(", "),
-                vocabulary_words().join(", ")
-            ),
-        )
-    })?;
+    let words = format!("; words: {}", vocabulary_words().join(", "));
+    let key = issue_key(agenda, "issue", name, &words)?;
     let number = number
         .map(|n| {
             n.parse::<f64>()
@@ -374,12 +424,7 @@ fn put_key(map: &mut Map<String, Value>, field: &str, value: &str) -> Result<(),
 /// `@WHEN`: a date, a date and time or a time (local time, `TZ` honoured), `today`,
 /// `yesterday`.
 fn at(when: &str, now: Millis) -> Result<String, Invalid> {
-    let today = Local
-        .timestamp_millis_opt(now)
-        .single()
-        .map(|t| t.date_naive())
-        .ok_or_else(|| Invalid::field("at", "the clock is out of range"))?;
-    let bad = || {
+    when_text(when, now).map_err(|_| {
         Invalid::field(
             "at",
             format!(
@@ -387,6 +432,24 @@ fn at(when: &str, now: Millis) -> Result<String, Invalid> {
                  @today, @yesterday)"
             ),
         )
+    })
+}
+
+/// A date or time as a person types it, as the journal writes it: `2025-04-24` stays a
+/// date; `2025-04-24T10:05` or `10:05` (today) in the local time zone (`TZ` honoured),
+/// seconds optional, becomes an RFC 3339 date-time with its offset; `today` and
+/// `yesterday` are dates; RFC 3339 passes as it is.
+pub fn when_text(when: &str, now: Millis) -> Result<String, Invalid> {
+    let today = Local
+        .timestamp_millis_opt(now)
+        .single()
+        .map(|t| t.date_naive())
+        .ok_or_else(|| Invalid::new("the clock is out of range"))?;
+    let bad = || {
+        Invalid::new(format!(
+            "{when:?} is not a date or time (2025-04-24, 2025-04-24T10:05, 10:05, today, \
+             yesterday, or RFC 3339)"
+        ))
     };
     match when.to_lowercase().as_str() {
         "today" => return Ok(today.to_string()),
@@ -406,12 +469,7 @@ fn at(when: &str, now: Millis) -> Result<String, Invalid> {
     let instant = Local
         .from_local_datetime(&local)
         .earliest()
-        .ok_or_else(|| {
-            Invalid::field(
-                "at",
-                format!("@{when} does not exist in the local time zone"),
-            )
-        })?;
+        .ok_or_else(|| Invalid::new(format!("{when} does not exist in the local time zone")))?;
     Ok(instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
 }
 

@@ -8,11 +8,43 @@ use crate::format::optional;
 use serde_json::Value;
 
 use crate::model::{Body, Channel, Event, FieldChange, Move};
+use crate::projection::Entry;
 use crate::projection::replay::{Change, Step};
 
 /// Renders one step as a short paragraph ending with a blank line.
 pub fn step(step: &Step<'_>) -> String {
-    let entry = step.entry;
+    let mut out = paragraph(step.entry);
+    for change in &step.changes {
+        let line = match change {
+            Change::Corrected { .. } if !step.amendments.is_empty() => corrected(&step.amendments),
+            _ => describe(change),
+        };
+        let _ = writeln!(out, "    → {line}");
+    }
+    out.push('\n');
+    out
+}
+
+/// Renders one event as it was recorded, with the numbers it states (`states tariff 15,
+/// investment 350`), as a short paragraph ending with a blank line: what `parley log`
+/// says it understood.
+pub fn recorded(entry: &Entry) -> String {
+    let mut out = paragraph(entry);
+    if let Some(m) = entry.event.as_move() {
+        let stated: Vec<String> = m
+            .stated()
+            .filter_map(|(key, value)| value.map(|v| format!("{key} {}", crate::format::number(v))))
+            .collect();
+        if !stated.is_empty() {
+            let _ = writeln!(out, "    states {}", stated.join(", "));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// When, who, what and where, the summary and the move's notes.
+fn paragraph(entry: &Entry) -> String {
     let event = &entry.event;
     let mut out = format!("{}  {}  · seq {}\n", event.at, headline(event), entry.seq());
     for line in wrap(&summary(event), 88) {
@@ -23,14 +55,6 @@ pub fn step(step: &Step<'_>) -> String {
             let _ = writeln!(out, "    {note}");
         }
     }
-    for change in &step.changes {
-        let line = match change {
-            Change::Corrected { .. } if !step.amendments.is_empty() => corrected(&step.amendments),
-            _ => describe(change),
-        };
-        let _ = writeln!(out, "    → {line}");
-    }
-    out.push('\n');
     out
 }
 

@@ -1,6 +1,7 @@
 //! parley's integration tests: one binary, a module per capability.
 //!
 //! - `common`: the hermetic test environment (temp store, pinned clock) and helpers
+//! - `capture`: log as a person types it, the line form, a scripted session, korea-us-2025 re-entered
 //! - `checkpoints`: a checkpointed positions view equals a full replay (issue 3 item 6)
 //! - `convert`: GDELT 1.0 rows into journals, on real third-party rows
 //! - `decode`: the fast decode of views agrees with the strict one
@@ -21,6 +22,7 @@
 //! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
 
 mod audit;
+mod capture;
 mod checkpoints;
 mod common;
 mod convert;

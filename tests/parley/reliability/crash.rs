@@ -243,7 +243,8 @@ fn finished(child: &mut Child) -> Option<Option<String>> {
 }
 
 fn logged_id(stdout: &str) -> Option<String> {
-    stdout.split("  id ").nth(1).map(|id| id.trim().to_owned())
+    let first = stdout.lines().next()?;
+    first.split("  id ").nth(1).map(|id| id.trim().to_owned())
 }
 
 fn read_all(pipe: Option<impl Read>) -> String {
