@@ -15,10 +15,11 @@ use parley::report::audit_text::{self, EventLine};
 use parley::store::{Access, Store, StreamMeta, Upkeep};
 use parley::{Error, Result};
 
-/// The posture audit (docs/audit-method.md): per side, the verdict, the index per window,
-/// each measure with its counts (all moves and table moves only), the rules that fired,
-/// and flags (the first 10 of each kind when there are more). Every figure names the
-/// events behind it with --explain.
+/// The posture audit of each side (docs/audit-method.md).
+///
+/// Per side: the verdict, the index per window, each measure with its counts (all moves
+/// and table moves only), the rules that fired, and flags (the first 10 of each kind when
+/// there are more). Every figure names the events behind it with --explain.
 ///
 /// The answer is kept in the store: asked again with the same flags and rubric while
 /// the journal has no new event, the audit prints it at once (docs/cli.md).

@@ -13,9 +13,11 @@ use parley::report::Table;
 use parley::store::Access;
 use parley::{Error, Result};
 
-/// What changed between two dates: per issue and side, the position at each date, the
-/// change, the gap, the status and the moves made in between; and each side's posture (the audit's
-/// verdict and index with the default rubric) then and now.
+/// What changed between two dates.
+///
+/// Per issue and side: the position at each date, the change, the gap, the status and the
+/// moves made in between; and each side's posture (the audit's verdict and index with the
+/// default rubric) then and now.
 ///
 /// Example:
 ///   parley diff korea-us-2025 2025-04-30 2025-07-31

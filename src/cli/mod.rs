@@ -17,6 +17,7 @@ mod positions;
 mod replay;
 mod report;
 mod session;
+mod shell;
 mod verify;
 
 use std::io::Write;
@@ -77,6 +78,8 @@ enum Command {
     Diff(diff::DiffArgs),
     Audit(audit::AuditArgs),
     Report(report::ReportArgs),
+    Completions(shell::CompletionsArgs),
+    Man(shell::ManArgs),
 }
 
 /// Runs the parsed command.
@@ -100,6 +103,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Diff(args) => diff::run(global, args),
         Command::Audit(args) => audit::run(global, args),
         Command::Report(args) => report::run(global, args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
     }
 }
 

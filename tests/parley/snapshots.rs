@@ -273,3 +273,38 @@ fn convert_on_the_gdelt_sample() {
     let text = transcript(&env, &args).replace(sample, "SAMPLE");
     insta::assert_snapshot!("convert__gdelt_usa_isr", text);
 }
+
+/// Every command's `--help`, and the manual page, as a person reads them.
+#[test]
+fn help_and_the_manual_page() {
+    let env = TestEnv::new();
+    let commands = [
+        "open",
+        "agenda",
+        "log",
+        "session",
+        "correct",
+        "annotate",
+        "import",
+        "convert",
+        "export",
+        "list",
+        "events",
+        "verify",
+        "positions",
+        "replay",
+        "diff",
+        "audit",
+        "report",
+        "completions",
+        "man",
+    ];
+    insta::assert_snapshot!("help__parley", transcript(&env, &["--help"]));
+    for command in commands {
+        insta::assert_snapshot!(
+            format!("help__{command}"),
+            transcript(&env, &[command, "--help"])
+        );
+    }
+    insta::assert_snapshot!("man", transcript(&env, &["man"]));
+}

@@ -18,6 +18,13 @@ impl Terminal {
     /// Starts `parley ARGS` in a `width` × `height` terminal, with the test environment's
     /// variables. `None` (after saying why) when tmux is missing outside CI.
     pub fn start(env: &TestEnv, args: &[&str], width: u16, height: u16) -> Option<Terminal> {
+        let mut command = vec![env!("CARGO_BIN_EXE_parley")];
+        command.extend(args);
+        Terminal::run(env, &command, width, height)
+    }
+
+    /// Starts `command` (a program and its arguments) as [`Terminal::start`] does.
+    pub fn run(env: &TestEnv, command: &[&str], width: u16, height: u16) -> Option<Terminal> {
         if !tool_present("tmux") {
             return None;
         }
@@ -29,9 +36,8 @@ impl Terminal {
             "PARLEY_USER=tester".to_owned(),
             "PARLEY_SEED=1".to_owned(),
             "TERM=xterm-256color".to_owned(),
-            env!("CARGO_BIN_EXE_parley").to_owned(),
         ];
-        line.extend(args.iter().map(|a| (*a).to_owned()));
+        line.extend(command.iter().map(|a| (*a).to_owned()));
         let terminal = Terminal { socket };
         terminal.tmux(&[
             "new-session",
@@ -262,5 +268,41 @@ t>
     insta::assert_snapshot!(
         "session_events_after_undo",
         env.run(&["events", "t"]).ok().stdout
+    );
+}
+
+#[test]
+fn bash_completes_commands_and_flags_from_parley_completions() {
+    let env = TestEnv::new();
+    let script = env.path("parley.bash");
+    let generated = env.run(&["completions", "bash"]).ok().stdout;
+    std::fs::write(&script, generated).expect("write the completion script");
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_parley"));
+    let path = format!(
+        "PATH={}:/usr/bin:/bin",
+        bin.parent().expect("the binary's directory").display()
+    );
+    let Some(terminal) = Terminal::run(
+        &env,
+        &["env", &path, "PS1=$ ", "bash", "--norc", "--noprofile"],
+        80,
+        10,
+    ) else {
+        return;
+    };
+    terminal.wait_until_last_line("$");
+    terminal.send(&["-l", &format!("source {}", script.display())]);
+    terminal.send(&["Enter"]);
+    terminal.wait_until_last_line("$");
+    terminal.send(&["clear", "Enter"]);
+    terminal.wait_until_last_line("$");
+    terminal.send(&["-l", "parley posi"]);
+    terminal.send(&["Tab"]);
+    terminal.wait_until_last_line("$ parley positions");
+    terminal.send(&["-l", "korea --kno"]);
+    terminal.send(&["Tab"]);
+    assert_eq!(
+        terminal.wait_until_last_line("$ parley positions korea --known-at"),
+        "$ parley positions korea --known-at\n"
     );
 }
