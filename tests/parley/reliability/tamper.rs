@@ -284,12 +284,16 @@ fn verify_through_the_cli_names_the_seq_of_a_corrupted_event() {
         run.stdout,
         format!(
             "negotiation  events  chain   head hash\n\
-             t            {head:>5}  BROKEN\n"
+             t            {head:>6}  BROKEN\n"
         )
     );
     assert_eq!(
         run.stderr,
-        format!("parley: integrity failure in t at seq {head}: XXX")
+        format!(
+            "parley: integrity failure in t at seq {head}: does not decode: a stored event \
+             is not valid JSON: expected `:` at line 1 column 356\n\
+             hint: the store has been altered or damaged; restore it from an export or a backup\n"
+        )
     );
 }
 
