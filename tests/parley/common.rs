@@ -143,6 +143,12 @@ impl TestEnv {
             .ok()
     }
 
+    /// `text` with the test directory's path written `$TMP`, so output that names a
+    /// file or the store can be compared whole.
+    pub fn masked(&self, text: &str) -> String {
+        text.replace(self.dir.path().to_str().expect("utf-8 path"), "$TMP")
+    }
+
     /// Exports a negotiation to a string.
     pub fn export(&self, slug: &str) -> String {
         self.run(&["export", slug]).ok().stdout

@@ -39,16 +39,16 @@ fn snapshot(env: &TestEnv) -> String {
     format!("{}{}", env.run(&["list"]).ok().stdout, env.export("t"))
 }
 
-/// Imports `path`, which must fail with exit 1 and `expected` after its file name,
-/// leaving the store as `before`.
+/// Imports `path`, which must fail with exit 1, print nothing on stdout and on stderr
+/// exactly `expected` after its file name, leaving the store as `before`.
 fn refused(env: &TestEnv, before: &str, path: &Path, expected: &str) -> Result<(), String> {
     let name = path.file_name().unwrap().to_str().unwrap();
     let run = env.run(&["import", path.to_str().unwrap()]);
-    let wanted = format!("parley: {}{expected}", path.display());
-    if run.status != 1 || !run.stderr.starts_with(&wanted) {
+    let wanted = format!("parley: {}{expected}\n", path.display());
+    if run.status != 1 || run.stderr != wanted || !run.stdout.is_empty() {
         return Err(format!(
-            "{name}: expected exit 1 and\n  {wanted}\ngot exit {} and\n  {}",
-            run.status, run.stderr
+            "{name}: expected exit 1, no stdout and\n  {wanted}got exit {}, stdout {:?} and\n  {}",
+            run.status, run.stdout, run.stderr
         ));
     }
     if snapshot(env) != before {
@@ -116,10 +116,17 @@ fn lines_over_the_limit_up_to_100_mb_are_refused_without_reading_them_whole() {
 
 #[test]
 fn tricky_but_valid_journals_import_as_written() {
+    let mut seen = String::new();
     for path in corpus("accepted") {
         let env = env_with_a_negotiation();
-        env.run(&["import", path.to_str().unwrap()]).ok();
-        env.run(&["verify"]).ok();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        for args in [["import", path.to_str().unwrap()].as_slice(), &["verify"]] {
+            let run = env.run(args).ok();
+            assert_eq!(run.stderr, "", "{args:?}");
+            let line = args.join(" ").replace(path.to_str().unwrap(), name);
+            let stdout = run.stdout.replace(path.to_str().unwrap(), name);
+            seen.push_str(&format!("$ parley {line}\n{stdout}"));
+        }
         let exported = env.export("t");
         let summaries: Vec<String> = exported
             .lines()
@@ -137,6 +144,9 @@ fn tricky_but_valid_journals_import_as_written() {
             "{exported}"
         );
     }
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_snapshot!("accepted-imports", seen);
+    });
 }
 
 #[test]
@@ -147,8 +157,17 @@ fn unknown_fields_of_a_tricky_journal_are_kept_and_exported_unchanged() {
         .find(|p| p.to_str().unwrap().contains("no-final-newline"))
         .unwrap();
     env.run(&["import", path.to_str().unwrap()]).ok();
-    assert!(
-        env.export("t")
-            .contains(r#""x_extra":{"kept":[1,2.5,null]}"#)
-    );
+    let exported: Vec<serde_json::Value> = env
+        .export("t")
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let extras: Vec<&serde_json::Value> = exported
+        .iter()
+        .filter_map(|event| event.get("x_extra"))
+        .collect();
+    assert_eq!(extras, [&serde_json::json!({"kept": [1, 2.5, null]})]);
+    insta::with_settings!({snapshot_path => "../snapshots"}, {
+        insta::assert_snapshot!("no-final-newline-export", env.export("t"));
+    });
 }

@@ -15,6 +15,12 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// What the first import of either fixture prints, its path written `FIXTURE`.
+const IMPORTED: &str = "FIXTURE: 19 event lines; added 19, 0 already in the store
+negotiation  added  seq
+fixture-v1      19  1–19
+";
+
 /// An environment whose clock is after the fixtures were recorded.
 fn env() -> TestEnv {
     let mut env = TestEnv::new();
@@ -27,14 +33,27 @@ fn the_recorded_v1_fixture_imports_verifies_and_exports_byte_for_byte() {
     let env = env();
     let path = fixture("recorded.ndjson");
     let file = path.to_str().unwrap();
-    env.run(&["import", file]).ok();
-    env.run(&["verify"]).ok();
+    let first = env
+        .run(&["import", file])
+        .ok()
+        .stdout
+        .replace(file, "FIXTURE");
+    assert_eq!(first, IMPORTED);
+    assert_eq!(
+        env.run(&["verify"]).ok().stdout,
+        "negotiation  events  chain  head hash\n\
+         fixture-v1       19  ok     01a6fa10386e26e6\n"
+    );
     let original = std::fs::read_to_string(&path).unwrap();
     assert_eq!(env.export("fixture-v1"), original);
-    let again = env.run(&["import", file]).ok().stdout;
-    assert!(
-        again.contains("added 0, 19 already in the store"),
-        "{again}"
+    let again = env
+        .run(&["import", file])
+        .ok()
+        .stdout
+        .replace(file, "FIXTURE");
+    assert_eq!(
+        again,
+        "FIXTURE: 19 event lines; added 0, 19 already in the store\n"
     );
 }
 
@@ -51,9 +70,16 @@ fn authored_content(line: &str) -> Map<String, Value> {
 #[test]
 fn the_authored_v1_fixture_imports_verifies_and_records_the_same_content() {
     let env = env();
-    env.run(&["import", fixture("authored.ndjson").to_str().unwrap()])
-        .ok();
-    env.run(&["verify"]).ok();
+    let path = fixture("authored.ndjson");
+    let file = path.to_str().unwrap();
+    let run = env.run(&["import", file]).ok();
+    assert_eq!(run.stdout.replace(file, "FIXTURE"), IMPORTED);
+    // Recorded afresh at this clock: the same content under a new envelope and hash.
+    assert_eq!(
+        env.run(&["verify"]).ok().stdout,
+        "negotiation  events  chain  head hash\n\
+         fixture-v1       19  ok     1bea00c4c0e5f650\n"
+    );
     let now = env.export("fixture-v1");
     let then = std::fs::read_to_string(fixture("recorded.ndjson")).unwrap();
     assert_eq!(now.lines().count(), then.lines().count());
