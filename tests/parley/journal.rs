@@ -9,7 +9,7 @@ fn log_prints_seq_and_id_and_events_shows_the_move() {
     let run = korea_offers(&env, &["--position", "10"]).ok();
     assert_eq!(
         run.stdout,
-        "t seq 2  id 019ad923-e680-78e8-aabd-f40060539017\n"
+        "t seq 2  id 019ad923-e680-78e8-aabd-f40060539017\n2025-04-05  KR offer on tariff  · seq 2\n    Korea offers 10%\n    states tariff 10\n\n"
     );
     assert_eq!(run.stderr, "");
     let events = env.run(&["events", "t"]).ok().stdout;
@@ -347,20 +347,32 @@ fn two_logs_started_together_both_succeed_without_a_gap() {
         .expect("spawn parley log")
     };
     let (kr, us) = (start("KR"), start("US"));
-    // Either may win the store first; ids follow from the seed, the negotiation and seq.
-    let mut printed: Vec<String> = [kr, us]
+    // Either may win the store first; ids follow from the seed, the negotiation and seq,
+    // and each echo names the side that logged it.
+    let printed: Vec<(String, String)> = [("KR", kr), ("US", us)]
         .into_iter()
-        .map(|child| Run::from(child.wait_with_output().expect("wait")).ok())
-        .map(|run| format!("{}{}", run.stdout, run.stderr))
+        .map(|(side, child)| {
+            let run = Run::from(child.wait_with_output().expect("wait")).ok();
+            (side.to_owned(), format!("{}{}", run.stdout, run.stderr))
+        })
         .collect();
-    printed.sort();
-    assert_eq!(
-        printed,
-        [
-            "t seq 3  id 019ad923-e680-7687-a965-68c4e2109c44\n",
-            "t seq 4  id 019ad923-e680-73fa-a850-2a98f46ab3a5\n"
-        ]
-    );
+    let mut seqs: Vec<u64> = Vec::new();
+    for (side, output) in &printed {
+        let seq = if output.starts_with("t seq 3 ") { 3 } else { 4 };
+        let id = match seq {
+            3 => "019ad923-e680-7687-a965-68c4e2109c44",
+            _ => "019ad923-e680-73fa-a850-2a98f46ab3a5",
+        };
+        assert_eq!(
+            output,
+            &format!(
+                "t seq {seq}  id {id}\n2025-12-01 09:00 +00:00  {side} statement  · seq {seq}\n    We stand firm\n\n"
+            )
+        );
+        seqs.push(seq);
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, [3, 4]);
     let events = env.run(&["events", "t", "--json"]).ok().stdout;
     let events: serde_json::Value = serde_json::from_str(&events).unwrap();
     let events = events["events"].as_array().unwrap();
@@ -386,7 +398,7 @@ fn expect_seq_refuses_a_stale_write() {
     let offer = |expect: &str| korea_offers(&env, &["--expect-seq", expect]);
     assert_eq!(
         offer("2").ok().stdout,
-        "t seq 3  id 019ad923-e680-7687-a965-68c4e2109c44\n"
+        "t seq 3  id 019ad923-e680-7687-a965-68c4e2109c44\n2025-04-05  KR offer on tariff  · seq 3\n    Korea offers 10%\n\n"
     );
     let before = env.export("t");
     let stale = offer("2").user_error();
@@ -405,7 +417,7 @@ fn amend_and_void_are_new_events_and_events_shows_both() {
     let logged = korea_offers(&env, &["--position", "10", "--ref", "k10"]).ok();
     assert_eq!(
         logged.stdout,
-        "t seq 3  id 019ad923-e680-7687-a965-68c4e2109c44\n"
+        "t seq 3  id 019ad923-e680-7687-a965-68c4e2109c44\n2025-04-05  KR offer on tariff  · seq 3\n    Korea offers 10%\n    states tariff 10\n\n"
     );
     let amended = env
         .run(&[

@@ -47,7 +47,7 @@ fn bundled_env() -> TestEnv {
 fn log_move(env: &TestEnv) {
     assert_eq!(
         env.run(MOVE).ok().stdout,
-        "korea-us-2025 seq 55  id 019bc0e2-1280-7c7a-bac0-71110649a80c\n"
+        "korea-us-2025 seq 55  id 019bc0e2-1280-7c7a-bac0-71110649a80c\n2025-12-20  KR concession on auto-tariff  · seq 55\n    a late concession\n\n"
     );
 }
 

@@ -36,7 +36,7 @@ fn recorded_in_three_sittings() -> TestEnv {
     ]);
     assert_eq!(
         logged.ok().stdout,
-        "t seq 5  id 01968924-9c00-7d0e-b80c-6edcd7a4d86e\n"
+        "t seq 5  id 01968924-9c00-7d0e-b80c-6edcd7a4d86e\n2025-04-10  KR concession on tariff  · seq 5\n    Korea moves to 10%\n    states tariff 10\n\n"
     );
     let late = env.run(&[
         "log",
@@ -57,7 +57,7 @@ fn recorded_in_three_sittings() -> TestEnv {
     ]);
     assert_eq!(
         late.ok().stdout,
-        "t seq 6  id 01968924-9c00-7b23-a03c-239e924e6d41\n"
+        "t seq 6  id 01968924-9c00-7b23-a03c-239e924e6d41\n2025-03-15  KR concession on tariff  · seq 6\n    Korea moved to 8% (logged late)\n    states tariff 8\n\n"
     );
     env.now = "2025-06-01T00:00:00Z".into();
     let amended = env.run(&[
@@ -226,7 +226,7 @@ fn an_acceptance_of_the_other_position_marks_the_issue_agreed() {
     ]);
     assert_eq!(
         accepted.ok().stdout,
-        "t seq 4  id 019ad923-e680-73fa-a850-2a98f46ab3a5\n"
+        "t seq 4  id 019ad923-e680-73fa-a850-2a98f46ab3a5\n2025-03-04  KR acceptance on tariff  · seq 4\n    Korea accepts 15%\n    states tariff 15\n\n"
     );
     let now = positions(&env, &[]);
     assert_eq!(tariff(&now)["status"], "agreed");
@@ -318,8 +318,8 @@ fn a_bad_date_names_the_flag() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "parley: --as-of: \"31/03/2025\" is not a date (YYYY-MM-DD) or an RFC 3339 date-time \
-         with offset (2025-07-30T16:05:00-04:00)\n"
+        "parley: --as-of: \"31/03/2025\" is not a date or time (2025-04-24, 2025-04-24T10:05, \
+         10:05, today, yesterday, or RFC 3339)\n"
     );
 }
 

@@ -421,7 +421,7 @@ fn an_import_cut_before_its_commit_point_can_be_rerun_after_other_writes() {
     ]);
     assert_eq!(
         logged.ok().stdout,
-        "t seq 2  id 019ad923-e680-78e8-aabd-f40060539017\n"
+        "t seq 2  id 019ad923-e680-78e8-aabd-f40060539017\n2025-12-01 09:00 +00:00  US statement  · seq 2\n    another writer\n\n"
     );
     let rerun = env.run(&["import", file]).ok().stdout;
     assert_eq!(rerun, imported.replace("2–2", "3–3"));
