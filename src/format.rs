@@ -33,6 +33,12 @@ pub fn number(value: f64) -> String {
     out
 }
 
+/// A count with its noun: `1 move`, `2 moves`, `181,399 moves`. Nouns add an `s`.
+pub fn count(n: u64, noun: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{plural}", number(n as f64))
+}
+
 /// A number that may be absent: [`number`], or `—`.
 pub fn optional(value: Option<f64>) -> String {
     value.map_or_else(|| NONE.into(), number)
@@ -41,6 +47,13 @@ pub fn optional(value: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_their_noun_in_the_right_number() {
+        assert_eq!(count(0, "move"), "0 moves");
+        assert_eq!(count(1, "event line"), "1 event line");
+        assert_eq!(count(181_399, "move"), "181,399 moves");
+    }
 
     #[test]
     fn numbers_read_as_people_write_them() {

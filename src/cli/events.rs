@@ -104,7 +104,11 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
         table.row(row(r, &seqs, &amendments));
     }
     let shown = events.len();
-    let note = format!("{shown} of {} events of {}\n", meta.head.seq, meta.slug);
+    let note = format!(
+        "{shown} of {} of {}\n",
+        parley::format::count(meta.head.seq, "event"),
+        meta.slug
+    );
     print(&(table.render() + &note))
 }
 

@@ -38,7 +38,8 @@ pub fn run(global: &Global, args: &ExportArgs) -> Result<()> {
         Some(path) => {
             let count = write_file_atomically(path, |mut out| export(&store, &meta, &mut out))?;
             eprintln!(
-                "wrote {count} events of {} to {}",
+                "wrote {} of {} to {}",
+                parley::format::count(count as u64, "event"),
                 meta.slug,
                 path.display()
             );

@@ -66,8 +66,8 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<()> {
     let verb = if args.dry_run { "would add" } else { "added" };
     let total: u64 = summary.added.values().map(|a| a.count).sum();
     let mut text = format!(
-        "{name}: {} event lines; {verb} {total}, {} already in the store{}\n",
-        summary.lines,
+        "{name}: {}; {verb} {total}, {} already in the store{}\n",
+        parley::format::count(summary.lines as u64, "event line"),
         summary.already_present,
         if args.dry_run {
             " (dry run: nothing written)"

@@ -42,9 +42,9 @@ fn render_side(
     explain: bool,
 ) -> String {
     let mut out = format!(
-        "{party}  {name}: {}   ({} moves)\n",
+        "{party}  {name}: {}   ({})\n",
         side.verdict.to_uppercase(),
-        format_count(side.moves as f64)
+        crate::format::count(side.moves as u64, "move")
     );
     let _ = writeln!(
         out,

@@ -395,8 +395,7 @@ fn an_import_cut_before_its_commit_point_can_be_rerun_after_other_writes() {
     let line = r#"{"kind":"statement","negotiation":"t","at":"2025-04-01","by":"KR","summary":"cut","ref":"r9","id":"01900000-0000-7000-8000-000000000009"}"#;
     env.write("cut.ndjson", &format!("{line}\n"));
     let file = "cut.ndjson";
-    // "1 event lines": the count's noun is not made singular (reported in issue 13).
-    let imported = "cut.ndjson: 1 event lines; added 1, 0 already in the store\n\
+    let imported = "cut.ndjson: 1 event line; added 1, 0 already in the store\n\
                     negotiation  added  seq\n\
                     t                1  2–2\n";
     assert_eq!(env.run(&["import", file]).ok().stdout, imported);
