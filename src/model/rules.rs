@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::parse::fields_of;
+use super::schema::fields_of;
 use super::{
     Action, AgendaChange, Body, ENVELOPE_FIELDS, Event, Invalid, IssueDef, IssueKey, Kind, Move,
     Party, PartyCode, Slug,
