@@ -31,7 +31,7 @@ pub use parse::{FastLine, LineCache, MAX_SUMMARY_CHARS};
 pub use recorded::Recorded;
 pub use rules::{
     Agenda, FieldChange, MAX_NUMBER, References, Target, amended, check_changes, check_in_context,
-    check_numbers, field_changes,
+    check_numbers, field_changes, id_named,
 };
 pub use schema::{Field, Shape, fields_of};
 pub(crate) use stored::raw_of;
