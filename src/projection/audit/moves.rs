@@ -354,18 +354,18 @@ impl<'t> Moves<'t> {
         // The seq each move answers (the timeline's reference index), and the place
         // among the moves of each event answered, found in the pass below.
         let refs = timeline.refs();
-        let mut answered: FastMap<u64, Option<usize>> = FastMap::default();
-        let mut answering: Vec<Option<u64>> = Vec::with_capacity(timeline.entries.len());
+        let answering: Vec<Option<u64>> = timeline
+            .entries
+            .iter()
+            .filter_map(|e| e.event.as_move().filter(|_| e.event.kind.is_move()))
+            .map(|m| m.responds_to.as_deref().and_then(|r| refs.seq(r)))
+            .collect();
+        let mut answered: FastMap<u64, Option<usize>> =
+            answering.iter().flatten().map(|&seq| (seq, None)).collect();
         let mut all = Vec::with_capacity(timeline.entries.len());
         let mut stated = Vec::new();
         // (party, issue) whose number a retraction withdrew and no number replaced yet.
         let mut withdrawn: Vec<(Id, Id)> = Vec::new();
-        for e in timeline.moves() {
-            let answer = e.event.as_move().and_then(|m| m.responds_to.as_deref());
-            if let Some(seq) = answer.and_then(|r| refs.seq(r)) {
-                answered.insert(seq, None);
-            }
-        }
         for (entry, e) in timeline.entries.iter().enumerate() {
             let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
                 continue;
@@ -373,7 +373,6 @@ impl<'t> Moves<'t> {
             if let Some(slot) = answered.get_mut(&e.seq()) {
                 *slot = Some(all.len());
             }
-            answering.push(m.responds_to.as_deref().and_then(|r| refs.seq(r)));
             all.push(table.read_move(agenda, e, m, entry, all.len()));
             let by = all[all.len() - 1].by;
             if e.event.kind == Kind::Retraction {
