@@ -1,12 +1,15 @@
 //! `parley diff`: what moved between two dates.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
 use clap::Args;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{Global, ViewFlags, print, print_json};
 use parley::format;
 use parley::model::parse_bound;
-use parley::projection::audit::{AuditReport, Rubric, audit};
+use parley::projection::audit::{AuditReport, Rubric, SideAudit, audit};
 use parley::projection::diff::{IssueDiff, diff};
 use parley::projection::{Timeline, ViewSpec, load};
 use parley::report::Table;
@@ -73,13 +76,13 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
     let rubric = Rubric::default();
     let posture = posture(&audit(&earlier, &rubric), &audit(&later, &rubric));
     if args.json {
-        return print_json(&json!({
-            "negotiation": later.slug.as_str(),
-            "from": args.from,
-            "to": args.to,
-            "issues": issues,
-            "posture": posture,
-        }));
+        return print_json(&DiffJson {
+            from: &args.from,
+            issues: &issues,
+            negotiation: later.slug.as_str(),
+            posture: &posture,
+            to: &args.to,
+        });
     }
     let heading = format!(
         "{} — what moved between {} and {}\n\n",
@@ -88,34 +91,73 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
     print(&(heading + &table(&issues) + "\n" + &posture_table(&posture)))
 }
 
+/// `diff --json`: fields in key order, as the document has always printed them.
+#[derive(Serialize)]
+struct DiffJson<'a, V> {
+    from: &'a str,
+    issues: &'a [IssueDiff],
+    negotiation: &'a str,
+    posture: &'a Posture<V>,
+    to: &'a str,
+}
+
+/// Each side's audit verdict and index at both dates, by party.
+type Posture<V> = BTreeMap<String, SidePosture<V>>;
+
+/// One side's posture then and now.
+#[derive(Serialize)]
+struct SidePosture<V> {
+    from: Moment<V>,
+    to: Moment<V>,
+}
+
+/// A side's verdict and index at one date (none where the side had not moved yet).
+#[derive(Serialize)]
+struct Moment<V> {
+    index: Option<f64>,
+    verdict: Option<V>,
+}
+
+impl<V: Copy> Moment<V> {
+    fn of(side: Option<&SideAudit>, verdict: impl Fn(&SideAudit) -> V) -> Moment<V> {
+        Moment {
+            index: side.and_then(|s| s.index),
+            verdict: side.map(verdict),
+        }
+    }
+}
+
 /// Each side's audit verdict and index at both dates.
-fn posture(earlier: &AuditReport, later: &AuditReport) -> Value {
-    let sides: serde_json::Map<String, Value> = later
+fn posture(
+    earlier: &AuditReport,
+    later: &AuditReport,
+) -> Posture<impl Serialize + fmt::Display + Copy + use<>> {
+    later
         .sides
         .iter()
         .map(|(party, now)| {
             let was = earlier.sides.get(party);
-            let value = json!({
-                "from": {"verdict": was.map(|s| s.verdict), "index": was.and_then(|s| s.index)},
-                "to": {"verdict": now.verdict, "index": now.index},
-            });
-            (party.clone(), value)
+            let side = SidePosture {
+                from: Moment::of(was, |s| s.verdict),
+                to: Moment::of(Some(now), |s| s.verdict),
+            };
+            (party.clone(), side)
         })
-        .collect();
-    Value::Object(sides)
+        .collect()
 }
 
-fn posture_table(posture: &Value) -> String {
-    let index = |v: &Value| v.as_f64().map_or("—".into(), |i| format!("{i:+.2}"));
+fn posture_table<V: fmt::Display>(posture: &Posture<V>) -> String {
+    let index = |i: Option<f64>| i.map_or("—".into(), |i| format!("{i:+.2}"));
+    let verdict = |v: &Option<V>| v.as_ref().map_or("—".into(), ToString::to_string);
     let mut table =
         Table::new(&["side", "posture then", "index", "posture now", "index"]).right(&[2, 4]);
-    for (party, sides) in posture.as_object().into_iter().flatten() {
+    for (party, side) in posture {
         table.row(vec![
             party.clone(),
-            sides["from"]["verdict"].as_str().unwrap_or("—").into(),
-            index(&sides["from"]["index"]),
-            sides["to"]["verdict"].as_str().unwrap_or("—").into(),
-            index(&sides["to"]["index"]),
+            verdict(&side.from.verdict),
+            index(side.from.index),
+            verdict(&side.to.verdict),
+            index(side.to.index),
         ]);
     }
     table.render()

@@ -10,6 +10,7 @@ use parley::journal::recorded_events;
 use parley::model::{
     Action, Body, IssueKey, Kind, PartyCode, Stored, amended, field_changes, parse_bound,
 };
+use parley::projection::RefIndex;
 use parley::report::Table;
 use parley::report::narrative::amendment;
 use parley::store::Access;
@@ -130,27 +131,22 @@ impl Filter {
     }
 }
 
-/// The seq of each event by its `ref` and its `id`, so corrections and notes can say
-/// which row they are about.
-struct Seqs(HashMap<String, u64>);
+/// The seq of each event a correction or note names (by `ref` or `id`, by the one rule of
+/// [`RefIndex`]), so they can say which row they are about.
+struct Seqs(RefIndex);
 
 impl Seqs {
     fn of(events: &[Stored]) -> Seqs {
-        let mut seqs = HashMap::new();
-        for r in events {
-            if let Some(label) = &r.event.label {
-                seqs.insert(label.clone(), r.seq());
-            }
-            seqs.insert(r.envelope.id.to_string(), r.seq());
-        }
-        Seqs(seqs)
+        Seqs(RefIndex::within(
+            events.iter().map(|r| (&r.envelope, &r.event)),
+        ))
     }
 
     /// "seq 3 (k10)" for a ref, "seq 3" for an id, the target as written otherwise.
     fn describe(&self, target: &str) -> String {
-        match self.0.get(target) {
-            Some(seq) if uuid::Uuid::parse_str(target).is_ok() => format!("seq {seq}"),
-            Some(seq) => format!("seq {seq} ({target})"),
+        match self.0.seq(target) {
+            Some(seq) if self.0.is_ref(target) => format!("seq {seq} ({target})"),
+            Some(seq) => format!("seq {seq}"),
             None => target.to_owned(),
         }
     }
@@ -168,7 +164,7 @@ impl Amendments {
             let Body::Correction(c) = &r.event.body else {
                 continue;
             };
-            let Some(&target) = seqs.0.get(&c.target) else {
+            let Some(target) = seqs.0.seq(&c.target) else {
                 continue;
             };
             if c.action != Action::Amend {

@@ -641,7 +641,7 @@ impl<'a> Resolver<'a> {
         if let Some((seq, kind)) = self.store.find_ref(stored, reference)? {
             return Ok(Some(Target { seq, kind }));
         }
-        let Ok(id) = Uuid::parse_str(reference) else {
+        let Some(id) = crate::model::id_named(reference) else {
             return Ok(None);
         };
         Ok(self
@@ -657,7 +657,7 @@ impl References for Resolver<'_> {
         if let Some(target) = self.pending.labels.get(reference) {
             return Some(*target);
         }
-        if let Ok(id) = Uuid::parse_str(reference)
+        if let Some(id) = crate::model::id_named(reference)
             && let Some(target) = self.pending.ids.get(&self.pending.events, &id)
         {
             return Some(target);

@@ -12,6 +12,7 @@ mod names;
 mod parse;
 mod recorded;
 mod rules;
+mod schema;
 mod stored;
 mod time;
 mod wire;
@@ -26,12 +27,13 @@ pub use invalid::Invalid;
 pub use kind::{Action, Channel, Direction, Kind, Level, Reversibility};
 pub use names::{IssueKey, PartyCode, Slug};
 pub(crate) use parse::describe;
-pub use parse::{FastLine, LineCache, MAX_SUMMARY_CHARS, fields_of};
+pub use parse::{FastLine, LineCache, MAX_SUMMARY_CHARS};
 pub use recorded::Recorded;
 pub use rules::{
     Agenda, FieldChange, MAX_NUMBER, References, Target, amended, check_changes, check_in_context,
-    check_numbers, field_changes,
+    check_numbers, field_changes, id_named,
 };
+pub use schema::{Field, Shape, fields_of};
 pub(crate) use stored::raw_of;
 pub use stored::{Stored, StoredBytes, decode_run};
 pub use time::{

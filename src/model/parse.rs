@@ -1,6 +1,8 @@
 //! Reading an [`Event`] out of a journal line's JSON object, field by field, so that every
 //! error names the field and says what it should hold.
 //!
+//! Each field is read through its [`Field`], with the shape the schema gives it.
+//!
 //! This checks shape only (types, vocabularies, required fields, sizes). Whether the
 //! parties, issues and references exist is for [`crate::model::rules`].
 
@@ -12,6 +14,7 @@ mod fast;
 
 pub use fast::{FastLine, LineCache};
 
+use super::schema::{Field, Shape};
 use super::{
     Action, AgendaChange, Annotation, At, Body, Channel, Correction, Direction, Event, Invalid,
     IssueDef, IssueKey, Kind, Level, Move, Party, PartyCode, Reversibility, Slug,
@@ -20,63 +23,21 @@ use super::{
 /// The longest `summary` (and other one-line texts) in characters.
 pub const MAX_SUMMARY_CHARS: usize = 2_000;
 
-/// The fields every event reads, whatever its kind (besides the envelope).
-const EVENT_FIELDS: &[&str] = &["kind", "at", "negotiation", "summary", "ref", "source"];
-
-/// The fields a move reads besides [`EVENT_FIELDS`], in the order the format lists them.
-const MOVE_FIELDS: &[&str] = &[
-    "by",
-    "to",
-    "issue",
-    "issues",
-    "position",
-    "positions",
-    "terms",
-    "channel",
-    "level",
-    "speaker",
-    "reversibility",
-    "responds_to",
-    "conditional_on",
-    "package",
-    "tags",
-];
-
-/// The fields an annotation reads besides [`EVENT_FIELDS`].
-const ANNOTATION_FIELDS: &[&str] = &["note", "target", "label"];
-
-/// The fields an agenda event reads besides [`EVENT_FIELDS`].
-const AGENDA_FIELDS: &[&str] = &["title", "parties", "issues"];
-
-/// The fields a correction reads besides [`EVENT_FIELDS`].
-const CORRECTION_FIELDS: &[&str] = &["target", "action", "changes", "reason"];
-
-/// Every field an event of `kind` reads; any other field on a line is kept as it is
-/// but means nothing to parley.
-pub fn fields_of(kind: Kind) -> impl Iterator<Item = &'static str> {
-    let own = match kind {
-        Kind::Opening | Kind::Agenda => AGENDA_FIELDS,
-        Kind::Correction => CORRECTION_FIELDS,
-        Kind::Annotation => ANNOTATION_FIELDS,
-        _ => MOVE_FIELDS,
-    };
-    EVENT_FIELDS.iter().chain(own).copied()
-}
-
 impl Event {
     /// Reads an authored event from a JSON object; envelope fields are ignored here.
     pub fn from_map(map: &Map<String, Value>) -> Result<Event, Invalid> {
         let fields = Fields(map);
-        let kind = Kind::parse(fields.required_str("kind")?)?;
-        let at = At::parse(fields.required_str("at")?).map_err(|e| e.in_field("at"))?;
+        let kind = Kind::parse(fields.required_word(Field::Kind)?)?;
+        let at = At::parse(fields.required_word(Field::At)?)
+            .map_err(|e| e.in_field(Field::At.name()))?;
         let negotiation = fields
-            .optional_str("negotiation")?
-            .map(|s| Slug::parse(s).map_err(|e| e.in_field("negotiation")))
+            .word(Field::Negotiation)?
+            .map(|s| Slug::parse(s).map_err(|e| e.in_field(Field::Negotiation.name())))
             .transpose()?;
-        let summary = fields.line("summary")?;
+        let summary = fields.line(Field::Summary)?;
         if kind.is_move() && summary.is_none() {
             return Err(Invalid::field(
-                "summary",
+                Field::Summary.name(),
                 format!(
                     "{} needs a summary: one line in your words",
                     kind.with_article()
@@ -94,33 +55,36 @@ impl Event {
             at,
             negotiation,
             summary,
-            label: fields.line("ref")?,
-            source: fields.text("source")?,
+            label: fields.line(Field::Ref)?,
+            source: fields.text(Field::Source)?,
             body,
         })
     }
 }
 
 fn agenda_change(fields: &Fields, kind: Kind) -> Result<AgendaChange, Invalid> {
-    let title = fields.line("title")?;
+    let title = fields.line(Field::Title)?;
     if kind == Kind::Opening && title.is_none() {
-        return Err(Invalid::field("title", "an opening needs a title"));
+        return Err(Invalid::field(
+            Field::Title.name(),
+            "an opening needs a title",
+        ));
     }
     let parties = fields
-        .list("parties")?
+        .list(Field::Parties)?
         .iter()
         .enumerate()
         .map(|(i, value)| party(value).map_err(|e| e.in_field(&format!("parties[{i}]"))))
         .collect::<Result<Vec<_>, _>>()?;
     let issues = fields
-        .list("issues")?
+        .list(Field::AgendaIssues)?
         .iter()
         .enumerate()
         .map(|(i, value)| issue_def(value).map_err(|e| e.in_field(&format!("issues[{i}]"))))
         .collect::<Result<Vec<_>, _>>()?;
     if kind == Kind::Opening && parties.len() < 2 {
         return Err(Invalid::field(
-            "parties",
+            Field::Parties.name(),
             "an opening needs at least two parties, each {\"code\": \"KR\", \"name\": \"Republic of Korea\"}",
         ));
     }
@@ -139,30 +103,38 @@ fn agenda_change(fields: &Fields, kind: Kind) -> Result<AgendaChange, Invalid> {
 fn party(value: &Value) -> Result<Party, Invalid> {
     let fields = Fields(object(value, "a party {\"code\": ..., \"name\": ...}")?);
     Ok(Party {
-        code: PartyCode::parse(fields.required_str("code")?).map_err(|e| e.in_field("code"))?,
+        code: PartyCode::parse(fields.required_word(Field::Code)?)
+            .map_err(|e| e.in_field(Field::Code.name()))?,
         name: fields
-            .line("name")?
-            .ok_or_else(|| Invalid::field("name", "a party needs a name"))?,
+            .line(Field::Name)?
+            .ok_or_else(|| Invalid::field(Field::Name.name(), "a party needs a name"))?,
     })
 }
 
 fn issue_def(value: &Value) -> Result<IssueDef, Invalid> {
     let fields = Fields(object(value, "an issue {\"key\": ..., \"title\": ...}")?);
-    let key = IssueKey::parse(fields.required_str("key")?).map_err(|e| e.in_field("key"))?;
-    let title = fields
-        .line("title")?
-        .ok_or_else(|| Invalid::field("title", format!("issue {key} needs a title")))?;
+    let key = IssueKey::parse(fields.required_word(Field::Key)?)
+        .map_err(|e| e.in_field(Field::Key.name()))?;
+    let title = fields.line(Field::IssueTitle)?.ok_or_else(|| {
+        Invalid::field(
+            Field::IssueTitle.name(),
+            format!("issue {key} needs a title"),
+        )
+    })?;
     let mut prefer = BTreeMap::new();
-    if let Some(value) = fields.0.get("prefer") {
+    if let Some(value) = fields.get(Field::Prefer) {
         let map = object(
             value,
             "an object such as {\"KR\": \"lower\", \"US\": \"higher\"}",
         )
-        .map_err(|e| e.in_field("prefer"))?;
+        .map_err(|e| e.in_field(Field::Prefer.name()))?;
         for (code, direction) in map {
-            let code = PartyCode::parse(code).map_err(|e| e.in_field("prefer"))?;
+            let code = PartyCode::parse(code).map_err(|e| e.in_field(Field::Prefer.name()))?;
             let word = direction.as_str().ok_or_else(|| {
-                Invalid::field("prefer", "each direction is \"lower\" or \"higher\"")
+                Invalid::field(
+                    Field::Prefer.name(),
+                    "each direction is \"lower\" or \"higher\"",
+                )
             })?;
             prefer.insert(code, Direction::parse(word)?);
         }
@@ -170,36 +142,39 @@ fn issue_def(value: &Value) -> Result<IssueDef, Invalid> {
     Ok(IssueDef {
         key,
         title,
-        track: fields.line("track")?,
-        unit: fields.line("unit")?,
+        track: fields.line(Field::Track)?,
+        unit: fields.line(Field::Unit)?,
         prefer,
     })
 }
 
 fn correction(fields: &Fields) -> Result<Correction, Invalid> {
-    let target = fields.line("target")?.ok_or_else(|| {
+    let target = fields.line(Field::CorrectionTarget)?.ok_or_else(|| {
         Invalid::field(
-            "target",
+            Field::CorrectionTarget.name(),
             "a correction needs the ref or id of the event it corrects",
         )
     })?;
-    let action = Action::parse(fields.required_str("action")?)?;
-    let changes = match (action, fields.0.get("changes")) {
+    let action = Action::parse(fields.required_word(Field::Action)?)?;
+    let changes = match (action, fields.get(Field::Changes)) {
         (Action::Amend, Some(Value::Object(map))) if !map.is_empty() => map.clone(),
         (Action::Amend, _) => {
             return Err(Invalid::field(
-                "changes",
+                Field::Changes.name(),
                 "an amend needs a non-empty object of the fields to replace, such as {\"position\": 20}",
             ));
         }
         (Action::Void, None) => Map::new(),
         (Action::Void, Some(_)) => {
-            return Err(Invalid::field("changes", "a void takes no changes"));
+            return Err(Invalid::field(
+                Field::Changes.name(),
+                "a void takes no changes",
+            ));
         }
     };
     let reason = fields
-        .line("reason")?
-        .ok_or_else(|| Invalid::field("reason", "a correction needs a reason"))?;
+        .line(Field::Reason)?
+        .ok_or_else(|| Invalid::field(Field::Reason.name(), "a correction needs a reason"))?;
     Ok(Correction {
         target,
         action,
@@ -211,30 +186,30 @@ fn correction(fields: &Fields) -> Result<Correction, Invalid> {
 fn annotation(fields: &Fields) -> Result<Annotation, Invalid> {
     Ok(Annotation {
         note: fields
-            .text("note")?
-            .ok_or_else(|| Invalid::field("note", "an annotation needs a note"))?,
-        target: fields.line("target")?,
-        label: fields.line("label")?,
+            .text(Field::Note)?
+            .ok_or_else(|| Invalid::field(Field::Note.name(), "an annotation needs a note"))?,
+        target: fields.line(Field::Target)?,
+        label: fields.line(Field::Label)?,
     })
 }
 
 fn party_move(fields: &Fields, kind: Kind) -> Result<Move, Invalid> {
-    let by = fields.optional_str("by")?.ok_or_else(|| {
+    let by = fields.word(Field::By)?.ok_or_else(|| {
         Invalid::field(
-            "by",
+            Field::By.name(),
             format!(
                 "{} needs `by`: the code of the party that moved",
                 kind.with_article()
             ),
         )
     })?;
-    let by = PartyCode::parse(by).map_err(|e| e.in_field("by"))?;
+    let by = PartyCode::parse(by).map_err(|e| e.in_field(Field::By.name()))?;
     let issues = issue_keys(fields)?;
     let positions = positions(fields, &issues)?;
     let (issues, positions) = Move::paired(issues, positions);
     if kind.needs_issue() && issues.is_empty() {
         return Err(Invalid::field(
-            "issue",
+            Field::Issue.name(),
             format!(
                 "{} needs `issue` (a key) or `issues` (a list of keys) from the agenda",
                 kind.with_article()
@@ -244,50 +219,47 @@ fn party_move(fields: &Fields, kind: Kind) -> Result<Move, Invalid> {
     Ok(Move {
         by,
         to: fields
-            .one_or_many("to")?
+            .words(Field::To)?
             .iter()
-            .map(|code| PartyCode::parse(code).map_err(|e| e.in_field("to")))
+            .map(|code| PartyCode::parse(code).map_err(|e| e.in_field(Field::To.name())))
             .collect::<Result<_, _>>()?,
         issues,
         positions,
-        terms: fields.text("terms")?,
+        terms: fields.text(Field::Terms)?,
         channel: fields
-            .optional_str("channel")?
+            .word(Field::Channel)?
             .map(Channel::parse)
             .transpose()?
             .unwrap_or(Channel::Table),
-        level: fields
-            .optional_str("level")?
-            .map(Level::parse)
-            .transpose()?,
-        speaker: fields.line("speaker")?,
+        level: fields.word(Field::Level)?.map(Level::parse).transpose()?,
+        speaker: fields.line(Field::Speaker)?,
         reversibility: fields
-            .optional_str("reversibility")?
+            .word(Field::Reversibility)?
             .map(Reversibility::parse)
             .transpose()?,
-        responds_to: fields.line("responds_to")?,
-        conditional_on: fields.one_or_many("conditional_on")?,
-        package: fields.line("package")?,
-        tags: fields.one_or_many("tags")?,
+        responds_to: fields.line(Field::RespondsTo)?,
+        conditional_on: fields.words(Field::ConditionalOn)?,
+        package: fields.line(Field::Package)?,
+        tags: fields.words(Field::Tags)?,
     })
 }
 
 fn issue_keys(fields: &Fields) -> Result<Vec<IssueKey>, Invalid> {
-    let single = fields.optional_str("issue")?;
-    let many = fields.0.get("issues");
+    let single = fields.word(Field::Issue)?;
+    let many = fields.get(Field::Issues);
     if single.is_some() && many.is_some() {
         return Err(Invalid::field(
-            "issue",
+            Field::Issue.name(),
             "give either `issue` (one key) or `issues` (a list), not both",
         ));
     }
     let words = match single {
         Some(word) => vec![word.to_owned()],
-        None => fields.one_or_many("issues")?,
+        None => fields.words(Field::Issues)?,
     };
     let mut keys: Vec<IssueKey> = Vec::with_capacity(words.len());
     for word in words {
-        let key = IssueKey::parse(&word).map_err(|e| e.in_field("issues"))?;
+        let key = IssueKey::parse(&word).map_err(|e| e.in_field(Field::Issues.name()))?;
         if !keys.contains(&key) {
             keys.push(key);
         }
@@ -297,30 +269,30 @@ fn issue_keys(fields: &Fields) -> Result<Vec<IssueKey>, Invalid> {
 
 fn positions(fields: &Fields, issues: &[IssueKey]) -> Result<Vec<(IssueKey, f64)>, Invalid> {
     let mut out = Vec::new();
-    if let Some(value) = fields.0.get("position") {
-        let number = finite(value).map_err(|e| e.in_field("position"))?;
+    if let Some(value) = fields.get(Field::Position) {
+        let number = finite(value).map_err(|e| e.in_field(Field::Position.name()))?;
         match issues {
             [issue] => out.push((issue.clone(), number)),
             _ => {
                 return Err(Invalid::field(
-                    "position",
+                    Field::Position.name(),
                     "`position` needs exactly one `issue`; for several use `positions`: {\"tariff\": 15}",
                 ));
             }
         }
     }
-    if let Some(value) = fields.0.get("positions") {
+    if let Some(value) = fields.get(Field::Positions) {
         let map = object(
             value,
             "an object of issue key to number, such as {\"tariff\": 15}",
         )
-        .map_err(|e| e.in_field("positions"))?;
+        .map_err(|e| e.in_field(Field::Positions.name()))?;
         for (key, number) in map {
-            let key = IssueKey::parse(key).map_err(|e| e.in_field("positions"))?;
+            let key = IssueKey::parse(key).map_err(|e| e.in_field(Field::Positions.name()))?;
             let number = finite(number).map_err(|e| e.in_field(&format!("positions.{key}")))?;
             if out.iter().any(|(k, _)| *k == key) {
                 return Err(Invalid::field(
-                    "positions",
+                    Field::Positions.name(),
                     format!("issue {key} is given in both `position` and `positions`"),
                 ));
             }
@@ -359,25 +331,45 @@ pub(crate) fn describe(value: &Value) -> String {
     }
 }
 
-/// Typed access to an object's fields, each failure naming its field.
+/// Typed access to an object's fields, each failure naming its field. Each accessor
+/// reads one [`Shape`]; reading a field with another shape than the schema lists is a
+/// bug, caught in debug builds.
 struct Fields<'a>(&'a Map<String, Value>);
 
 impl<'a> Fields<'a> {
-    fn optional_str(&self, field: &str) -> Result<Option<&'a str>, Invalid> {
-        match self.0.get(field) {
+    /// The field's value as it is, for the shapes read by hand.
+    fn get(&self, field: Field) -> Option<&'a Value> {
+        debug_assert!(
+            matches!(
+                field.shape(),
+                Shape::Number | Shape::Numbers | Shape::Object | Shape::Words
+            ),
+            "{field:?} is read as a value"
+        );
+        self.0.get(field.name())
+    }
+
+    fn string(&self, field: Field) -> Result<Option<&'a str>, Invalid> {
+        match self.0.get(field.name()) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.as_str())),
             Some(other) => Err(Invalid::field(
-                field,
+                field.name(),
                 format!("expected text, found {}", describe(other)),
             )),
         }
     }
 
-    fn required_str(&self, field: &str) -> Result<&'a str, Invalid> {
-        self.optional_str(field)?.ok_or_else(|| {
+    /// A vocabulary word or a name, to be parsed further.
+    fn word(&self, field: Field) -> Result<Option<&'a str>, Invalid> {
+        debug_assert_eq!(field.shape(), Shape::Word, "{field:?}");
+        self.string(field)
+    }
+
+    fn required_word(&self, field: Field) -> Result<&'a str, Invalid> {
+        self.word(field)?.ok_or_else(|| {
             let what = match field {
-                "kind" => format!(
+                Field::Kind => format!(
                     "is required: one of {}",
                     Kind::ALL
                         .iter()
@@ -385,28 +377,32 @@ impl<'a> Fields<'a> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                "at" => {
+                Field::At => {
                     "is required: when it happened, YYYY-MM-DD or an RFC 3339 date-time with offset"
                         .into()
                 }
                 _ => "is required".into(),
             };
-            Invalid::field(field, what)
+            Invalid::field(field.name(), what)
         })
     }
 
     /// Free text: non-blank, at most the summary limit.
-    fn text(&self, field: &str) -> Result<Option<String>, Invalid> {
-        let Some(text) = self.optional_str(field)? else {
+    fn text(&self, field: Field) -> Result<Option<String>, Invalid> {
+        debug_assert!(
+            matches!(field.shape(), Shape::Text | Shape::Line),
+            "{field:?}"
+        );
+        let Some(text) = self.string(field)? else {
             return Ok(None);
         };
         if text.trim().is_empty() {
-            return Err(Invalid::field(field, "is empty"));
+            return Err(Invalid::field(field.name(), "is empty"));
         }
         let chars = text.chars().count();
         if chars > MAX_SUMMARY_CHARS {
             return Err(Invalid::field(
-                field,
+                field.name(),
                 format!("is {chars} characters long; at most {MAX_SUMMARY_CHARS} are allowed"),
             ));
         }
@@ -414,33 +410,39 @@ impl<'a> Fields<'a> {
     }
 
     /// One-line text: as [`Fields::text`], without line breaks or control characters.
-    fn line(&self, field: &str) -> Result<Option<String>, Invalid> {
+    fn line(&self, field: Field) -> Result<Option<String>, Invalid> {
+        debug_assert_eq!(field.shape(), Shape::Line, "{field:?}");
         let text = self.text(field)?;
         if let Some(text) = &text
             && text.chars().any(char::is_control)
         {
             return Err(Invalid::field(
-                field,
+                field.name(),
                 "must be one line (no line breaks or control characters)",
             ));
         }
         Ok(text)
     }
 
-    fn list(&self, field: &str) -> Result<&'a [Value], Invalid> {
-        match self.0.get(field) {
+    fn list(&self, field: Field) -> Result<&'a [Value], Invalid> {
+        debug_assert!(
+            matches!(field.shape(), Shape::Objects | Shape::Words),
+            "{field:?}"
+        );
+        match self.0.get(field.name()) {
             None | Some(Value::Null) => Ok(&[]),
             Some(Value::Array(items)) => Ok(items),
             Some(other) => Err(Invalid::field(
-                field,
+                field.name(),
                 format!("expected a list, found {}", describe(other)),
             )),
         }
     }
 
     /// A text or a list of texts.
-    fn one_or_many(&self, field: &str) -> Result<Vec<String>, Invalid> {
-        if let Some(single) = self.0.get(field).and_then(Value::as_str) {
+    fn words(&self, field: Field) -> Result<Vec<String>, Invalid> {
+        debug_assert_eq!(field.shape(), Shape::Words, "{field:?}");
+        if let Some(single) = self.0.get(field.name()).and_then(Value::as_str) {
             return Ok(vec![single.to_owned()]);
         }
         self.list(field)?
@@ -448,7 +450,7 @@ impl<'a> Fields<'a> {
             .map(|item| match item {
                 Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
                 other => Err(Invalid::field(
-                    field,
+                    field.name(),
                     format!("expected a list of texts, found {} in it", describe(other)),
                 )),
             })

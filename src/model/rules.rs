@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::parse::fields_of;
+use super::schema::fields_of;
 use super::{
     Action, AgendaChange, Body, ENVELOPE_FIELDS, Event, Invalid, IssueDef, IssueKey, Kind, Move,
     Party, PartyCode, Slug,
@@ -35,7 +35,17 @@ pub struct Target {
     pub kind: Kind,
 }
 
-/// Resolves a `ref` label or an event `id` within one negotiation.
+/// The id a reference names when it is not a ref: any text `uuid` reads as an id (the
+/// hyphenated form the store writes, in either case, and the other forms `uuid`
+/// accepts). A reference is tried as a ref first (exact, case and all), then as an id;
+/// the write path ([`References`]) and every view (`projection::RefIndex`) resolve by
+/// this one rule.
+pub fn id_named(reference: &str) -> Option<uuid::Uuid> {
+    uuid::Uuid::parse_str(reference).ok()
+}
+
+/// Resolves a `ref` label or an event `id` within one negotiation: a ref exactly as
+/// written, else an id as [`id_named`] reads it.
 pub trait References {
     /// The event `reference` names, if any.
     fn resolve(&self, reference: &str) -> Option<Target>;

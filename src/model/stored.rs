@@ -151,7 +151,9 @@ fn fast_decode(wire: Option<Wire>, names: &mut NameCache) -> Option<(Envelope, E
     Some((envelope, event))
 }
 
-/// The fields of a stored move, borrowed where the text can hold no escape.
+/// The fields of a stored move, borrowed where the text can hold no escape: the schema's
+/// event and move fields ([`crate::model::Field::MOVE`]) and the envelope's (a test holds
+/// the lists together).
 ///
 /// Unknown fields are skipped, as the strict path ignores them too. A name with an
 /// escape in it (never valid) makes the borrowed `&str` fail, which sends the event down
@@ -321,6 +323,17 @@ mod tests {
     /// Every field a move can carry, with an escaped summary and a list where a text
     /// would do.
     const PACKAGE: &str = r#"{"at":"2025-07-30","by":"KR","conditional_on":["m1","autos"],"hash":"09bf53b920182d2f3f25e834ccc866a3ca4d223dec9856827e1938c664e58588","id":"01a23589-d5b2-7ec6-afdd-5ca392763173","issues":["tariff","autos"],"kind":"offer","level":"minister","negotiation":"kr-us","package":"july","positions":{"autos":12.5,"tariff":15},"prev_hash":"530d5b97ec93cdf0ca70a48842357611e117e7f46d3a0ed2276c08353f00030e","recorded_at":"2026-12-02T06:55:55.314Z","recorded_by":"desk","ref":"m2","responds_to":"m1","reversibility":"binding","schema":1,"seq":2,"source":"press pool","speaker":"Minister","summary":"Korea offers \"15%\"\u00e9","tags":"july","terms":"15% on everything","to":["US"],"x-extra":{"kept":true}}"#;
+
+    #[test]
+    fn the_wire_names_exactly_the_schema_fields_of_a_move_and_the_envelope() {
+        let mut schema: Vec<&str> = super::super::fields_of(Kind::Offer)
+            .chain(super::super::ENVELOPE_FIELDS)
+            .collect();
+        let mut wire = super::super::schema::serde_fields::<Wire>().to_vec();
+        schema.sort_unstable();
+        wire.sort_unstable();
+        assert_eq!(wire, schema);
+    }
 
     #[test]
     fn every_move_field_takes_the_fast_path_and_agrees_with_the_strict_one() {

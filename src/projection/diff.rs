@@ -9,38 +9,38 @@ use super::Timeline;
 use super::positions::{Positions, Status};
 use crate::model::{IssueKey, Millis, PartyCode};
 
-/// The difference on one issue.
+/// The difference on one issue. Its fields are in key order, as `diff --json` prints them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IssueDiff {
-    /// The issue.
-    pub issue: IssueKey,
-    /// Its unit.
-    pub unit: Option<String>,
-    /// Per side: position at the first date and at the second.
-    pub sides: BTreeMap<PartyCode, SideDiff>,
     /// Gap at the first date.
     pub gap_from: Option<f64>,
     /// Gap at the second date.
     pub gap_to: Option<f64>,
+    /// The issue.
+    pub issue: IssueKey,
+    /// Seqs of the moves on the issue in between.
+    pub moves: Vec<u64>,
+    /// Per side: position at the first date and at the second.
+    pub sides: BTreeMap<PartyCode, SideDiff>,
     /// Status at the first date.
     pub status_from: Status,
     /// Status at the second date.
     pub status_to: Status,
-    /// Seqs of the moves on the issue in between.
-    pub moves: Vec<u64>,
+    /// Its unit.
+    pub unit: Option<String>,
 }
 
-/// One side's movement on an issue.
+/// One side's movement on an issue, fields in key order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SideDiff {
-    /// Position at the first date.
-    pub from: Option<f64>,
-    /// Position at the second date.
-    pub to: Option<f64>,
     /// `to - from` when both are known.
     pub change: Option<f64>,
+    /// Position at the first date.
+    pub from: Option<f64>,
     /// Moves by the side on the issue in between.
     pub moves: usize,
+    /// Position at the second date.
+    pub to: Option<f64>,
 }
 
 /// Compares `earlier` and `later`, two views of one negotiation; `from` is the first

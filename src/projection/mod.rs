@@ -10,9 +10,11 @@ pub mod checkpoint;
 pub mod diff;
 pub mod memo;
 pub mod positions;
+mod refs;
 pub mod replay;
 mod timeline;
 
+pub use refs::{RefIndex, named_by};
 pub use timeline::{Entry, Timeline, ViewSpec};
 
 use crate::model::{Agenda, Slug, Stored};

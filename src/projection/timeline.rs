@@ -15,9 +15,11 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
-use uuid::Uuid;
+
+use super::refs::{RefIndex, named_by};
 
 use crate::model::{
     Action, Agenda, Body, Correction, Envelope, Event, Kind, Millis, Slug, SortKey, Stored,
@@ -84,6 +86,8 @@ pub struct Timeline {
     amended: HashMap<u64, Vec<u64>>,
     /// The view it was built for.
     pub spec: ViewSpec,
+    /// The references the events in view make, resolved on first use ([`Timeline::refs`]).
+    refs: OnceLock<RefIndex>,
 }
 
 impl Timeline {
@@ -98,7 +102,11 @@ impl Timeline {
             .filter(|r| r.event.kind == Kind::Correction)
             .cloned()
             .collect();
-        let targets = Targets::new(&events, &corrections);
+        // Only the targets of corrections: the rest waits for `refs`.
+        let targets = RefIndex::of(
+            corrections.iter().filter_map(|r| named_by(&r.event)),
+            events.iter().map(|r| (&r.envelope, &r.event)),
+        );
         let active = active_corrections(&corrections, &targets);
         // Each event's corrections, found once, in seq order: the events come in seq
         // order, so each takes its own from the front.
@@ -152,6 +160,7 @@ impl Timeline {
             voided,
             amended,
             spec,
+            refs: OnceLock::new(),
         }
     }
 
@@ -172,7 +181,17 @@ impl Timeline {
         self.agenda = agenda_of(&self.entries);
         take_late(&mut self.agenda, &self.recorded_agenda, &self.entries);
         self.spec.as_of = Some(as_of);
+        self.refs = OnceLock::new();
         self
+    }
+
+    /// The references the entries make (a move's `responds_to`, an annotation's
+    /// `target`), resolved among the entries by the one rule of [`RefIndex`]: the seq
+    /// each names, if that event is in view (not voided, not a correction, not after
+    /// `as_of`). Built on first use: most views never ask.
+    pub fn refs(&self) -> &RefIndex {
+        self.refs
+            .get_or_init(|| RefIndex::within(self.entries.iter().map(|e| (&e.envelope, &e.event))))
     }
 
     /// The seqs of the amendments applied to the event `seq`, in order.
@@ -213,62 +232,13 @@ impl Timeline {
     }
 }
 
-/// Resolves a correction's target (`ref` or `id`) to a seq. Only the names some
-/// correction uses are kept: indexing every label and id of a million-event journal
-/// cost more than the rest of the build.
-struct Targets {
-    by_label: HashMap<String, u64>,
-    by_id: HashMap<Uuid, u64>,
-}
-
-impl Targets {
-    fn new(events: &[Stored], corrections: &[Stored]) -> Targets {
-        let named: HashSet<&str> = corrections
-            .iter()
-            .filter_map(|r| match &r.event.body {
-                Body::Correction(c) => Some(c.target.as_str()),
-                _ => None,
-            })
-            .collect();
-        let ids: HashSet<Uuid> = named.iter().filter_map(|t| id_named(t)).collect();
-        let mut by_label = HashMap::new();
-        let mut by_id = HashMap::new();
-        if named.is_empty() {
-            return Targets { by_label, by_id };
-        }
-        for r in events.iter().chain(corrections) {
-            if let Some(label) = &r.event.label
-                && named.contains(label.as_str())
-            {
-                by_label.insert(label.clone(), r.envelope.seq);
-            }
-            if ids.contains(&r.envelope.id) {
-                by_id.insert(r.envelope.id, r.envelope.seq);
-            }
-        }
-        Targets { by_label, by_id }
-    }
-
-    fn seq(&self, target: &str) -> Option<u64> {
-        self.by_label
-            .get(target)
-            .or_else(|| id_named(target).and_then(|id| self.by_id.get(&id)))
-            .copied()
-    }
-}
-
-/// The id a target names: the hyphenated form the store writes, in either case.
-fn id_named(target: &str) -> Option<Uuid> {
-    (target.len() == 36).then(|| Uuid::parse_str(target).ok())?
-}
-
 /// The corrections that still apply: those not voided by a later correction that itself
 /// still applies. A void can only name an earlier event, so walking from the newest
 /// correction back settles each one before anything it could undo: voiding a void
 /// restores the first, and voiding that again undoes it once more, to any depth.
 fn active_corrections<'a>(
     corrections: &'a [Stored],
-    targets: &Targets,
+    targets: &RefIndex,
 ) -> Vec<(u64, &'a Correction)> {
     let all: Vec<(u64, &Correction)> = corrections
         .iter()

@@ -7,8 +7,6 @@
 //! compute the posture audit (that is `projection::audit`'s; the report shows the
 //! [`AuditReport`] it is given, as that type) and it writes no HTML.
 
-use std::collections::HashMap;
-
 use crate::model::IssueKey;
 use crate::model::{Body, Channel, Kind, Millis, Move, Reversibility};
 use crate::projection::Timeline;
@@ -328,13 +326,6 @@ pub fn with_unit(value: f64, unit: Option<&str>) -> String {
 }
 
 fn move_marks(timeline: &Timeline) -> Vec<MoveMark> {
-    let mut seq_of: HashMap<String, u64> = HashMap::new();
-    for entry in &timeline.entries {
-        seq_of.insert(entry.envelope.id.to_string(), entry.seq());
-        if let Some(label) = &entry.event.label {
-            seq_of.insert(label.clone(), entry.seq());
-        }
-    }
     let mut marks = Vec::new();
     for entry in timeline.moves() {
         let Some(m) = entry.event.as_move() else {
@@ -342,13 +333,8 @@ fn move_marks(timeline: &Timeline) -> Vec<MoveMark> {
         };
         let responds_to = m
             .responds_to
-            .as_ref()
-            .and_then(|r| {
-                seq_of
-                    .get(r)
-                    .or_else(|| seq_of.get(&r.to_ascii_lowercase()))
-            })
-            .copied();
+            .as_deref()
+            .and_then(|r| timeline.refs().seq(r));
         marks.push(MoveMark {
             seq: entry.seq(),
             at: entry.event.at.millis(),

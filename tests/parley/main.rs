@@ -11,6 +11,7 @@
 //! - `memo`: a kept audit is served only for the same request and log
 //! - `properties`: random journals; known-at agrees with the log history
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
+//! - `references`: a ref or id names the same event when recording and viewing (issue 14)
 //! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
 //! - `seams`: issues paired with their numbers, corrections that say what they change,
@@ -31,6 +32,7 @@ mod journal;
 mod library;
 mod memo;
 mod properties;
+mod references;
 mod reliability;
 mod replay;
 mod report;

@@ -23,7 +23,7 @@ use crate::model::canonical::write_json;
 use crate::model::names::NameCache;
 use crate::model::wire::{Texts, issue_keys, optional, owned, words};
 use crate::model::{
-    At, Body, CanonicalFields, Channel, Event, FieldsWriter, IssueKey, Kind, Level, Move,
+    At, Body, CanonicalFields, Channel, Event, Field, FieldsWriter, IssueKey, Kind, Level, Move,
     PartyCode, Reversibility, Slug,
 };
 
@@ -97,9 +97,10 @@ impl FastLine {
     }
 }
 
-/// The fields an authored move may have, in key order. Absent fields are `None`; a
-/// `null` fails (the strict path keeps it in the canonical bytes), and so does any other
-/// field.
+/// The fields an authored move may have, in key order: the schema's event and move
+/// fields ([`Field::MOVE`]) and `id` (a test holds the two lists together). Absent
+/// fields are `None`; a `null` fails (the strict path keeps it in the canonical bytes),
+/// and so does any other field.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Wire<'a> {
@@ -171,20 +172,20 @@ impl Wire<'_> {
             }
         }
         let mut w = FieldsWriter::with_buffer(buffer);
-        text(&mut w, "at", Some(self.at));
-        text(&mut w, "by", self.by);
-        text(&mut w, "channel", self.channel);
-        texts(&mut w, "conditional_on", &self.conditional_on);
-        text(&mut w, "issue", self.issue);
-        texts(&mut w, "issues", &self.issues);
-        text(&mut w, "kind", Some(self.kind));
-        text(&mut w, "level", self.level);
-        text(&mut w, "package", self.package.as_deref());
+        text(&mut w, Field::At.name(), Some(self.at));
+        text(&mut w, Field::By.name(), self.by);
+        text(&mut w, Field::Channel.name(), self.channel);
+        texts(&mut w, Field::ConditionalOn.name(), &self.conditional_on);
+        text(&mut w, Field::Issue.name(), self.issue);
+        texts(&mut w, Field::Issues.name(), &self.issues);
+        text(&mut w, Field::Kind.name(), Some(self.kind));
+        text(&mut w, Field::Level.name(), self.level);
+        text(&mut w, Field::Package.name(), self.package.as_deref());
         if let Some(number) = &self.position {
-            w.field("position", |out| write_json(out, number));
+            w.field(Field::Position.name(), |out| write_json(out, number));
         }
         if let Some(Numbers(numbers)) = &self.positions {
-            w.field("positions", |out| {
+            w.field(Field::Positions.name(), |out| {
                 out.push(b'{');
                 for (i, (key, number)) in numbers.iter().enumerate() {
                     if i > 0 {
@@ -197,15 +198,19 @@ impl Wire<'_> {
                 out.push(b'}');
             });
         }
-        text(&mut w, "ref", self.label.as_deref());
-        text(&mut w, "responds_to", self.responds_to.as_deref());
-        text(&mut w, "reversibility", self.reversibility);
-        text(&mut w, "source", self.source.as_deref());
-        text(&mut w, "speaker", self.speaker.as_deref());
-        text(&mut w, "summary", self.summary.as_deref());
-        texts(&mut w, "tags", &self.tags);
-        text(&mut w, "terms", self.terms.as_deref());
-        texts(&mut w, "to", &self.to);
+        text(&mut w, Field::Ref.name(), self.label.as_deref());
+        text(
+            &mut w,
+            Field::RespondsTo.name(),
+            self.responds_to.as_deref(),
+        );
+        text(&mut w, Field::Reversibility.name(), self.reversibility);
+        text(&mut w, Field::Source.name(), self.source.as_deref());
+        text(&mut w, Field::Speaker.name(), self.speaker.as_deref());
+        text(&mut w, Field::Summary.name(), self.summary.as_deref());
+        texts(&mut w, Field::Tags.name(), &self.tags);
+        text(&mut w, Field::Terms.name(), self.terms.as_deref());
+        texts(&mut w, Field::To.name(), &self.to);
         w.finish()
     }
 
@@ -380,6 +385,15 @@ mod tests {
             "{text}"
         );
         true
+    }
+
+    #[test]
+    fn the_wire_names_exactly_the_schema_fields_of_a_move_and_id() {
+        let mut schema: Vec<&str> = crate::model::fields_of(Kind::Offer).collect();
+        schema.push("id");
+        schema.sort_unstable();
+        let wire = crate::model::schema::serde_fields::<Wire>();
+        assert_eq!(wire, schema, "the Wire struct's fields, in key order");
     }
 
     #[test]

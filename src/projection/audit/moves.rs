@@ -6,11 +6,8 @@
 //! instead of strings is what keeps the audit fast. The text a reviewer reads (the `at`
 //! as written, the summary) is looked up from the timeline only for the moves shown.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
-
-use uuid::Uuid;
 
 use crate::model::{
     Agenda, Channel, Direction, IssueKey, Kind, Millis, Move, PartyCode, Reversibility,
@@ -354,24 +351,28 @@ impl<'t> Moves<'t> {
         for def in &agenda.issues {
             table.issue(&def.key, agenda);
         }
-        let mut refs = Refs::wanted(timeline);
-        // Each entry's place among the moves, so a resolved reference finds its move
-        // without a map from seq; references resolve once every label is seen, since
-        // a later event's label wins.
-        let mut move_at: Vec<Option<usize>> = Vec::with_capacity(timeline.entries.len());
-        let mut answering: Vec<Option<&str>> = Vec::with_capacity(timeline.entries.len());
+        // The seq each move answers (the timeline's reference index), and the place
+        // among the moves of each event answered, found in the pass below.
+        let refs = timeline.refs();
+        let answering: Vec<Option<u64>> = timeline
+            .entries
+            .iter()
+            .filter_map(|e| e.event.as_move().filter(|_| e.event.kind.is_move()))
+            .map(|m| m.responds_to.as_deref().and_then(|r| refs.seq(r)))
+            .collect();
+        let mut answered: FastMap<u64, Option<usize>> =
+            answering.iter().flatten().map(|&seq| (seq, None)).collect();
         let mut all = Vec::with_capacity(timeline.entries.len());
         let mut stated = Vec::new();
         // (party, issue) whose number a retraction withdrew and no number replaced yet.
         let mut withdrawn: Vec<(Id, Id)> = Vec::new();
         for (entry, e) in timeline.entries.iter().enumerate() {
-            refs.note(entry, e);
             let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
-                move_at.push(None);
                 continue;
             };
-            move_at.push(Some(all.len()));
-            answering.push(m.responds_to.as_deref());
+            if let Some(slot) = answered.get_mut(&e.seq()) {
+                *slot = Some(all.len());
+            }
             all.push(table.read_move(agenda, e, m, entry, all.len()));
             let by = all[all.len() - 1].by;
             if e.event.kind == Kind::Retraction {
@@ -386,10 +387,8 @@ impl<'t> Moves<'t> {
                 stated.push((all.len() - 1, issue, *value, withdrawn.len() < before));
             }
         }
-        for (m, r) in all.iter_mut().zip(answering) {
-            m.responds_to = r
-                .and_then(|r| refs.resolve(r))
-                .and_then(|pos| move_at.get(pos).copied().flatten());
+        for (m, seq) in all.iter_mut().zip(answering) {
+            m.responds_to = seq.and_then(|seq| answered.get(&seq).copied().flatten());
         }
         widen_package_tracks(&mut all, &table);
         for i in 0..all.len() {
@@ -497,87 +496,6 @@ impl<'t> Moves<'t> {
         }
         Series { by_issue }
     }
-}
-
-/// The journal's refs and ids, resolved as the store writes them: a ref is exact, an id
-/// is also matched in lower case, and a later event's ref or id wins over an earlier one.
-/// Only the refs and ids some move's `responds_to` names are kept: a map of every label
-/// and id of a million events cost more than the rest of the audit.
-struct Refs<'t> {
-    /// Each ref wanted (as written or in lower case), with the place in the timeline of
-    /// the last event labelled so.
-    labels: FastMap<Cow<'t, str>, Option<usize>>,
-    /// Each id wanted, with the place of its event.
-    ids: FastMap<Uuid, Option<usize>>,
-}
-
-impl<'t> Refs<'t> {
-    /// The refs and ids the moves of `timeline` name, none seen yet.
-    fn wanted(timeline: &'t Timeline) -> Refs<'t> {
-        let mut labels: FastMap<Cow<'t, str>, Option<usize>> = FastMap::default();
-        let mut ids: FastMap<Uuid, Option<usize>> = FastMap::default();
-        for e in &timeline.entries {
-            let Some(r) = e.event.as_move().and_then(|m| m.responds_to.as_deref()) else {
-                continue;
-            };
-            labels.insert(Cow::Borrowed(r), None);
-            let lower = has_upper(r).then(|| r.to_ascii_lowercase());
-            if let Some(id) =
-                canonical_uuid(r).or_else(|| lower.as_deref().and_then(canonical_uuid))
-            {
-                ids.insert(id, None);
-            }
-            if let Some(lower) = lower {
-                labels.insert(Cow::Owned(lower), None);
-            }
-        }
-        Refs { labels, ids }
-    }
-
-    /// Sees the entry at `pos`: its label and id, if wanted, now name it.
-    fn note(&mut self, pos: usize, e: &Entry) {
-        if let Some(slot) = e
-            .event
-            .label
-            .as_deref()
-            .and_then(|l| self.labels.get_mut(l))
-        {
-            *slot = Some(pos);
-        }
-        if !self.ids.is_empty()
-            && let Some(slot) = self.ids.get_mut(&e.envelope.id)
-        {
-            *slot = Some(pos);
-        }
-    }
-
-    /// The place in the timeline of the event `r` names, trying it as written, then in
-    /// lower case.
-    fn resolve(&self, r: &str) -> Option<usize> {
-        // In lower case it is the same key unless it has capitals.
-        self.exact(r)
-            .or_else(|| has_upper(r).then(|| self.exact(&r.to_ascii_lowercase()))?)
-    }
-
-    /// The place of the last event whose ref or id is exactly `r`.
-    fn exact(&self, r: &str) -> Option<usize> {
-        let label = self.labels.get(r).copied().flatten();
-        let id = canonical_uuid(r).and_then(|u| self.ids.get(&u).copied().flatten());
-        label.max(id)
-    }
-}
-
-fn has_upper(r: &str) -> bool {
-    r.bytes().any(|b| b.is_ascii_uppercase())
-}
-
-/// The id `r` is, when it is written exactly as the store writes ids.
-fn canonical_uuid(r: &str) -> Option<Uuid> {
-    if r.len() != 36 {
-        return None;
-    }
-    let id = Uuid::parse_str(r).ok()?;
-    (id.to_string() == r).then_some(id)
 }
 
 /// A package's moves share their tracks: bundling security with trade across several
