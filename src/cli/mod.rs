@@ -9,6 +9,7 @@ mod correct;
 mod diff;
 mod events;
 mod export;
+mod hint;
 mod import;
 mod list;
 mod log;
@@ -18,6 +19,8 @@ mod replay;
 mod report;
 mod session;
 mod verify;
+
+pub use hint::hint;
 
 use std::io::Write;
 use std::path::PathBuf;
