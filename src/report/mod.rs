@@ -12,7 +12,9 @@
 //!   inline SVG charts (`charts`, with scales and symbols from `svg`), and the page's
 //!   own CSS and script (`report.css`, `report.js`), both inlined.
 
+pub mod audit_json;
 pub mod audit_text;
+pub mod audit_words;
 mod charts;
 pub mod html;
 mod html_tables;

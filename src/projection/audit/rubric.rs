@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::vocab::Code;
 use crate::model::{Invalid, Reversibility};
 
 /// The audit's parameters.
@@ -42,9 +43,6 @@ pub struct Rubric {
     pub weights: BTreeMap<String, f64>,
 }
 
-/// The measure codes, in the order the method lists them.
-pub const CODES: [&str; 6] = ["INI", "CB", "CUP", "REC", "PK", "RV"];
-
 impl Default for Rubric {
     fn default() -> Rubric {
         Rubric {
@@ -62,7 +60,10 @@ impl Default for Rubric {
                 .iter()
                 .map(|r| (r.as_str().to_owned(), f64::from(r.score())))
                 .collect(),
-            weights: CODES.iter().map(|c| ((*c).to_owned(), 1.0)).collect(),
+            weights: Code::ALL
+                .iter()
+                .map(|c| (c.as_str().to_owned(), 1.0))
+                .collect(),
         }
     }
 }
@@ -90,10 +91,11 @@ impl Rubric {
 
     fn check(&self) -> Result<(), Invalid> {
         for key in self.weights.keys() {
-            if !CODES.contains(&key.as_str()) {
+            if Code::parse(key).is_none() {
+                let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
                 return Err(Invalid::field(
                     "weights",
-                    format!("{key:?} is not a measure (measures: {})", CODES.join(", ")),
+                    format!("{key:?} is not a measure (measures: {})", codes.join(", ")),
                 ));
             }
         }
@@ -143,8 +145,8 @@ impl Rubric {
     }
 
     /// The weight of a component.
-    pub fn weight(&self, code: &str) -> f64 {
-        self.weights.get(code).copied().unwrap_or(1.0)
+    pub fn weight(&self, code: Code) -> f64 {
+        self.weights.get(code.as_str()).copied().unwrap_or(1.0)
     }
 }
 
@@ -157,8 +159,8 @@ mod tests {
         let rubric = Rubric::from_json(r#"{"proactive_at": 0.3, "weights": {"RV": 2}}"#).unwrap();
         assert_eq!(rubric.proactive_at, 0.3);
         assert_eq!(rubric.windows, 3);
-        assert_eq!(rubric.weight("RV"), 2.0);
-        assert_eq!(rubric.weight("INI"), 1.0);
+        assert_eq!(rubric.weight(Code::Rv), 2.0);
+        assert_eq!(rubric.weight(Code::Ini), 1.0);
         assert_eq!(rubric.score(Reversibility::Sunk), 3.0);
     }
 
