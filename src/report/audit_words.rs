@@ -133,3 +133,69 @@ fn change(first: f64, last: f64) -> String {
         last - first
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use WindowVerdict::{Balanced, Defensive, Proactive};
+
+    #[test]
+    fn each_rule_reads_as_a_sentence_with_its_figures() {
+        let sentences: Vec<String> = [
+            Rule::TooFewMoves {
+                moves: 2,
+                min_moves: 3,
+            },
+            Rule::NoWindow(Defensive),
+            Rule::FirstWindow(Balanced),
+            Rule::LastWindow {
+                verdict: Proactive,
+                threshold: 0.2,
+            },
+            Rule::LastWindow {
+                verdict: Defensive,
+                threshold: -0.2,
+            },
+            Rule::Change {
+                first: 0.4,
+                last: -0.22,
+            },
+            Rule::Fell {
+                first: 0.4,
+                last: -0.22,
+                drift: 0.4,
+            },
+            Rule::Rose {
+                first: -0.25,
+                last: 0.33,
+                drift: 0.4,
+            },
+            Rule::Path(vec![Proactive, Defensive, Balanced]),
+        ]
+        .iter()
+        .map(rule)
+        .collect();
+        assert_eq!(
+            sentences,
+            [
+                "2 moves: no window has the 3 moves and the data a verdict needs",
+                "no window defensive",
+                "first window balanced",
+                "last window proactive (≥ +0.20)",
+                "last window defensive (≤ -0.20)",
+                "index +0.40 in the first judged window, -0.22 in the last (-0.62)",
+                "index +0.40 in the first judged window, -0.22 in the last (-0.62): fell by at least 0.40",
+                "index -0.25 in the first judged window, +0.33 in the last (+0.58): rose by at least 0.40",
+                "windows went proactive → defensive → balanced",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_figure_without_data_reads_no_data_whatever_the_measure() {
+        let empty = Figure::default();
+        for code in Code::ALL {
+            assert_eq!(reading(code, &empty), "no data", "{code}");
+        }
+    }
+}

@@ -19,6 +19,7 @@
 //! - `seams_store`: a failed first write removes only what it made; a store the user may
 //!   not write is read unchanged (issue 13)
 //! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
+//! - `vocabulary`: the audit's rules and findings in words; the rubric's measure codes
 
 mod audit;
 mod checkpoints;
@@ -37,3 +38,4 @@ mod seams_store;
 mod snapshots;
 mod statuses;
 mod terminal;
+mod vocabulary;
