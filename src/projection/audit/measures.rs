@@ -46,7 +46,7 @@ pub struct Figure {
     pub events: Vec<Counted>,
     /// The count on top (for RV: the score given).
     pub numerator: f64,
-    /// The value, or null when there is nothing to count.
+    /// The value, or None when there is nothing to count.
     pub value: Option<f64>,
 }
 
