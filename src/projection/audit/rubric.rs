@@ -100,12 +100,7 @@ impl Rubric {
             }
         }
         for key in self.reversibility.keys() {
-            if Reversibility::parse(key).is_err() {
-                return Err(Invalid::field(
-                    "reversibility",
-                    format!("{key:?} is not one of: pledge, executive, binding, sunk"),
-                ));
-            }
+            Reversibility::parse(key)?;
         }
         if self.windows == 0 {
             return Err(Invalid::field("windows", "must be at least 1"));
@@ -180,6 +175,11 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "weights: \"XX\" is not a measure (measures: INI, CB, CUP, REC, PK, RV)"
+        );
+        let err = Rubric::from_json(r#"{"reversibility": {"soft": 1}}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "reversibility: \"soft\" is not one of: pledge, executive, binding, sunk"
         );
     }
 }
