@@ -1,12 +1,15 @@
 //! `parley diff`: what moved between two dates.
 
+use std::collections::BTreeMap;
+
 use clap::Args;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use super::{Global, ViewFlags, print, print_json};
 use parley::format;
 use parley::model::parse_bound;
-use parley::projection::audit::{AuditReport, Rubric, audit};
+use parley::projection::audit::{AuditReport, Rubric, SideAudit, Verdict, audit};
 use parley::projection::diff::{IssueDiff, diff};
 use parley::projection::{Timeline, ViewSpec, load};
 use parley::report::Table;
@@ -86,34 +89,52 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
     print(&(heading + &table(&issues) + "\n" + &posture_table(&posture)))
 }
 
+/// A side's posture at one date: the audit's verdict and index (None: the side is not
+/// in the talks yet, or has no index).
+#[derive(Serialize)]
+struct Posture {
+    index: Option<f64>,
+    verdict: Option<Verdict>,
+}
+
+/// A side's posture at both dates.
+#[derive(Serialize)]
+struct Change {
+    from: Posture,
+    to: Posture,
+}
+
 /// Each side's audit verdict and index at both dates.
-fn posture(earlier: &AuditReport, later: &AuditReport) -> Value {
-    let sides: serde_json::Map<String, Value> = later
+fn posture(earlier: &AuditReport, later: &AuditReport) -> BTreeMap<String, Change> {
+    let at = |side: Option<&SideAudit>| Posture {
+        index: side.and_then(|s| s.index),
+        verdict: side.map(|s| s.verdict),
+    };
+    later
         .sides
         .iter()
         .map(|(party, now)| {
-            let was = earlier.sides.get(party);
-            let value = json!({
-                "from": {"verdict": was.map(|s| s.verdict), "index": was.and_then(|s| s.index)},
-                "to": {"verdict": now.verdict, "index": now.index},
-            });
-            (party.clone(), value)
+            let change = Change {
+                from: at(earlier.sides.get(party)),
+                to: at(Some(now)),
+            };
+            (party.clone(), change)
         })
-        .collect();
-    Value::Object(sides)
+        .collect()
 }
 
-fn posture_table(posture: &Value) -> String {
-    let index = |v: &Value| v.as_f64().map_or("—".into(), |i| format!("{i:+.2}"));
+fn posture_table(posture: &BTreeMap<String, Change>) -> String {
+    let index = |i: Option<f64>| i.map_or("—".into(), |i| format!("{i:+.2}"));
+    let verdict = |v: Option<Verdict>| v.map_or("—", Verdict::as_str).to_owned();
     let mut table =
         Table::new(&["side", "posture then", "index", "posture now", "index"]).right(&[2, 4]);
-    for (party, sides) in posture.as_object().into_iter().flatten() {
+    for (party, change) in posture {
         table.row(vec![
             party.clone(),
-            sides["from"]["verdict"].as_str().unwrap_or("—").into(),
-            index(&sides["from"]["index"]),
-            sides["to"]["verdict"].as_str().unwrap_or("—").into(),
-            index(&sides["to"]["index"]),
+            verdict(change.from.verdict),
+            index(change.from.index),
+            verdict(change.to.verdict),
+            index(change.to.index),
         ]);
     }
     table.render()
