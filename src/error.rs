@@ -1,6 +1,10 @@
 //! The errors parley reports, split by cause into the user's (bad input, unknown
 //! negotiation, integrity failure, a file they may not write: exit 1) and the machine's
 //! (a full disk or quota wherever it shows, the store itself failing: exit 3).
+//!
+//! An error says what went wrong and where, in terms of the library: a file, a store, a
+//! negotiation. It does not suggest what to type next; the command line's hints, which
+//! speak of its commands and flags, live in the CLI (`src/cli/hint.rs`).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -136,6 +140,11 @@ impl Error {
         self.io_cause().is_some_and(|e| is_not_writable(e.kind()))
     }
 
+    /// True when the cause is a disk out of space or its user over quota.
+    pub fn is_out_of_space(&self) -> bool {
+        self.io_cause().is_some_and(|e| is_out_of_space(e.kind()))
+    }
+
     /// The I/O error behind this one, if any: the innermost, looking through sled's
     /// errors (which do not name their source) and I/O errors that wrap another.
     fn io_cause(&self) -> Option<&std::io::Error> {
@@ -155,29 +164,6 @@ impl Error {
             }
         }
         message
-    }
-
-    /// A next step to suggest, when there is an obvious one.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            Error::Busy { .. } => {
-                Some("wait for the other command to finish, or raise --wait".into())
-            }
-            Error::UnknownNegotiation { .. } => {
-                Some("`parley list` shows the negotiations in this store".into())
-            }
-            Error::Stale { .. } => {
-                Some("read the new events with `parley events`, then log again".into())
-            }
-            Error::Integrity { .. } => Some(
-                "the store has been altered or damaged; restore it from an export or a backup"
-                    .into(),
-            ),
-            // Our lock file is the first thing parley writes in a store.
-            Error::Io { path, .. } => io_hint(self.io_cause()?.kind(), path.ends_with("lock")),
-            Error::Store(_) => io_hint(self.io_cause()?.kind(), true),
-            _ => None,
-        }
     }
 }
 
@@ -208,28 +194,6 @@ fn is_out_of_space(kind: std::io::ErrorKind) -> bool {
 fn is_not_writable(kind: std::io::ErrorKind) -> bool {
     use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem};
     matches!(kind, PermissionDenied | ReadOnlyFilesystem)
-}
-
-/// What to do about the I/O failures a record-keeper can fix (`in_store`: the failure was
-/// in the store directory). A write to the store that fails this way has written
-/// nothing: commits are all or nothing.
-fn io_hint(kind: std::io::ErrorKind, in_store: bool) -> Option<String> {
-    if is_out_of_space(kind) {
-        return Some(
-            if in_store {
-                "the disk holding the store is full (or over its quota); nothing was written. Free \
-             some space and run the command again"
-            } else {
-                "the disk is full (or over its quota). Free some space and run the command again"
-            }
-            .into(),
-        );
-    }
-    (is_not_writable(kind) && in_store).then(|| {
-        "parley needs write access to the store directory to change it; copy the store \
-         somewhere writable, or use --store"
-            .into()
-    })
 }
 
 /// The library's result type.

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         }
         Err(error) => {
             eprintln!("parley: {}", error.message());
-            if let Some(hint) = error.hint() {
+            if let Some(hint) = cli::hint(&error) {
                 eprintln!("hint: {hint}");
             }
             ExitCode::from(if error.is_user_error() { 1 } else { 3 })

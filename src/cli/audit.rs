@@ -9,8 +9,9 @@ use clap::Args;
 use super::{Global, ViewFlags, io_error, json_text, print, print_bytes, print_json};
 use parley::journal::recorded_events;
 use parley::model::Invalid;
-use parley::projection::audit::{AuditReport, Rubric, audit};
+use parley::projection::audit::{AuditReport, Rubric, Verdict, audit};
 use parley::projection::{Entry, Timeline, memo};
+use parley::report::audit_json::AuditJson;
 use parley::report::audit_text::{self, EventLine};
 use parley::store::{Access, Store, StreamMeta, Upkeep};
 use parley::{Error, Result};
@@ -85,7 +86,7 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
     let timeline = super::kept_until_exit(Timeline::build(meta.slug.clone(), records, spec));
     let report = super::kept_until_exit(audit(&timeline, &rubric));
     let output = if args.json {
-        json_text(&*report)?
+        json_text(&AuditJson::new(&report))?
     } else {
         render(&timeline, &report, &args.view, args.explain)
     };
@@ -175,10 +176,12 @@ fn render(timeline: &Timeline, report: &AuditReport, view: &ViewFlags, explain: 
             summary: e.event.summary.clone().unwrap_or_default(),
         })
     };
+    let verdicts: Vec<&str> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
     let heading = format!(
-        "{} — posture audit, {}\nmethod: docs/audit-method.md; verdicts: stayed-proactive, drifted-defensive, stayed-defensive, turned-proactive, mixed, too-few-moves\n\n",
+        "{} — posture audit, {}\nmethod: docs/audit-method.md; verdicts: {}\n\n",
         timeline.slug,
-        view.describe()
+        view.describe(),
+        verdicts.join(", ")
     );
     heading + &audit_text::render(report, &names, &lookup, explain)
 }

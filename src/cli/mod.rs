@@ -9,6 +9,7 @@ mod correct;
 mod diff;
 mod events;
 mod export;
+mod hint;
 mod import;
 mod list;
 mod log;
@@ -19,6 +20,8 @@ mod report;
 mod session;
 mod shell;
 mod verify;
+
+pub use hint::hint;
 
 use std::io::Write;
 use std::path::PathBuf;

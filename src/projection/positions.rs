@@ -116,8 +116,7 @@ pub struct IssueView {
 }
 
 /// Where an issue stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     /// The sides are apart, fewer than two stand on a number, or terms are not accepted.
     Open,
@@ -128,14 +127,26 @@ pub enum Status {
     Agreed,
 }
 
-impl std::fmt::Display for Status {
-    /// The word `positions`, `diff` and `replay` print: the JSON name.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+impl Status {
+    /// The word JSON carries and `positions`, `diff` and `replay` print.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Status::Open => "open",
             Status::Converged => "converged",
             Status::Agreed => "agreed",
-        })
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

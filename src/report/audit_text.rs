@@ -6,9 +6,9 @@
 use std::fmt::Write;
 
 use crate::format::number as format_count;
-use crate::projection::audit::rubric::CODES;
-use crate::projection::audit::{AuditReport, Measure, SideAudit};
+use crate::projection::audit::{AuditReport, Code, FlagKind, Measure, SideAudit};
 use crate::report::Table;
+use crate::report::audit_words;
 
 /// What the renderer needs to know about an event to list it.
 pub struct EventLine {
@@ -42,8 +42,9 @@ fn render_side(
     explain: bool,
 ) -> String {
     let mut out = format!(
-        "{party}  {name}: {}   ({})\n",
-        side.verdict.to_uppercase(),
+        "{party}  {name}: {}   ({})
+",
+        side.verdict.as_str().to_uppercase(),
         crate::format::count(side.moves as u64, "move")
     );
     let _ = writeln!(
@@ -53,7 +54,7 @@ fn render_side(
         signed(side.table_index)
     );
     for rule in &side.rules {
-        let _ = writeln!(out, "  · {rule}");
+        let _ = writeln!(out, "  · {}", audit_words::rule(rule));
     }
     out.push('\n');
     let mut windows =
@@ -68,7 +69,7 @@ fn render_side(
             span,
             format_count(w.moves as f64),
             signed(w.index),
-            w.verdict.into(),
+            w.verdict.to_string(),
             bar(w.index),
         ]);
     }
@@ -76,11 +77,11 @@ fn render_side(
     out.push('\n');
     let mut measures =
         Table::new(&["measure", "value", "counts, all moves", "table moves only"]).right(&[1]);
-    for (code, m) in in_method_order(side) {
+    for (code, m) in side.measures.iter() {
         measures.row(vec![
-            format!("{code} {}", m.name),
+            format!("{code} {}", audit_words::name(code)),
             value(code, m),
-            m.reading.clone(),
+            audit_words::reading(code, &m.all),
             table_only(code, m),
         ]);
     }
@@ -89,7 +90,7 @@ fn render_side(
         let _ = writeln!(
             out,
             "  left out of the index (no data): {}",
-            side.left_out.join(", ")
+            audit_words::codes(&side.left_out)
         );
     }
     out.push_str(&flags(side, explain));
@@ -108,22 +109,26 @@ fn flags(side: &SideAudit, explain: bool) -> String {
     if side.flags.is_empty() {
         return "\n  no flags\n".into();
     }
-    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    let mut kinds: Vec<(FlagKind, usize)> = Vec::new();
     let mut table = Table::new(&["flag", "events", "finding"]);
     for flag in &side.flags {
-        let shown = match kinds.iter_mut().find(|(kind, _)| *kind == flag.flag) {
+        let shown = match kinds.iter_mut().find(|(kind, _)| *kind == flag.kind()) {
             Some((_, count)) => {
                 *count += 1;
                 *count
             }
             None => {
-                kinds.push((flag.flag, 1));
+                kinds.push((flag.kind(), 1));
                 1
             }
         };
         if explain || shown <= FLAGS_SHOWN {
-            let events: Vec<String> = flag.events.iter().map(u64::to_string).collect();
-            table.row(vec![flag.flag.into(), events.join(", "), flag.note.clone()]);
+            let events: Vec<String> = flag.events().iter().map(u64::to_string).collect();
+            table.row(vec![
+                flag.kind().to_string(),
+                events.join(", "),
+                audit_words::note(flag),
+            ]);
         }
     }
     let total = side.flags.len();
@@ -141,11 +146,11 @@ fn flags(side: &SideAudit, explain: bool) -> String {
 }
 
 /// How many flags of each kind, with their share, and what the table below leaves out.
-fn flag_counts(kinds: &[(&str, usize)], total: usize) -> String {
+fn flag_counts(kinds: &[(FlagKind, usize)], total: usize) -> String {
     let mut counts = Table::new(&["flag", "count", "share"]).right(&[1, 2]);
     for (kind, count) in kinds {
         counts.row(vec![
-            (*kind).into(),
+            kind.to_string(),
             format_count(*count as f64),
             format!("{:.1}%", 100.0 * *count as f64 / total as f64),
         ]);
@@ -159,8 +164,9 @@ fn flag_counts(kinds: &[(&str, usize)], total: usize) -> String {
 
 fn explanation(side: &SideAudit, lookup: &dyn Fn(u64) -> Option<EventLine>) -> String {
     let mut out = String::from("\n  the events behind each figure\n");
-    for (code, m) in in_method_order(side) {
-        let _ = writeln!(out, "  {code} {}: {}", m.name, m.reading);
+    for (code, m) in side.measures.iter() {
+        let reading = audit_words::reading(code, &m.all);
+        let _ = writeln!(out, "  {code} {}: {reading}", audit_words::name(code));
         let mut table = Table::new(&["seq", "at", "kind", "counted as", "weight", "summary"])
             .right(&[0, 4])
             .limit(5, 70);
@@ -172,7 +178,7 @@ fn explanation(side: &SideAudit, lookup: &dyn Fn(u64) -> Option<EventLine>) -> S
                 counted.seq.to_string(),
                 at,
                 kind,
-                counted.role.into(),
+                audit_words::role(counted.role).into(),
                 format!("{:.2}", counted.weight),
                 summary,
             ]);
@@ -186,28 +192,21 @@ fn explanation(side: &SideAudit, lookup: &dyn Fn(u64) -> Option<EventLine>) -> S
     out
 }
 
-/// The measures in the order the method lists them.
-pub(crate) fn in_method_order(side: &SideAudit) -> impl Iterator<Item = (&'static str, &Measure)> {
-    CODES
-        .iter()
-        .filter_map(|code| side.measures.get(code).map(|m| (*code, m)))
-}
-
 /// A measure's value with all moves: `0.26`, `+1.5` for RV, `—` without data.
-pub(crate) fn value(code: &str, m: &Measure) -> String {
-    match (code, m.value) {
+pub(crate) fn value(code: Code, m: &Measure) -> String {
+    match (code, m.value()) {
         (_, None) => "—".into(),
-        ("RV", Some(v)) => format!("{v:+.1}"),
+        (Code::Rv, Some(v)) => format!("{v:+.1}"),
         (_, Some(v)) => format!("{v:.2}"),
     }
 }
 
 /// A measure's value from table moves only with its counts: `0.25 (2 of 8)`.
-pub(crate) fn table_only(code: &str, m: &Measure) -> String {
+pub(crate) fn table_only(code: Code, m: &Measure) -> String {
     let f = &m.table;
     match (code, f.value) {
         (_, None) => "no data".into(),
-        ("RV", Some(v)) => format!(
+        (Code::Rv, Some(v)) => format!(
             "{v:+.1} ({} given, {} received)",
             format_count(f.numerator),
             format_count(f.denominator)

@@ -11,6 +11,7 @@ use std::fmt::Write;
 use crate::projection::Timeline;
 use crate::projection::audit::{AuditReport, SideAudit};
 
+use super::audit_words;
 use super::charts::{self, css_word, index_text};
 use super::html_tables::tables;
 use super::model::{Report, day_text, with_unit};
@@ -354,14 +355,14 @@ fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
         "<article class=\"side\"><h3>{party} <span class=\"verdict v-{class}\">{verdict}</span></h3>\
          <p>Index over the whole talks: <strong>{index}</strong> with every move (public at reduced weight), {table} from table moves only; {moves} moves.</p><ul class=\"rules\">",
         party = escape(party),
-        class = css_word(side.verdict),
-        verdict = escape(side.verdict),
+        class = css_word(side.verdict.as_str()),
+        verdict = escape(side.verdict.as_str()),
         index = escape(&index_text(side.index)),
         table = escape(&index_text(side.table_index)),
         moves = side.moves,
     );
     for rule in &side.rules {
-        let _ = write!(out, "<li>{}</li>", escape(rule));
+        let _ = write!(out, "<li>{}</li>", escape(&audit_words::rule(rule)));
     }
     out.push_str("</ul>");
     charts::posture_windows(out, party, side, n);
@@ -371,7 +372,7 @@ fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
         let _ = write!(
             out,
             "<p>Left out of the index (no data): {}.</p>",
-            escape(&side.left_out.join(", "))
+            escape(&audit_words::codes(&side.left_out))
         );
     }
     out.push_str("</article>");
@@ -395,7 +396,7 @@ fn windows_table(out: &mut String, side: &SideAudit) {
             "<tr><td>{span}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             w.moves,
             escape(&index_text(w.index)),
-            escape(w.verdict)
+            escape(w.verdict.as_str())
         );
     }
     out.push_str("</tbody></table>");

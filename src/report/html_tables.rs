@@ -8,6 +8,7 @@ use std::fmt::Write;
 use crate::model::{Channel, Kind};
 use crate::projection::audit::AuditReport;
 
+use super::audit_words;
 use super::html::{escape, in_scroll_box};
 use super::model::{PositionRow, Report, number, with_unit};
 use super::svg::MOVE_KINDS;
@@ -212,17 +213,17 @@ fn flags(out: &mut String, report: &Report, posture: &AuditReport) {
         for flag in &side.flags {
             any = true;
             let events = flag
-                .events
-                .iter()
-                .map(|seq| event_ref(report, *seq))
+                .events()
+                .into_iter()
+                .map(|seq| event_ref(report, seq))
                 .collect::<Vec<_>>()
                 .join("<br>");
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{events}</td></tr>",
                 escape(party),
-                escape(flag.flag),
-                escape(&flag.note)
+                escape(flag.kind().as_str()),
+                escape(&audit_words::note(flag))
             );
         }
     }

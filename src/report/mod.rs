@@ -6,13 +6,19 @@
 //! - [`model`] turns a timeline (and its audit, an `AuditReport`, when there is one)
 //!   into a plain [`Report`]: the moves, the dances and positions (`positions`), the
 //!   concession ledger, the audit and the replay series;
-//! - [`posture`] puts each measure of the audit in words, with its counts, as
-//!   [`audit_text`] prints them;
+//! - [`audit_words`] puts the audit in words: measure names and readings, roles, flag
+//!   notes, verdict rules; the audit itself hands over types, and every output takes its
+//!   words from here: the terminal ([`audit_text`]), the page ([`posture`], `html`) and
+//!   `audit --json` ([`audit_json`]);
+//! - [`posture`] lays out each measure of the audit with its counts, as [`audit_text`]
+//!   prints them;
 //! - [`html`] renders a `Report` into one page: sections and tables (`html_tables`),
 //!   inline SVG charts (`charts`, with scales and symbols from `svg`), and the page's
 //!   own CSS and script (`report.css`, `report.js`), both inlined.
 
+pub mod audit_json;
 pub mod audit_text;
+pub mod audit_words;
 mod charts;
 pub mod html;
 mod html_tables;

@@ -6,7 +6,7 @@
 //! so a field the audit renames or drops is a compile error here, not a blank cell.
 
 use crate::projection::audit::SideAudit;
-use crate::report::audit_text;
+use crate::report::{audit_text, audit_words};
 
 /// One measure as the page's table shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,15 +24,19 @@ pub struct MeasureRow {
 
 /// One side's measures in the method's order.
 pub fn measure_rows(side: &SideAudit) -> Vec<MeasureRow> {
-    audit_text::in_method_order(side)
-        .map(|(code, m)| MeasureRow {
-            code,
-            name: m.name,
-            all: match m.value {
-                Some(_) => format!("{} · {}", audit_text::value(code, m), m.reading),
-                None => m.reading.clone(),
-            },
-            table: audit_text::table_only(code, m),
+    side.measures
+        .iter()
+        .map(|(code, m)| {
+            let reading = audit_words::reading(code, &m.all);
+            MeasureRow {
+                code: code.as_str(),
+                name: audit_words::name(code),
+                all: match m.value() {
+                    Some(_) => format!("{} · {reading}", audit_text::value(code, m)),
+                    None => reading,
+                },
+                table: audit_text::table_only(code, m),
+            }
         })
         .collect()
 }

@@ -12,6 +12,9 @@ use crate::common::*;
 /// A tmux server of its own (its own socket), with one session running one command.
 pub struct Terminal {
     socket: PathBuf,
+    /// Where the command's exit status is written when it ends: tmux does not always
+    /// record a dead pane's status.
+    status: PathBuf,
 }
 
 impl Terminal {
@@ -38,7 +41,8 @@ impl Terminal {
             "TERM=xterm-256color".to_owned(),
         ];
         line.extend(command.iter().map(|a| (*a).to_owned()));
-        let terminal = Terminal { socket };
+        let status = env.path("tmux.status");
+        let terminal = Terminal { socket, status };
         terminal.tmux(&[
             "new-session",
             "-d",
@@ -56,6 +60,7 @@ impl Terminal {
             .map(|part| format!("'{}'", part.replace('\'', r"'\''")))
             .collect::<Vec<_>>()
             .join(" ");
+        let command = format!("{command}; echo $? > '{}'", terminal.status.display());
         terminal.tmux(&["respawn-pane", "-k", "-t", "t", &command]);
         Some(terminal)
     }
@@ -98,7 +103,7 @@ impl Terminal {
     /// Waits until the screen's last line is `last` (and stays so for a moment), and
     /// returns the screen.
     pub fn wait_until_last_line(&self, last: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let screen = self.screen();
             if screen.lines().last() == Some(last) {
@@ -120,16 +125,10 @@ impl Terminal {
 impl Terminal {
     /// Waits for the command to exit and returns its exit status.
     pub fn wait_for_exit(&self) -> i32 {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let state = self.tmux(&[
-                "display-message",
-                "-p",
-                "-t",
-                "t",
-                "#{pane_dead} #{pane_dead_status}",
-            ]);
-            if let Some(Ok(status)) = state.trim().strip_prefix("1 ").map(str::parse) {
+            let written = std::fs::read_to_string(&self.status).unwrap_or_default();
+            if let Ok(status) = written.trim().parse() {
                 return status;
             }
             assert!(

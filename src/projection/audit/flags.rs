@@ -1,20 +1,87 @@
-//! The audit's flags: specific exchanges a reviewer should look at, each with its events.
-
-use serde::Serialize;
+//! The audit's flags: specific exchanges a reviewer should look at, each with its events
+//! and the figures of the rubric it was found with.
+//!
+//! A flag is data: its kind, its events and what the finding rests on. Putting it in
+//! words is the report's (`report::audit_words::note`).
 
 use super::measures::{Context, Give, is_packaged};
 use super::moves::{AuditMove, DAY, FastMap, Id};
-use crate::model::{Channel, Kind, Millis, Reversibility};
+use super::vocab::FlagKind;
+use crate::model::{Channel, IssueKey, Kind, Millis, Reversibility};
 
 /// One flagged finding.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Flag {
-    /// The events behind it, in the order the note names them.
-    pub events: Vec<u64>,
+#[derive(Clone, Debug, PartialEq)]
+pub enum Flag {
+    /// The concession at `seq` has no counterpart concession within `days` days.
+    UnreciprocatedConcession {
+        /// The concession.
+        seq: u64,
+        /// The rubric's reciprocity span.
+        days: u32,
+    },
+    /// The move at `seq` (a concession or acceptance) answers the threat or sanction at
+    /// `threat`.
+    ConcessionUnderThreat {
+        /// The concession or acceptance.
+        seq: u64,
+        /// Its kind.
+        kind: Kind,
+        /// The threat or sanction.
+        threat: u64,
+    },
+    /// The side gave something binding or sunk for something the other side can undo.
+    IrreversibleForReversible {
+        /// What the side gave.
+        gave: Reversibility,
+        /// Its seq.
+        seq: u64,
+        /// What the other side gave for it.
+        got: Reversibility,
+        /// Its seq.
+        got_seq: u64,
+    },
+    /// `issue`, bundled at `package`, was dealt with alone at `seq`.
+    IssuePeeledOffPackage {
+        /// The issue.
+        issue: IssueKey,
+        /// The package that bundled it.
+        package: u64,
+        /// The move that dealt with it alone.
+        seq: u64,
+    },
+    /// The public move at `seq` has no table move on its issue within `days` days.
+    RhetoricWithoutFollowUp {
+        /// The public threat or offer.
+        seq: u64,
+        /// Its kind.
+        kind: Kind,
+        /// The rubric's follow-up span.
+        days: u32,
+    },
+}
+
+impl Flag {
     /// What was found.
-    pub flag: &'static str,
-    /// The finding in words.
-    pub note: String,
+    pub fn kind(&self) -> FlagKind {
+        match self {
+            Flag::UnreciprocatedConcession { .. } => FlagKind::UnreciprocatedConcession,
+            Flag::ConcessionUnderThreat { .. } => FlagKind::ConcessionUnderThreat,
+            Flag::IrreversibleForReversible { .. } => FlagKind::IrreversibleForReversible,
+            Flag::IssuePeeledOffPackage { .. } => FlagKind::IssuePeeledOffPackage,
+            Flag::RhetoricWithoutFollowUp { .. } => FlagKind::RhetoricWithoutFollowUp,
+        }
+    }
+
+    /// The events behind it, in the order its note names them.
+    pub fn events(&self) -> Vec<u64> {
+        match *self {
+            Flag::UnreciprocatedConcession { seq, .. }
+            | Flag::RhetoricWithoutFollowUp { seq, .. } => vec![seq],
+            Flag::ConcessionUnderThreat { seq, threat, .. } => vec![seq, threat],
+            Flag::IrreversibleForReversible { seq, got_seq, .. } => vec![seq, got_seq],
+            Flag::IssuePeeledOffPackage { package, seq, .. } => vec![package, seq],
+        }
+    }
 }
 
 /// Every flag for `side`.
@@ -31,13 +98,9 @@ pub fn flags(ctx: &Context, exchanges: &Exchanges, side: Id, own: &[&AuditMove])
 fn unreciprocated(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
     own.iter()
         .filter(|m| m.kind == Kind::Concession && !ctx.reciprocated(m))
-        .map(|m| Flag {
-            flag: "unreciprocated-concession",
-            events: vec![m.seq],
-            note: format!(
-                "no counterpart concession within {} days of seq {}",
-                ctx.rubric.reciprocity_days, m.seq
-            ),
+        .map(|m| Flag::UnreciprocatedConcession {
+            seq: m.seq,
+            days: ctx.rubric.reciprocity_days,
         })
         .collect()
 }
@@ -47,13 +110,10 @@ fn under_threat(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
         .filter(|m| matches!(m.kind, Kind::Concession | Kind::Acceptance))
         .filter_map(|m| {
             let threat = ctx.pressure_on(m)?;
-            Some(Flag {
-                flag: "concession-under-threat",
-                events: vec![m.seq, threat],
-                note: format!(
-                    "seq {} ({}) answers the threat or sanction at seq {threat}",
-                    m.seq, m.kind
-                ),
+            Some(Flag::ConcessionUnderThreat {
+                seq: m.seq,
+                kind: m.kind,
+                threat,
             })
         })
         .collect()
@@ -175,17 +235,15 @@ fn irreversible_for_reversible(ctx: &Context, exchanges: &Exchanges, side: Id) -
             })
             .min();
         let partner = by_name.into_iter().chain(by_time).min().map(|i| &gives[i]);
-        if let Some(theirs) = partner.map(|g| &all[g.giver]) {
-            out.push(Flag {
-                flag: "irreversible-for-reversible",
-                events: vec![mine.seq, theirs.seq],
-                note: format!(
-                    "gave {} (seq {}) for {} (seq {})",
-                    mine.reversibility.map_or("", |r| r.as_str()),
-                    mine.seq,
-                    theirs.reversibility.map_or("", |r| r.as_str()),
-                    theirs.seq
-                ),
+        let theirs = partner.map(|g| &all[g.giver]);
+        if let (Some(gave), Some(theirs)) = (mine.reversibility, theirs)
+            && let Some(got) = theirs.reversibility
+        {
+            out.push(Flag::IrreversibleForReversible {
+                gave,
+                seq: mine.seq,
+                got,
+                got_seq: theirs.seq,
             });
         }
     }
@@ -217,20 +275,12 @@ fn peeled_off(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
             .get(&m.issues[0])
             .filter(|&&first| first < i)
             .map(|&first| own[first]);
-        if let Some(package) = package {
+        if let (Some(package), Some(issue)) = (package, ctx.moves.issue(m.issues[0])) {
             flagged.push(m.issues[0]);
-            let issue = ctx
-                .moves
-                .issue(m.issues[0])
-                .map(|k| k.as_str())
-                .unwrap_or_default();
-            out.push(Flag {
-                flag: "issue-peeled-off-package",
-                events: vec![package.seq, m.seq],
-                note: format!(
-                    "{issue} was bundled at seq {} and dealt with alone at seq {}",
-                    package.seq, m.seq
-                ),
+            out.push(Flag::IssuePeeledOffPackage {
+                issue: issue.clone(),
+                package: package.seq,
+                seq: m.seq,
             });
         }
     }
@@ -272,16 +322,10 @@ fn rhetoric_without_follow_up(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
             m.is_public() && matches!(m.kind, Kind::Threat | Kind::Offer) && m.at + span <= horizon
         })
         .filter(|m| !followed(m))
-        .map(|m| Flag {
-            flag: "rhetoric-without-follow-up",
-            events: vec![m.seq],
-            note: format!(
-                "public {} at seq {} with no {} move on its issue within {} days",
-                m.kind,
-                m.seq,
-                Channel::Table,
-                ctx.rubric.follow_up_days
-            ),
+        .map(|m| Flag::RhetoricWithoutFollowUp {
+            seq: m.seq,
+            kind: m.kind,
+            days: ctx.rubric.follow_up_days,
         })
         .collect()
 }

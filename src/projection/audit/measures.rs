@@ -4,13 +4,11 @@
 //! Every figure comes twice: with all moves (public ones weighted by the rubric's
 //! `public_weight`) and with table moves only, so rhetoric can be told from substance.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
-
-use serde::Serialize;
 
 use super::moves::{AuditMove, DAY, FastMap, Id, Moves, Points, Series};
 use super::rubric::Rubric;
+use super::vocab::{ByMeasure, Code, Role};
 use crate::model::{Direction, Kind};
 
 /// Which moves a figure counts.
@@ -31,16 +29,16 @@ pub struct Slice<'a> {
     /// The places in valid-time order ([`AuditMove::index`]) the slice covers, every
     /// side's moves included: the counterpart's moves in it count with the side's.
     pub span: Range<usize>,
-    /// True to list the events behind each figure; a window's figures only feed its
-    /// index, and listing a million events per window was most of the audit's memory.
+    /// True to list the events behind each figure. A window's figures only feed its
+    /// index, so they list none: at a million events, listing them per window would
+    /// take most of the audit's memory.
     pub events: bool,
 }
 
 /// One figure: a value with the counts it comes from and the events behind them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Figure {
     /// Of the packaged moves, those spanning two or more tracks (PK only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_track: Option<f64>,
     /// The count below (for RV: the score received).
     pub denominator: f64,
@@ -48,15 +46,15 @@ pub struct Figure {
     pub events: Vec<Counted>,
     /// The count on top (for RV: the score given).
     pub numerator: f64,
-    /// The value, or null when there is nothing to count.
+    /// The value, or None when there is nothing to count.
     pub value: Option<f64>,
 }
 
 /// An event behind a figure.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Counted {
     /// What it counted as.
-    pub role: &'static str,
+    pub role: Role,
     /// Its seq.
     pub seq: u64,
     /// Its weight in the count.
@@ -65,20 +63,21 @@ pub struct Counted {
 
 /// One measure: the figure with all moves, the figure with table moves only, and its
 /// component of the posture index.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Measure {
     /// With all moves.
     pub all: Figure,
-    /// Its component in [-1, 1], or null when there is no data.
+    /// Its component in [-1, 1], or None when there is no data.
     pub component: Option<f64>,
-    /// The measure's name.
-    pub name: &'static str,
-    /// The figure in words, counts included.
-    pub reading: String,
     /// With table moves only.
     pub table: Figure,
+}
+
+impl Measure {
     /// The value the index uses (all moves, public weighted).
-    pub value: Option<f64>,
+    pub fn value(&self) -> Option<f64> {
+        self.all.value
+    }
 }
 
 /// Computes one measure's figure.
@@ -96,7 +95,7 @@ pub struct Give {
 
 /// What every measure reads: the moves, the rubric, and what is worked out once for all
 /// slices (each window of each side reads the same series, gives and answers; working
-/// them out per slice made the audit quadratic in the journal).
+/// them out per slice would make the audit quadratic in the journal).
 pub struct Context<'a> {
     /// Every move.
     pub moves: &'a Moves<'a>,
@@ -147,52 +146,25 @@ impl<'a> Context<'a> {
     }
 
     /// All six measures over `slice`.
-    pub fn measures(&self, slice: &Slice) -> BTreeMap<&'static str, Measure> {
-        let mut out = BTreeMap::new();
-        let specs: [(&str, &str, FigureFn<'a>); 6] = [
-            ("INI", "initiative share", Context::initiative),
-            ("CB", "concession balance", Context::concession_balance),
-            ("CUP", "concessions under pressure", Context::under_pressure),
-            ("REC", "reciprocity", Context::reciprocity),
-            ("PK", "packaging", Context::packaging),
-            ("RV", "reversibility balance", Context::reversibility),
-        ];
-        for (code, name, figure) in specs {
+    pub fn measures(&self, slice: &Slice) -> ByMeasure<Measure> {
+        ByMeasure::from_fn(|code| {
+            let figure = figure_fn(code);
             let all = figure(self, slice, Channels::All);
-            let table = figure(self, slice, Channels::TableOnly);
-            out.insert(
-                code,
-                Measure {
-                    name,
-                    value: all.value,
-                    component: all.value.map(|v| component(code, v)),
-                    reading: reading(code, &all),
-                    all,
-                    table,
-                },
-            );
-        }
-        out
+            Measure {
+                component: all.value.map(|v| component(code, v)),
+                table: figure(self, slice, Channels::TableOnly),
+                all,
+            }
+        })
     }
 
     /// Each measure's component over `slice`, from all moves (public ones weighted): what
-    /// a window's index reads, without the table-only figures and readings.
-    pub fn components(&self, slice: &Slice) -> BTreeMap<&'static str, Option<f64>> {
-        let specs: [(&str, FigureFn<'a>); 6] = [
-            ("INI", Context::initiative),
-            ("CB", Context::concession_balance),
-            ("CUP", Context::under_pressure),
-            ("REC", Context::reciprocity),
-            ("PK", Context::packaging),
-            ("RV", Context::reversibility),
-        ];
-        specs
-            .into_iter()
-            .map(|(code, figure)| {
-                let value = figure(self, slice, Channels::All).value;
-                (code, value.map(|v| component(code, v)))
-            })
-            .collect()
+    /// a window's index reads, without the table-only figures.
+    pub fn components(&self, slice: &Slice) -> ByMeasure<Option<f64>> {
+        ByMeasure::from_fn(|code| {
+            let value = figure_fn(code)(self, slice, Channels::All).value;
+            value.map(|v| component(code, v))
+        })
     }
 
     /// INI: initiations / (initiations + reactions).
@@ -223,7 +195,11 @@ impl<'a> Context<'a> {
                 slice.events,
                 Counted {
                     seq: m.seq,
-                    role: if initiation { "initiation" } else { "reaction" },
+                    role: if initiation {
+                        Role::Initiation
+                    } else {
+                        Role::Reaction
+                    },
                     weight,
                 },
             );
@@ -272,9 +248,9 @@ impl<'a> Context<'a> {
                         Counted {
                             seq: point.seq,
                             role: if mine {
-                                "moved toward the other side"
+                                Role::MovedToward
                             } else {
-                                "counterpart moved"
+                                Role::CounterpartMoved
                             },
                             weight: moved,
                         },
@@ -295,7 +271,7 @@ impl<'a> Context<'a> {
                 slice.events,
                 Counted {
                     seq: m.seq,
-                    role: "concession",
+                    role: Role::Concession,
                     weight,
                 },
             );
@@ -310,7 +286,7 @@ impl<'a> Context<'a> {
                 slice.events,
                 Counted {
                     seq: m.seq,
-                    role: "counterpart concession",
+                    role: Role::CounterpartConcession,
                     weight,
                 },
             );
@@ -347,7 +323,7 @@ impl<'a> Context<'a> {
                         slice.events,
                         Counted {
                             seq: m.seq,
-                            role: "under pressure",
+                            role: Role::UnderPressure,
                             weight,
                         },
                     );
@@ -355,7 +331,7 @@ impl<'a> Context<'a> {
                         slice.events,
                         Counted {
                             seq: threat,
-                            role: "the pressure",
+                            role: Role::ThePressure,
                             weight: 0.0,
                         },
                     );
@@ -364,7 +340,7 @@ impl<'a> Context<'a> {
                     slice.events,
                     Counted {
                         seq: m.seq,
-                        role: "free",
+                        role: Role::Free,
                         weight,
                     },
                 ),
@@ -397,9 +373,9 @@ impl<'a> Context<'a> {
                 Counted {
                     seq: m.seq,
                     role: if matched {
-                        "reciprocated"
+                        Role::Reciprocated
                     } else {
-                        "unreciprocated"
+                        Role::Unreciprocated
                     },
                     weight,
                 },
@@ -432,14 +408,14 @@ impl<'a> Context<'a> {
             }
             figure.denominator += weight;
             let role = if !is_packaged(m) {
-                "single issue"
+                Role::SingleIssue
             } else if m.cross_track {
                 figure.numerator += weight;
                 figure.cross_track = figure.cross_track.map(|c| c + weight);
-                "cross-track package"
+                Role::CrossTrackPackage
             } else {
                 figure.numerator += weight;
-                "package"
+                Role::Package
             };
             figure.note(
                 slice.events,
@@ -482,7 +458,7 @@ impl<'a> Context<'a> {
                     slice.events,
                     Counted {
                         seq: giver.seq,
-                        role: "given",
+                        role: Role::Given,
                         weight: score,
                     },
                 );
@@ -492,7 +468,7 @@ impl<'a> Context<'a> {
                     slice.events,
                     Counted {
                         seq: giver.seq,
-                        role: "received",
+                        role: Role::Received,
                         weight: score,
                     },
                 );
@@ -640,29 +616,24 @@ pub fn is_packaged(m: &AuditMove) -> bool {
     m.issues.len() >= 2 || m.package.is_some() || m.conditional || m.kind == Kind::Linkage
 }
 
-/// The measure's component of the index, in [-1, 1]; positive means proactive.
-pub fn component(code: &str, value: f64) -> f64 {
+/// The function that computes the figure of `code`.
+fn figure_fn<'a>(code: Code) -> FigureFn<'a> {
     match code {
-        "INI" | "REC" | "PK" => 2.0 * value - 1.0,
-        "CB" | "CUP" => 1.0 - 2.0 * value,
-        _ => -(value / 3.0).clamp(-1.0, 1.0),
+        Code::Ini => Context::initiative,
+        Code::Cb => Context::concession_balance,
+        Code::Cup => Context::under_pressure,
+        Code::Rec => Context::reciprocity,
+        Code::Pk => Context::packaging,
+        Code::Rv => Context::reversibility,
     }
 }
 
-fn reading(code: &str, f: &Figure) -> String {
-    let n = crate::format::number;
-    let (top, all) = (n(f.numerator), n(f.denominator));
-    match (code, f.value) {
-        (_, None) => "no data".into(),
-        ("INI", _) => format!("{top} of {all} moves initiated"),
-        ("CB", _) => format!("{top} of {all} units of movement given"),
-        ("CUP", _) => format!("{top} of {all} concessions under threat"),
-        ("REC", _) => format!("{top} of {all} concessions matched"),
-        ("PK", _) => format!(
-            "{top} of {all} bundled, {} cross-track",
-            n(f.cross_track.unwrap_or(0.0))
-        ),
-        (_, _) => format!("gave {top}, received {all}"),
+/// The measure's component of the index, in [-1, 1]; positive means proactive.
+pub fn component(code: Code, value: f64) -> f64 {
+    match code {
+        Code::Ini | Code::Rec | Code::Pk => 2.0 * value - 1.0,
+        Code::Cb | Code::Cup => 1.0 - 2.0 * value,
+        Code::Rv => -(value / 3.0).clamp(-1.0, 1.0),
     }
 }
 

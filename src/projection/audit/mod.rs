@@ -5,11 +5,17 @@
 //! The audit is a pure function of a [`Timeline`] and a [`Rubric`]; it reads no store
 //! and writes nothing. It does not judge whether a side *should* have conceded: it
 //! describes posture, and every figure can be checked by hand from the events it names.
+//!
+//! The audit's results are typed ([`vocab`]): verdicts, measure codes, flag kinds and
+//! rules are enums carrying the figures they rest on, not sentences. The audit puts
+//! nothing in words; the report does (`report::audit_words`), for the terminal, the
+//! HTML page and `audit --json` (`report::audit_json`) alike.
 
 mod flags;
 mod measures;
 mod moves;
 pub mod rubric;
+pub mod vocab;
 
 use std::collections::BTreeMap;
 
@@ -22,14 +28,10 @@ use measures::{Context, Slice};
 pub use measures::{Counted, Figure, Measure};
 pub use moves::{AuditMove, Id, Moves};
 pub use rubric::Rubric;
+pub use vocab::{ByMeasure, Code, FlagKind, Role, Verdict, WindowVerdict};
 
 /// The audit of a negotiation.
-///
-/// The fields of this struct and of every struct inside it are in alphabetical order:
-/// `audit --json` is written straight from them (at a million events, a `Value` tree of
-/// the report took more time and memory than the audit), and its keys have always come
-/// out sorted.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct AuditReport {
     /// The negotiation.
     pub negotiation: String,
@@ -38,33 +40,36 @@ pub struct AuditReport {
 }
 
 /// The audit of one side.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct SideAudit {
     /// Flags, each with its events.
     pub flags: Vec<Flag>,
     /// The posture index over all the side's moves, in [-1, 1].
     pub index: Option<f64>,
     /// Measures with no data, left out of the index.
-    pub left_out: Vec<&'static str>,
+    pub left_out: Vec<Code>,
     /// Each measure over the whole talks.
-    pub measures: BTreeMap<&'static str, Measure>,
+    pub measures: ByMeasure<Measure>,
     /// How many moves the side made.
     pub moves: usize,
-    /// The rules that produced the verdict, in words.
-    pub rules: Vec<String>,
+    /// The rules that produced the verdict.
+    pub rules: Vec<Rule>,
     /// The same index from table moves only (public moves left out).
     pub table_index: Option<f64>,
     /// The whole-talks verdict.
-    pub verdict: &'static str,
+    pub verdict: Verdict,
     /// Per window.
     pub windows: Vec<WindowAudit>,
 }
 
 /// One window of a side's moves.
+///
+/// Its fields are in alphabetical order: `audit --json` writes it straight from them,
+/// keys sorted.
 #[derive(Clone, Debug, Serialize)]
 pub struct WindowAudit {
-    /// Each component of the index (null: no data).
-    pub components: BTreeMap<&'static str, Option<f64>>,
+    /// Each component of the index (None: no data).
+    pub components: ByMeasure<Option<f64>>,
     /// `at` of its first move (the start of its span, for an empty calendar window).
     pub from: String,
     /// Its posture index.
@@ -73,8 +78,59 @@ pub struct WindowAudit {
     pub moves: usize,
     /// `at` of its last move (the end of its span, for an empty calendar window).
     pub to: String,
-    /// `proactive`, `balanced`, `defensive`, `too-few-moves` or `no-data`.
-    pub verdict: &'static str,
+    /// Its verdict.
+    pub verdict: WindowVerdict,
+}
+
+/// A rule that fired for a side's whole-talks verdict, with the figures it compared.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rule {
+    /// No window is judged: the side made `moves` moves, and a verdict needs a window
+    /// with `min_moves` and data.
+    TooFewMoves {
+        /// The side's moves.
+        moves: usize,
+        /// The rubric's `min_moves`.
+        min_moves: usize,
+    },
+    /// No judged window has this verdict.
+    NoWindow(WindowVerdict),
+    /// The first judged window has this verdict.
+    FirstWindow(WindowVerdict),
+    /// The last judged window has this verdict, past `threshold`.
+    LastWindow {
+        /// Proactive or defensive.
+        verdict: WindowVerdict,
+        /// The rubric's `proactive_at` or `defensive_at`.
+        threshold: f64,
+    },
+    /// The index went from `first` (first judged window) to `last` (last judged window).
+    Change {
+        /// The first judged window's index.
+        first: f64,
+        /// The last judged window's index.
+        last: f64,
+    },
+    /// The index fell from `first` to `last`, by at least `drift`.
+    Fell {
+        /// The first judged window's index.
+        first: f64,
+        /// The last judged window's index.
+        last: f64,
+        /// The rubric's `drift`.
+        drift: f64,
+    },
+    /// The index rose from `first` to `last`, by at least `drift`.
+    Rose {
+        /// The first judged window's index.
+        first: f64,
+        /// The last judged window's index.
+        last: f64,
+        /// The rubric's `drift`.
+        drift: f64,
+    },
+    /// The judged windows' verdicts, in order.
+    Path(Vec<WindowVerdict>),
 }
 
 /// Audits every side of `timeline` with `rubric`.
@@ -128,12 +184,9 @@ fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudi
         events: true,
     };
     let measures = ctx.measures(&whole);
-    let (index, left_out) =
-        posture_index(ctx.rubric, |code| measures.get(code).map(|m| m.component));
-    let (table_index, _) = posture_index(ctx.rubric, |code| {
-        let measure = measures.get(code)?;
-        Some(measure.table.value.map(|v| measures::component(code, v)))
-    });
+    let (index, left_out) = posture_index(ctx.rubric, &measures.map(|_, m| m.component));
+    let table = measures.map(|code, m| m.table.value.map(|v| measures::component(code, v)));
+    let (table_index, _) = posture_index(ctx.rubric, &table);
     // Like a window, a side with too few moves gets no index: its figures would come
     // from the other side's moves alone.
     let (index, table_index) = if own.len() < ctx.rubric.min_moves {
@@ -156,22 +209,15 @@ fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudi
     }
 }
 
-/// The weighted mean of the components that have data, and the codes left out.
-/// `component` gives a measure's component (None inside: no data), or None for a
-/// measure not computed.
-fn posture_index(
-    rubric: &Rubric,
-    component: impl Fn(&'static str) -> Option<Option<f64>>,
-) -> (Option<f64>, Vec<&'static str>) {
+/// The weighted mean of the components that have data, and the codes left out (None:
+/// no data).
+fn posture_index(rubric: &Rubric, components: &ByMeasure<Option<f64>>) -> (Option<f64>, Vec<Code>) {
     let mut sum = 0.0;
     let mut weights = 0.0;
     let mut left_out = Vec::new();
-    for code in rubric::CODES {
-        let Some(component) = component(code) else {
-            continue;
-        };
+    for (code, component) in components.iter() {
         let weight = rubric.weight(code);
-        match component {
+        match *component {
             Some(value) if weight > 0.0 => {
                 sum += weight * value;
                 weights += weight;
@@ -225,15 +271,15 @@ fn windows(ctx: &Context, side: Id, own: &[&AuditMove]) -> Vec<WindowAudit> {
 
 fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
     let components = ctx.components(slice);
-    let (index, _) = posture_index(ctx.rubric, |code| components.get(code).copied());
+    let (index, _) = posture_index(ctx.rubric, &components);
     let verdict = if slice.moves.len() < ctx.rubric.min_moves {
-        "too-few-moves"
+        WindowVerdict::TooFewMoves
     } else {
         match index {
-            None => "no-data",
-            Some(i) if i >= ctx.rubric.proactive_at => "proactive",
-            Some(i) if i <= ctx.rubric.defensive_at => "defensive",
-            Some(_) => "balanced",
+            None => WindowVerdict::NoData,
+            Some(i) if i >= ctx.rubric.proactive_at => WindowVerdict::Proactive,
+            Some(i) if i <= ctx.rubric.defensive_at => WindowVerdict::Defensive,
+            Some(_) => WindowVerdict::Balanced,
         }
     };
     let at_text = |m: Option<&&AuditMove>| m.map(|m| ctx.moves.at_text(m)).unwrap_or_default();
@@ -241,7 +287,7 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
         from: at_text(slice.moves.first()),
         to: at_text(slice.moves.last()),
         moves: slice.moves.len(),
-        index: if verdict == "too-few-moves" {
+        index: if verdict == WindowVerdict::TooFewMoves {
             None
         } else {
             index
@@ -309,71 +355,54 @@ fn calendar_groups<'a>(own: &[&'a AuditMove], days: u32, all: &[AuditMove]) -> V
 }
 
 /// The whole-talks verdict and the rules that produced it (audit-method.md).
-fn verdict(windows: &[WindowAudit], moves: usize, rubric: &Rubric) -> (&'static str, Vec<String>) {
-    let judged: Vec<&WindowAudit> = windows
-        .iter()
-        .filter(|w| matches!(w.verdict, "proactive" | "balanced" | "defensive"))
-        .collect();
+fn verdict(windows: &[WindowAudit], moves: usize, rubric: &Rubric) -> (Verdict, Vec<Rule>) {
+    use WindowVerdict::{Defensive, Proactive};
+    let judged: Vec<&WindowAudit> = windows.iter().filter(|w| w.verdict.is_judged()).collect();
     let (Some(first), Some(last)) = (judged.first(), judged.last()) else {
+        let min_moves = rubric.min_moves;
         return (
-            "too-few-moves",
-            vec![format!(
-                "{moves} moves: no window has the {} moves and the data a verdict needs",
-                rubric.min_moves
-            )],
+            Verdict::TooFewMoves,
+            vec![Rule::TooFewMoves { moves, min_moves }],
         );
     };
     let (a, b) = (first.index.unwrap_or(0.0), last.index.unwrap_or(0.0));
-    let any = |v: &str| judged.iter().any(|w| w.verdict == v);
-    let change = format!(
-        "index {a:+.2} in the first judged window, {b:+.2} in the last ({:+.2})",
-        b - a
-    );
-    if !any("defensive") && last.verdict == "proactive" {
-        return (
-            "stayed-proactive",
-            vec![
-                "no window defensive".into(),
-                format!("last window proactive (≥ {:+.2})", rubric.proactive_at),
-                change,
-            ],
-        );
+    let any = |v: WindowVerdict| judged.iter().any(|w| w.verdict == v);
+    let change = Rule::Change { first: a, last: b };
+    let last_proactive = Rule::LastWindow {
+        verdict: Proactive,
+        threshold: rubric.proactive_at,
+    };
+    let last_defensive = Rule::LastWindow {
+        verdict: Defensive,
+        threshold: rubric.defensive_at,
+    };
+    let drift = rubric.drift;
+    if !any(Defensive) && last.verdict == Proactive {
+        let rules = vec![Rule::NoWindow(Defensive), last_proactive, change];
+        return (Verdict::StayedProactive, rules);
     }
-    if first.verdict != "defensive" && last.verdict == "defensive" && settle(a - b) >= rubric.drift
-    {
-        return (
-            "drifted-defensive",
-            vec![
-                format!("first window {}", first.verdict),
-                format!("last window defensive (≤ {:+.2})", rubric.defensive_at),
-                format!("{change}: fell by at least {:.2}", rubric.drift),
-            ],
-        );
+    if first.verdict != Defensive && last.verdict == Defensive && settle(a - b) >= drift {
+        let fell = Rule::Fell {
+            first: a,
+            last: b,
+            drift,
+        };
+        let rules = vec![Rule::FirstWindow(first.verdict), last_defensive, fell];
+        return (Verdict::DriftedDefensive, rules);
     }
-    if !any("proactive") && last.verdict == "defensive" {
-        return (
-            "stayed-defensive",
-            vec![
-                "no window proactive".into(),
-                format!("last window defensive (≤ {:+.2})", rubric.defensive_at),
-                change,
-            ],
-        );
+    if !any(Proactive) && last.verdict == Defensive {
+        let rules = vec![Rule::NoWindow(Proactive), last_defensive, change];
+        return (Verdict::StayedDefensive, rules);
     }
-    if first.verdict != "proactive" && last.verdict == "proactive" && settle(b - a) >= rubric.drift
-    {
-        return (
-            "turned-proactive",
-            vec![
-                format!("first window {}", first.verdict),
-                format!("last window proactive (≥ {:+.2})", rubric.proactive_at),
-                format!("{change}: rose by at least {:.2}", rubric.drift),
-            ],
-        );
+    if first.verdict != Proactive && last.verdict == Proactive && settle(b - a) >= drift {
+        let rose = Rule::Rose {
+            first: a,
+            last: b,
+            drift,
+        };
+        let rules = vec![Rule::FirstWindow(first.verdict), last_proactive, rose];
+        return (Verdict::TurnedProactive, rules);
     }
-    let path: Vec<&str> = judged.iter().map(|w| w.verdict).collect();
-    (
-        "mixed",
-        vec![format!("windows went {}", path.join(" → ")), change],
-    )
+    let path = judged.iter().map(|w| w.verdict).collect();
+    (Verdict::Mixed, vec![Rule::Path(path), change])
 }

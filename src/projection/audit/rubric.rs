@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::vocab::Code;
 use crate::model::{Invalid, Reversibility};
 
 /// The audit's parameters.
@@ -42,9 +43,6 @@ pub struct Rubric {
     pub weights: BTreeMap<String, f64>,
 }
 
-/// The measure codes, in the order the method lists them.
-pub const CODES: [&str; 6] = ["INI", "CB", "CUP", "REC", "PK", "RV"];
-
 impl Default for Rubric {
     fn default() -> Rubric {
         Rubric {
@@ -62,7 +60,10 @@ impl Default for Rubric {
                 .iter()
                 .map(|r| (r.as_str().to_owned(), f64::from(r.score())))
                 .collect(),
-            weights: CODES.iter().map(|c| ((*c).to_owned(), 1.0)).collect(),
+            weights: Code::ALL
+                .iter()
+                .map(|c| (c.as_str().to_owned(), 1.0))
+                .collect(),
         }
     }
 }
@@ -90,20 +91,16 @@ impl Rubric {
 
     fn check(&self) -> Result<(), Invalid> {
         for key in self.weights.keys() {
-            if !CODES.contains(&key.as_str()) {
+            if Code::parse(key).is_none() {
+                let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
                 return Err(Invalid::field(
                     "weights",
-                    format!("{key:?} is not a measure (measures: {})", CODES.join(", ")),
+                    format!("{key:?} is not a measure (measures: {})", codes.join(", ")),
                 ));
             }
         }
         for key in self.reversibility.keys() {
-            if Reversibility::parse(key).is_err() {
-                return Err(Invalid::field(
-                    "reversibility",
-                    format!("{key:?} is not one of: pledge, executive, binding, sunk"),
-                ));
-            }
+            Reversibility::parse(key)?;
         }
         if self.windows == 0 {
             return Err(Invalid::field("windows", "must be at least 1"));
@@ -143,8 +140,8 @@ impl Rubric {
     }
 
     /// The weight of a component.
-    pub fn weight(&self, code: &str) -> f64 {
-        self.weights.get(code).copied().unwrap_or(1.0)
+    pub fn weight(&self, code: Code) -> f64 {
+        self.weights.get(code.as_str()).copied().unwrap_or(1.0)
     }
 }
 
@@ -157,23 +154,32 @@ mod tests {
         let rubric = Rubric::from_json(r#"{"proactive_at": 0.3, "weights": {"RV": 2}}"#).unwrap();
         assert_eq!(rubric.proactive_at, 0.3);
         assert_eq!(rubric.windows, 3);
-        assert_eq!(rubric.weight("RV"), 2.0);
-        assert_eq!(rubric.weight("INI"), 1.0);
+        assert_eq!(rubric.weight(Code::Rv), 2.0);
+        assert_eq!(rubric.weight(Code::Ini), 1.0);
         assert_eq!(rubric.score(Reversibility::Sunk), 3.0);
     }
 
     #[test]
     fn unknown_keys_are_named() {
-        let err = Rubric::from_json(r#"{"treshold": 1}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("treshold") && err.contains("proactive_at"),
-            "{err}"
+        let err = Rubric::from_json(r#"{"treshold": 1}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown field `treshold`, expected one of `windows`, `window_days`, `min_moves`, \
+             `public_weight`, `proactive_at`, `defensive_at`, `drift`, `pressure_days`, \
+             `reciprocity_days`, `follow_up_days`, `reversibility`, `weights` at line 1 column 11; \
+             the keys are: windows, window_days, min_moves, public_weight, proactive_at, \
+             defensive_at, drift, pressure_days, reciprocity_days, follow_up_days, reversibility, \
+             weights"
         );
-        let err = Rubric::from_json(r#"{"weights": {"XX": 1}}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("\"XX\" is not a measure"), "{err}");
+        let err = Rubric::from_json(r#"{"weights": {"XX": 1}}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "weights: \"XX\" is not a measure (measures: INI, CB, CUP, REC, PK, RV)"
+        );
+        let err = Rubric::from_json(r#"{"reversibility": {"soft": 1}}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "reversibility: \"soft\" is not one of: pledge, executive, binding, sunk"
+        );
     }
 }

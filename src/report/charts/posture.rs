@@ -92,7 +92,7 @@ fn window_bar(out: &mut String, window: &WindowAudit, cx: f64, bar: f64, y: &Sca
             px(y0),
             px(bar),
             px((y1 - y0).max(1.0)),
-            verdict = css_word(window.verdict),
+            verdict = css_word(window.verdict.as_str()),
         );
     }
     let label_y = match window.index {
@@ -107,7 +107,7 @@ fn window_bar(out: &mut String, window: &WindowAudit, cx: f64, bar: f64, y: &Sca
          <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{} ({} moves)</text>",
         px(label_y),
         escape(&index_text(window.index)),
-        escape(window.verdict),
+        escape(window.verdict.as_str()),
         px(bottom + 16.0),
         escape(&window.from),
         px(bottom + 30.0),
