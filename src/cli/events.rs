@@ -12,7 +12,7 @@ use parley::model::{
 };
 use parley::report::Table;
 use parley::report::narrative::amendment;
-use parley::store::Access;
+use parley::store::{Access, Log};
 use parley::{Error, Result};
 
 /// Show the log of a negotiation in the order it was recorded (seq), with filters.
