@@ -23,6 +23,7 @@
 mod audit;
 mod checkpoints;
 mod common;
+mod contract;
 mod convert;
 mod decode;
 mod journal;
