@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use uuid::Uuid;
 
-use super::{Log, StoreError, StreamCommit, StreamId, StreamMeta, check_batch, segment};
+use super::{Log, StoreError, StreamCommit, StreamId, StreamMeta, check_batch};
 use crate::model::{Kind, Slug};
 use crate::{Error, Result};
 
@@ -207,21 +207,13 @@ fn index(seq: u64) -> usize {
     usize::try_from(seq - 1).unwrap_or(usize::MAX)
 }
 
-/// The events of one stream commit, as bytes, from its staged segments.
+/// The events of one stream commit, as bytes, from its staged log.
 fn decode(commit: &StreamCommit) -> Result<Vec<Vec<u8>>> {
-    let unfinished = || StoreError::new("a staged segment was never compressed");
-    let segments = commit.log.segments().ok_or_else(unfinished)?;
-    let mut events = Vec::with_capacity(commit.events.len());
-    for (first, _, value) in segments {
-        let corrupt = |what: String| Error::Integrity {
-            slug: commit.meta.slug.to_string(),
-            seq: first,
-            what,
-        };
-        let body = segment::body(value).map_err(corrupt)?;
-        let split = segment::split(&body).map_err(corrupt)?;
-        events.extend(split.into_iter().map(<[u8]>::to_vec));
-    }
+    let events = commit.log.events().map_err(|what| Error::Integrity {
+        slug: commit.meta.slug.to_string(),
+        seq: commit.before + 1,
+        what,
+    })?;
     if events.len() != commit.events.len() {
         return Err(Error::Store(StoreError::new(
             "a stream commit's staged bytes do not match its events",
