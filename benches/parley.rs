@@ -14,7 +14,7 @@ use parley::model::{Slug, parse_instant};
 use parley::projection::audit::{Rubric, audit};
 use parley::projection::replay::replay;
 use parley::projection::{Timeline, ViewSpec, load, positions_view};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 use parley::synth::{SynthOptions, journal};
 use serde_json::json;
 

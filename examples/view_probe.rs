@@ -14,7 +14,7 @@ use parley::model::Stored;
 use parley::projection::audit::{Rubric, audit};
 use parley::projection::positions::Positions;
 use parley::projection::{Entry, Timeline, ViewSpec};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,7 +43,7 @@ fn probe(dir: &str, slug: &str, with_audit: bool) -> parley::Result<()> {
     stage("open", started);
     let started = Instant::now();
     let mut bytes = 0;
-    store.scan(&meta, 1, |_, event| {
+    store.scan(&meta, 1, &mut |_, event| {
         bytes += event.len();
         Ok(())
     })?;

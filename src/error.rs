@@ -92,9 +92,9 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
-    /// The embedded database failed.
+    /// The store's backend failed (see [`crate::store::StoreError`]).
     #[error("store error: {0}")]
-    Store(#[from] sled::Error),
+    Store(#[from] crate::store::StoreError),
 }
 
 fn list_known(known: &[String]) -> String {
@@ -124,8 +124,8 @@ impl Error {
 
     /// True when the user can fix it (exit status 1); false for the machine's failures
     /// (exit status 3). The cause decides, not the wrapper: a disk out of space or over
-    /// its quota is the machine's fault whether sled or parley's own file code met it,
-    /// and a store the user may not write is the user's to fix.
+    /// its quota is the machine's fault whether the store's backend or parley's own file
+    /// code met it, and a store the user may not write is the user's to fix.
     pub fn is_user_error(&self) -> bool {
         match self.io_cause().map(std::io::Error::kind) {
             Some(kind) if is_out_of_space(kind) => false,
@@ -145,8 +145,8 @@ impl Error {
         self.io_cause().is_some_and(|e| is_out_of_space(e.kind()))
     }
 
-    /// The I/O error behind this one, if any: the innermost, looking through sled's
-    /// errors (which do not name their source) and I/O errors that wrap another.
+    /// The I/O error behind this one, if any: the innermost, looking through I/O errors
+    /// that wrap another.
     fn io_cause(&self) -> Option<&std::io::Error> {
         causes(self).filter_map(|e| e.downcast_ref()).last()
     }
@@ -167,15 +167,13 @@ impl Error {
     }
 }
 
-/// The chain of `error` and its causes, outermost first. It looks inside sled's I/O
-/// error and inside an I/O error that wraps another, which `source` skips.
+/// The chain of `error` and its causes, outermost first. It looks inside an I/O error
+/// that wraps another, which `source` skips.
 fn causes<'a>(
     error: &'a (dyn std::error::Error + 'static),
 ) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
     std::iter::successors(Some(error), |e| {
-        if let Some(sled::Error::Io(io)) = e.downcast_ref::<sled::Error>() {
-            Some(io as &(dyn std::error::Error + 'static))
-        } else if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
             io.get_ref()
                 .map(|inner| inner as &(dyn std::error::Error + 'static))
         } else {

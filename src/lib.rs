@@ -10,14 +10,17 @@
 //! journal file, parley log
 //!   └─► model       parse and validate: vocabulary, references, times, sizes
 //!   └─► journal     the write path: envelope, hash chain, all-or-nothing import
-//!   └─► store       sled: segments of events, heads moved atomically, one lock
+//!   └─► store       the log contract; sled (segments, heads moved atomically, one lock)
+//!                   and in memory
 //!   └─► projection  the timeline (corrections applied), then one fold per view
 //!   └─► report      terminal tables and the HTML page
 //! ```
 //!
 //! - [`model`]: names, times, kinds, the envelope and hash rule, validation. No I/O.
 //! - [`journal`]: reading and writing journal files, the shared write path, `verify`.
-//! - [`store`]: the only code that touches sled; its invariants are documented there.
+//! - [`store`]: the log contract ([`store::Log`]) and its implementations, the sled
+//!   store (the only code that touches sled) and one in memory; the invariants are
+//!   documented on the trait.
 //! - [`projection`]: the timeline (corrections applied, `--as-of`/`--known-at`) and one
 //!   module per view.
 //! - [`report`]: rendering for people; reports return data, rendering is separate.

@@ -13,7 +13,7 @@ use parley::projection::audit::{AuditReport, Rubric, Verdict, audit};
 use parley::projection::{Entry, Timeline, memo};
 use parley::report::audit_json::AuditJson;
 use parley::report::audit_text::{self, EventLine};
-use parley::store::{Access, Store, StreamMeta, Upkeep};
+use parley::store::{Access, Log, Store, StreamMeta, Upkeep};
 use parley::{Error, Result};
 
 /// The posture audit of each side (docs/audit-method.md).
@@ -113,9 +113,8 @@ fn keep(global: &Global, meta: &StreamMeta, request: &memo::Request, output: &st
     {
         let _ = memo::keep(&store, meta, request, output.as_bytes());
     }
-    // sled's drop would flush again, and a failure there panics; the memo's own write
-    // has been flushed, and a lost memo is only a slower next audit.
-    std::mem::forget(store);
+    // The process exits next; a lost memo is only a slower next audit.
+    store.close_at_exit();
 }
 
 /// What the output depends on besides the log: the flags that shape it and the rubric

@@ -13,7 +13,7 @@ use parley::model::{
 use parley::projection::RefIndex;
 use parley::report::Table;
 use parley::report::narrative::amendment;
-use parley::store::Access;
+use parley::store::{Access, Log};
 use parley::{Error, Result};
 
 /// Show the log of a negotiation in the order it was recorded (seq), with filters.

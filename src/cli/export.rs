@@ -8,7 +8,7 @@ use clap::Args;
 use super::{Global, io_error, stdout, write_file_atomically};
 use parley::Result;
 use parley::journal::export;
-use parley::store::Access;
+use parley::store::{Access, Log};
 
 /// Write a negotiation as a recorded journal (NDJSON with envelopes), byte for byte as
 /// stored. Importing it into an empty store reproduces the same ids, seqs and hashes.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{Global, print, print_json};
 use parley::Result;
 use parley::report::Table;
-use parley::store::Access;
+use parley::store::{Access, Log};
 
 /// List the negotiations in the store with their parties, issues, events and dates.
 ///

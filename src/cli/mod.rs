@@ -30,7 +30,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use parley::journal::{Appender, Outcome};
 use parley::model::{Invalid, Slug};
-use parley::store::{Access, Store, Upkeep};
+use parley::store::{Access, Log, Store, Upkeep};
 use parley::{Error, Result, clock};
 use serde_json::{Map, Value};
 
@@ -126,21 +126,21 @@ impl Global {
     }
 
     /// Runs `write` on the store, opened for a bulk write (with sled's background upkeep,
-    /// which keeps the store small while the write churns through index pages), and
-    /// [`finish`]es it before returning.
+    /// which keeps the store small while the write churns through index pages).
     fn write<T>(&self, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         self.write_with(Upkeep::Background, write)
     }
 
-    /// Runs `write` on the store opened for writing with `upkeep`, and [`finish`]es it.
-    /// If `write` fails, the store is [`Store::discard`]ed: what opening it created is
-    /// removed again, so a refused first command leaves nothing behind, and nothing that
-    /// was there before it ran is touched.
+    /// Runs `write` on the store opened for writing with `upkeep`; what it appended is
+    /// durable when it returns, and the store is let go for the exit that follows
+    /// ([`Store::close_at_exit`]). If `write` fails, the store is [`Store::discard`]ed:
+    /// what opening it created is removed again, so a refused first command leaves
+    /// nothing behind, and nothing that was there before it ran is touched.
     fn write_with<T>(&self, upkeep: Upkeep, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         let store = self.open_with(Access::Write, upkeep)?;
         match write(&store) {
             Ok(value) => {
-                finish(store)?;
+                store.close_at_exit();
                 Ok(value)
             }
             Err(error) => {
@@ -241,30 +241,6 @@ fn recorded_in_words(store: &Store, slug: &Slug, seq: u64) -> Result<String> {
         .first()
         .map(parley::report::narrative::recorded)
         .unwrap_or_default())
-}
-
-/// Makes a command's writes durable ([`Store::sync`]) and lets go of the store without
-/// sled's drop, for a command that exits next. The drop would only repeat the sync: a
-/// flush that finds nothing and one more `fsync` of the database file, a disk cache flush
-/// of its own. Where the sync failed, the drop's `fsync` would fail too, and sled panics
-/// on that. The exit closes the files and releases both locks.
-fn finish(store: Store) -> Result<()> {
-    let synced = store.sync();
-    std::mem::forget(store);
-    synced
-}
-
-/// Makes a long-lived command's writes durable ([`Store::sync`]) and closes the store,
-/// releasing its lock for other processes. A store whose sync failed is let go without
-/// sled's drop, which would panic on the same failure.
-fn close(store: Store) -> Result<()> {
-    let synced = store.sync();
-    if synced.is_ok() {
-        drop(store);
-    } else {
-        std::mem::forget(store);
-    }
-    synced
 }
 
 /// The negotiation a command is about: as given, else `PARLEY_NEGOTIATION`, else the

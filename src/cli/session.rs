@@ -20,7 +20,7 @@ use parley::model::{Agenda, Channel, Level, Reversibility, Slug};
 use parley::projection::replay::replay;
 use parley::projection::{ViewSpec, load, positions_view};
 use parley::report::narrative;
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 use parley::{Error, Result, clock};
 
 /// A prompt that takes one move per line and records it as you press Enter.
@@ -157,7 +157,7 @@ impl Session<'_> {
         let mut appender = Appender::new(&store, clock::now()?, self.global.recorder())?;
         let outcome = appender.append(map, Some(&slug))?;
         appender.commit()?;
-        super::close(store)?;
+        store.close()?;
         match outcome {
             Outcome::Appended { seq, id, .. } => {
                 self.last = Some((id.to_string(), seq));

@@ -5,7 +5,7 @@ use clap::Args;
 use super::{Global, print};
 use parley::journal::verify;
 use parley::report::Table;
-use parley::store::Access;
+use parley::store::{Access, Log};
 use parley::{Error, Result};
 
 /// Re-read every stored event, decode it and check the hash chain; exit 1 naming the

@@ -20,7 +20,7 @@ use crate::model::{
 };
 use crate::splitmix::SplitMix64;
 use crate::store::{
-    Compressor, Head, StagedEvent, StagedLog, Store, StreamCommit, StreamId, StreamMeta,
+    Compressor, Head, Log, StagedEvent, StagedLog, StreamCommit, StreamId, StreamMeta,
 };
 use crate::{Error, Result, clock};
 
@@ -53,7 +53,7 @@ pub enum Outcome {
 
 /// Stages events against the store and commits them together.
 pub struct Appender<'s> {
-    store: &'s Store,
+    store: &'s dyn Log,
     now: Millis,
     recorder: String,
     dedupe_authored: bool,
@@ -100,7 +100,7 @@ struct Pending {
 
 impl<'s> Appender<'s> {
     /// Starts staging on `store`, with `now` as the clock and `recorder` as `recorded_by`.
-    pub fn new(store: &'s Store, now: Millis, recorder: String) -> Result<Appender<'s>> {
+    pub fn new(store: &'s dyn Log, now: Millis, recorder: String) -> Result<Appender<'s>> {
         Ok(Appender {
             store,
             now,
@@ -204,7 +204,7 @@ impl<'s> Appender<'s> {
         if commits.is_empty() {
             return Ok(());
         }
-        self.store.commit(&commits)
+        self.store.append(&commits)
     }
 
     fn append_authored(
@@ -501,7 +501,7 @@ impl<'s> Appender<'s> {
         };
         if pending.fingerprints.is_none() {
             let mut prints = HashMap::new();
-            store.scan(&stored, 1, |seq, bytes| {
+            store.scan(&stored, 1, &mut |seq, bytes| {
                 let recorded = Recorded::decode(bytes).map_err(|e| integrity(slug, seq, e))?;
                 prints.entry(fingerprint(&recorded.raw)).or_insert(seq);
                 Ok(())
@@ -613,13 +613,13 @@ impl Pending {
 /// Resolves references against the staged events first, then the store (never past the
 /// stored head). A store failure is kept and reported by [`Resolver::finish`].
 struct Resolver<'a> {
-    store: &'a Store,
+    store: &'a dyn Log,
     pending: &'a Pending,
     failure: RefCell<Option<Error>>,
 }
 
 impl<'a> Resolver<'a> {
-    fn new(store: &'a Store, pending: &'a Pending) -> Resolver<'a> {
+    fn new(store: &'a dyn Log, pending: &'a Pending) -> Resolver<'a> {
         Resolver {
             store,
             pending,

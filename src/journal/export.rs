@@ -4,13 +4,13 @@
 use std::io::Write;
 
 use crate::Result;
-use crate::store::{Store, StreamMeta};
+use crate::store::{Log, StreamMeta};
 
 /// Writes every event of `meta` to `out`, each followed by a newline.
-pub fn export(store: &Store, meta: &StreamMeta, out: &mut impl Write) -> Result<u64> {
+pub fn export(store: &dyn Log, meta: &StreamMeta, out: &mut impl Write) -> Result<u64> {
     let mut count = 0;
     let mut failure = None;
-    store.scan(meta, 1, |_, bytes| {
+    store.scan(meta, 1, &mut |_, bytes| {
         if failure.is_none()
             && let Err(e) = out.write_all(bytes).and_then(|()| out.write_all(b"\n"))
         {

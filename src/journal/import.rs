@@ -10,7 +10,7 @@ use std::io::BufRead;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 
 use crate::model::{Invalid, LineCache, Millis, Slug};
-use crate::store::Store;
+use crate::store::Log;
 use crate::{Error, Result};
 
 use super::{Appender, Lines, Outcome, Prepared, Spent};
@@ -73,7 +73,7 @@ type Returned = (Batch, Spent);
 /// bytes); this one chains them in file order. The chain is sequential, the checks are
 /// not, so on two cores the import takes about the longer of the two, not their sum.
 pub fn import(
-    store: &Store,
+    store: &dyn Log,
     reader: impl BufRead + Send,
     name: &str,
     options: &ImportOptions,
@@ -127,7 +127,7 @@ fn read_ahead(reader: impl BufRead, sender: SyncSender<Batch>, returned: &Receiv
 
 /// Appends prepared lines in file order and commits them, or stops at the first bad one.
 fn import_lines(
-    store: &Store,
+    store: &dyn Log,
     batches: Receiver<Batch>,
     returns: Sender<Returned>,
     name: &str,

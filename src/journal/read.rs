@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
 use crate::model::{Stored, decode_run};
-use crate::store::{Store, StreamMeta};
+use crate::store::{Log, StreamMeta};
 use crate::{Error, Result};
 
 /// Events per batch handed to a decoding thread.
@@ -18,13 +18,13 @@ const BATCH: usize = 1024;
 const PARALLEL_FROM: u64 = 4 * BATCH as u64;
 
 /// Every event of `meta`, in seq order, decoded.
-pub fn recorded_events(store: &Store, meta: &StreamMeta) -> Result<Vec<Stored>> {
+pub fn recorded_events(store: &dyn Log, meta: &StreamMeta) -> Result<Vec<Stored>> {
     recorded_events_from(store, meta, 1)
 }
 
 /// The events of `meta` from `from_seq` to the head, in seq order, decoded.
 pub fn recorded_events_from(
-    store: &Store,
+    store: &dyn Log,
     meta: &StreamMeta,
     from_seq: u64,
 ) -> Result<Vec<Stored>> {
@@ -37,7 +37,7 @@ pub fn recorded_events_from(
 }
 
 fn decode_in_place(
-    store: &Store,
+    store: &dyn Log,
     meta: &StreamMeta,
     from_seq: u64,
     count: u64,
@@ -45,7 +45,7 @@ fn decode_in_place(
     let mut batch = Batch::default();
     let capacity = usize::try_from(count).unwrap_or(0);
     batch.ends.reserve(capacity);
-    store.scan(meta, from_seq, |seq, bytes| {
+    store.scan(meta, from_seq, &mut |seq, bytes| {
         batch.push(seq, bytes);
         Ok(())
     })?;
@@ -88,7 +88,7 @@ impl Batch {
 }
 
 fn decode_in_parallel(
-    store: &Store,
+    store: &dyn Log,
     meta: &StreamMeta,
     from_seq: u64,
     count: u64,
@@ -132,7 +132,7 @@ type Work<'s> = (usize, Batch, &'s mut [Option<Stored>]);
 /// Reads the store from `from_seq`, dealing batches and their places out to the
 /// senders in turn.
 fn scan_into_batches<'s>(
-    store: &Store,
+    store: &dyn Log,
     meta: &StreamMeta,
     from_seq: u64,
     slots: &'s mut [Option<Stored>],
@@ -147,7 +147,7 @@ fn scan_into_batches<'s>(
         next += 1;
         sent.map_err(|_| panicked(meta))
     };
-    store.scan(meta, from_seq, |seq, bytes| {
+    store.scan(meta, from_seq, &mut |seq, bytes| {
         batch.push(seq, bytes);
         if batch.ends.len() == BATCH {
             // The next batch is about as large: reserving it up front saves growing

@@ -17,7 +17,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
 use crate::model::{Digest32, Millis, Recorded, canonical, chain_hash_bytes};
-use crate::store::{Store, StreamMeta};
+use crate::store::{Log, StreamMeta};
 use crate::{Error, Result};
 
 /// What `verify` checked in one negotiation.
@@ -33,11 +33,11 @@ pub struct Verified {
 const BATCH: usize = 1024;
 
 /// Checks one negotiation; the error names the first bad seq.
-pub fn verify(store: &Store, meta: &StreamMeta) -> Result<Verified> {
+pub fn verify(store: &dyn Log, meta: &StreamMeta) -> Result<Verified> {
     let threads = thread::available_parallelism().map_or(1, usize::from);
     let mut chain = Chain::new(meta);
     let scanned = if threads < 2 || meta.head.seq < 4 * BATCH as u64 {
-        store.scan(meta, 1, |seq, bytes| {
+        store.scan(meta, 1, &mut |seq, bytes| {
             chain.link(seq, check(meta, seq, bytes))
         })
     } else {
@@ -192,7 +192,12 @@ type Checked = (u64, Vec<std::result::Result<Link, String>>);
 /// Reads on one thread, checks batches on `threads` others (dealt out in turn), and links
 /// their outcomes here in seq order. A failure of the store's own reading comes after
 /// the events read before it, as it would one event at a time.
-fn in_parallel(store: &Store, meta: &StreamMeta, threads: usize, chain: &mut Chain) -> Result<()> {
+fn in_parallel(
+    store: &dyn Log,
+    meta: &StreamMeta,
+    threads: usize,
+    chain: &mut Chain,
+) -> Result<()> {
     thread::scope(|scope| {
         let (inputs, outputs): (Vec<SyncSender<Batch>>, Vec<Receiver<Checked>>) = (0..threads)
             .map(|_| {
@@ -225,7 +230,7 @@ fn in_parallel(store: &Store, meta: &StreamMeta, threads: usize, chain: &mut Cha
 }
 
 /// Reads the store, dealing batches out to the checkers in turn.
-fn deal_batches(store: &Store, meta: &StreamMeta, inputs: &[SyncSender<Batch>]) -> Result<()> {
+fn deal_batches(store: &dyn Log, meta: &StreamMeta, inputs: &[SyncSender<Batch>]) -> Result<()> {
     let mut batch = Batch::default();
     let mut turn = 0;
     let mut send = |batch: Batch| {
@@ -233,7 +238,7 @@ fn deal_batches(store: &Store, meta: &StreamMeta, inputs: &[SyncSender<Batch>]) 
         turn += 1;
         sent.map_err(|_| stopped(meta))
     };
-    let scanned = store.scan(meta, 1, |seq, bytes| {
+    let scanned = store.scan(meta, 1, &mut |seq, bytes| {
         if batch.ends.is_empty() {
             batch.first_seq = seq;
         }

@@ -33,7 +33,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::store::{Store, StreamMeta};
+use crate::store::{Log, StreamMeta};
 
 /// The version of the stored form.
 pub const VERSION: u32 = 1;
@@ -80,7 +80,7 @@ impl Request {
 /// The kept output of `request` on `meta`'s stream, when there is one valid for the log
 /// as it is now. Reading or validating it never fails a command: a memo that cannot be
 /// read is no memo.
-pub fn recall(store: &Store, meta: &StreamMeta, request: &Request) -> Option<Vec<u8>> {
+pub fn recall(store: &dyn Log, meta: &StreamMeta, request: &Request) -> Option<Vec<u8>> {
     let stored = store.memo(meta, request.digest()).ok()??;
     let kept = split(&stored)?;
     if !kept.is_at(meta) {
@@ -100,9 +100,9 @@ pub fn recall(store: &Store, meta: &StreamMeta, request: &Request) -> Option<Vec
 /// memos of the stream computed at other heads and, past [`PER_STREAM`], the least
 /// recently kept. A cache write: failing costs the next command time, never
 /// correctness, so callers may ignore the error. A store that keeps no caches
-/// ([`Store::keeps_caches`]) keeps no memo.
+/// ([`Log::keeps_caches`]) keeps no memo.
 pub fn keep(
-    store: &Store,
+    store: &dyn Log,
     meta: &StreamMeta,
     request: &Request,
     output: &[u8],
@@ -110,7 +110,8 @@ pub fn keep(
     if output.len() > MAX_OUTPUT || !store.keeps_caches() {
         return Ok(());
     }
-    let body = zstd::bulk::compress(output, LEVEL).map_err(|e| crate::Error::io(store.dir(), e))?;
+    let body = zstd::bulk::compress(output, LEVEL)
+        .map_err(|e| crate::store::StoreError::io(format!("a memo does not compress: {e}"), e))?;
     let (remove, kept) = make_room(store, meta, request)?;
     let mut stored = Vec::with_capacity(HEADER + body.len());
     stored.extend_from_slice(&VERSION.to_be_bytes());
@@ -127,7 +128,7 @@ pub fn keep(
 /// number that orders the new one after every other: a counter, not a clock, so the
 /// order holds under a pinned or jumping clock.
 fn make_room(
-    store: &Store,
+    store: &dyn Log,
     meta: &StreamMeta,
     request: &Request,
 ) -> crate::Result<(Vec<[u8; 32]>, u64)> {
@@ -151,7 +152,7 @@ fn make_room(
 
 /// The requests `meta`'s stream holds memos for, at any head: for tests and for
 /// seeing what a store keeps.
-pub fn kept(store: &Store, meta: &StreamMeta) -> crate::Result<Vec<Request>> {
+pub fn kept(store: &dyn Log, meta: &StreamMeta) -> crate::Result<Vec<Request>> {
     Ok(store
         .memo_heads(meta, 0)?
         .into_iter()

@@ -18,7 +18,7 @@ pub use refs::{RefIndex, named_by};
 pub use timeline::{Entry, Timeline, ViewSpec};
 
 use crate::model::{Agenda, Slug, Stored};
-use crate::store::{Store, StreamMeta};
+use crate::store::{Log, StreamMeta};
 use positions::Positions;
 
 /// A view that is updated one event at a time, in valid-time order.
@@ -36,7 +36,7 @@ pub fn fold<F: Fold>(timeline: &Timeline, mut view: F) -> F {
 }
 
 /// Loads a negotiation from the store and builds its timeline.
-pub fn load(store: &crate::store::Store, slug: &str, spec: ViewSpec) -> crate::Result<Timeline> {
+pub fn load(store: &dyn Log, slug: &str, spec: ViewSpec) -> crate::Result<Timeline> {
     let meta = store.require(slug)?;
     let records = crate::journal::recorded_events(store, &meta)?;
     Ok(Timeline::build(meta.slug, records, spec))
@@ -61,12 +61,16 @@ const REFRESH_TAIL: usize = 65_536;
 /// The positions view, from the negotiation's checkpoint when it is valid for `spec`
 /// (see [`checkpoint`]), else from a full replay, which then writes a fresh checkpoint.
 /// Either way the answer is the full replay's.
-pub fn positions_view(store: &Store, slug: &str, spec: ViewSpec) -> crate::Result<PositionsView> {
+pub fn positions_view(store: &dyn Log, slug: &str, spec: ViewSpec) -> crate::Result<PositionsView> {
     let meta = store.require(slug)?;
     positions_in(store, &meta, spec)
 }
 
-fn positions_in(store: &Store, meta: &StreamMeta, spec: ViewSpec) -> crate::Result<PositionsView> {
+fn positions_in(
+    store: &dyn Log,
+    meta: &StreamMeta,
+    spec: ViewSpec,
+) -> crate::Result<PositionsView> {
     if let Some(view) = from_checkpoint(store, meta, spec)? {
         return Ok(view);
     }
@@ -107,7 +111,7 @@ fn positions_of(timeline: Timeline) -> PositionsView {
 /// The view from the stored checkpoint, if there is one that is intact, matches the
 /// log as stored, and is valid for `spec`.
 fn from_checkpoint(
-    store: &Store,
+    store: &dyn Log,
     meta: &StreamMeta,
     spec: ViewSpec,
 ) -> crate::Result<Option<PositionsView>> {

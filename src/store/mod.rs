@@ -1,28 +1,44 @@
-//! The store: the only code that touches sled.
+//! Storage: the log contract ([`Log`]), its implementations, and the suite they pass.
 //!
-//! # Invariants
+//! - [`Log`] (log.rs) is what the write path and the views need from storage: list
+//!   streams, read one in seq order, append a batch to several streams atomically and
+//!   durably, look events up by id and by `ref`, keep derived data beside a stream, close.
+//!   Its invariants, and which of them the log guarantees and which the write path, are
+//!   documented on the trait.
+//! - [`Store`] is the log on sled, the store the command line opens. It is the only code
+//!   that touches sled, and its errors leave this module as [`StoreError`].
+//! - [`MemoryLog`] (memory.rs) is the log in memory, for tests and library users.
+//! - [`contract`] is one suite of tests every implementation passes; [`contract_suite!`]
+//!   instantiates it for one constructor.
 //!
-//! - Events are appended, never rewritten. A negotiation's events are numbered `seq`
-//!   1, 2, 3 … with no gaps, and each carries the hash of the one before (see
-//!   [`crate::model::Envelope`]).
-//! - A commit is all or nothing. Data (segments and indexes) is written and flushed
-//!   first; then the heads of every negotiation touched move in one atomic batch, which
-//!   is flushed before [`Store::commit`] returns. Readers never look past a head, so a
-//!   crash between the two steps leaves orphans beyond the heads that no reader sees and
-//!   the next commit clears.
+//! # The sled store
+//!
+//! - Events are appended, never rewritten, in segments (segment.rs) under keys chosen so
+//!   that one negotiation in seq order is one range scan (keys.rs); ids and refs are
+//!   indexed in hash buckets (index.rs).
+//! - An append is all or nothing, and durable when it returns. Data (segments and
+//!   indexes) is written and flushed first; then the heads of every negotiation touched
+//!   move in one atomic batch, which is flushed; then the files sled wrote are synced
+//!   (`fsync`), since sled's flushes do not empty the disk's cache. Readers never look
+//!   past a head, so a crash between the steps leaves orphans beyond the heads that no
+//!   reader sees and the next append clears.
 //! - One process opens the store at a time (`lock::StoreLock`). A reader who may not
 //!   write the store reads a private copy of it instead (`copy::PrivateCopy`).
 //! - A write that fails removes what opening the store created, and nothing else
 //!   (`created::Created`, [`Store::discard`]).
 //!
-//! What the store does *not* do: validate events. It keeps bytes in order; the rules live
+//! What storage does *not* do: validate events. It keeps bytes in order; the rules live
 //! in [`crate::model`] and the write path in [`crate::journal`].
 
+pub mod contract;
 mod copy;
 mod created;
+mod error;
 mod index;
 mod keys;
 mod lock;
+mod log;
+mod memory;
 mod segment;
 mod staged;
 
@@ -38,8 +54,11 @@ use crate::model::{Agenda, At, Digest32, Kind, Millis, Slug};
 use crate::{Error, Result};
 use copy::PrivateCopy;
 use created::Created;
+pub use error::StoreError;
 pub use keys::StreamId;
 use lock::StoreLock;
+pub use log::{Log, check_batch};
+pub use memory::MemoryLog;
 pub use staged::{Compressor, StagedLog};
 
 /// The newest store layout this build reads and writes.
@@ -140,7 +159,7 @@ pub enum Upkeep {
 /// An open store.
 pub struct Store {
     dir: PathBuf,
-    /// The blob files there were before sled opened (see [`Store::sync`]).
+    /// The blob files there were before sled opened (see `Store::sync`).
     blobs_at_open: HashSet<OsString>,
     /// What opening the store created (see [`Store::discard`]).
     created: Created,
@@ -268,10 +287,9 @@ impl Store {
 
     /// Lets go of the store after a write that failed, and removes what opening it
     /// created (created.rs): a refused first write leaves no store behind, and never
-    /// removes what was there before. sled is not dropped, for the reason
-    /// [`Store::sync`]'s callers let go of it without a drop: its drop `fsync`s and
-    /// panics if that fails, as it may on the full disk that failed the write. The
-    /// process exits next, which closes sled's files.
+    /// removes what was there before. sled is not dropped: its drop `fsync`s and panics
+    /// if that fails, as it may on the full disk that failed the write. The process
+    /// exits next, which closes sled's files.
     pub fn discard(self) {
         let Store {
             dir,
@@ -293,31 +311,34 @@ impl Store {
         drop((_lock, copy));
     }
 
-    /// Whether this store keeps the caches readers write (checkpoints, audit memos):
-    /// false for a private copy of a store the user may not write, where they would be
-    /// lost with the copy.
-    pub fn keeps_caches(&self) -> bool {
-        self.copy.is_none()
-    }
-
     /// The store's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// Makes everything written so far durable, or says why it is not.
+    /// Lets go of the store in a process that exits next, without sled's drop: every
+    /// append is durable already, so the drop would only flush nothing, `fsync` a file
+    /// with nothing new (a disk cache flush of its own) and walk sled's page table, and
+    /// it panics if the `fsync` fails. The exit closes the files and releases the locks.
+    /// A process that goes on (a session, a library user) calls [`Log::close`] instead.
+    pub fn close_at_exit(self) {
+        std::mem::forget(self);
+    }
+
+    /// Makes everything written so far durable, or says why it is not: the last step of
+    /// [`Log::append`].
     ///
     /// A commit's flushes are sled's: `pwrite` and `sync_file_range`, which write those
     /// byte ranges out and wait, but neither ask the disk to empty its write cache nor
     /// persist the file's size when the log grew. sled's full `fsync` of its file comes
     /// only when it is dropped (after a command has printed success, and a failure there
     /// panics), and sled never syncs its blob files at all: nodes over a quarter segment,
-    /// such as a leaf of compressed event segments. So a command that wrote calls this
-    /// before it reports success. It flushes until sled has nothing left, then syncs each
+    /// such as a leaf of compressed event segments. So an append calls this before it
+    /// returns. It flushes until sled has nothing left, then syncs each
     /// blob sled created since the store opened, the blob directory if there were any, and
     /// the database file. Each `fsync` costs a disk cache flush, so old blobs are left
     /// alone: the command that wrote them synced them.
-    pub fn sync(&self) -> Result<()> {
+    fn sync(&self) -> Result<()> {
         while self.db.flush()? > 0 {}
         let db_dir = self.dir.join("db");
         let blobs = db_dir.join("blobs");
@@ -342,124 +363,6 @@ impl Store {
         sync_file(&db_dir.join("db"))
     }
 
-    /// Every negotiation, in slug order.
-    pub fn negotiations(&self) -> Result<Vec<StreamMeta>> {
-        let mut out = Vec::new();
-        for entry in self.streams.iter() {
-            let (key, value) = entry?;
-            if key.first() != Some(&0) {
-                out.push(decode_meta(&key, &value)?);
-            }
-        }
-        Ok(out)
-    }
-
-    /// The negotiation `slug`, if the store has it.
-    pub fn stream(&self, slug: &Slug) -> Result<Option<StreamMeta>> {
-        match self.streams.get(slug.as_str())? {
-            Some(value) => Ok(Some(decode_meta(slug.as_str().as_bytes(), &value)?)),
-            None => Ok(None),
-        }
-    }
-
-    /// The negotiation named `slug`, or an error listing the ones there are.
-    pub fn require(&self, slug: &str) -> Result<StreamMeta> {
-        let found = match Slug::parse(slug) {
-            Ok(slug) => self.stream(&slug)?,
-            Err(_) => None,
-        };
-        match found {
-            Some(meta) => Ok(meta),
-            None => Err(Error::UnknownNegotiation {
-                slug: slug.to_owned(),
-                known: self
-                    .negotiations()?
-                    .into_iter()
-                    .map(|m| m.slug.to_string())
-                    .collect(),
-            }),
-        }
-    }
-
-    /// Calls `visit` with each event of `meta` from `from_seq` to the head, in seq order.
-    ///
-    /// This is one range scan: the segment holding `from_seq`, then forward.
-    pub fn scan(
-        &self,
-        meta: &StreamMeta,
-        from_seq: u64,
-        visit: impl FnMut(u64, &[u8]) -> Result<()>,
-    ) -> Result<()> {
-        self.scan_range(meta, from_seq, meta.head.seq, visit)
-    }
-
-    /// Calls `visit` with each event of `meta` from `from_seq` to `to_seq` (at most the
-    /// head), in seq order.
-    pub fn scan_range(
-        &self,
-        meta: &StreamMeta,
-        from_seq: u64,
-        to_seq: u64,
-        mut visit: impl FnMut(u64, &[u8]) -> Result<()>,
-    ) -> Result<()> {
-        let head = meta.head.seq.min(to_seq);
-        let from_seq = from_seq.max(1);
-        if from_seq > head {
-            return Ok(());
-        }
-        let start = self.segment_start(meta.stream, from_seq)?;
-        let range = keys::event_key(meta.stream, start)..=keys::event_key(meta.stream, head);
-        let mut expected = start;
-        for entry in self.events.range(range) {
-            let (key, value) = entry?;
-            let (_, first) = keys::split_event_key(&key).unwrap_or_default();
-            let corrupt = |what: String| Error::Integrity {
-                slug: meta.slug.to_string(),
-                seq: expected,
-                what,
-            };
-            if first != expected {
-                return Err(corrupt(format!(
-                    "the store has no event {expected}; the next one stored is {first}"
-                )));
-            }
-            let body = segment::body(&value).map_err(corrupt)?;
-            let events = segment::split(&body).map_err(corrupt)?;
-            for (offset, bytes) in events.into_iter().enumerate() {
-                let seq = first + offset as u64;
-                if seq > head {
-                    return Ok(());
-                }
-                if seq >= from_seq {
-                    visit(seq, bytes)?;
-                }
-                expected = seq + 1;
-            }
-        }
-        if expected <= head {
-            return Err(Error::Integrity {
-                slug: meta.slug.to_string(),
-                seq: expected,
-                what: format!("the log ends before its head (seq {head})"),
-            });
-        }
-        Ok(())
-    }
-
-    /// The stored bytes of one event.
-    pub fn get(&self, meta: &StreamMeta, seq: u64) -> Result<Option<Vec<u8>>> {
-        let mut found = None;
-        if (1..=meta.head.seq).contains(&seq) {
-            self.scan_range(meta, seq, seq, |at, bytes| {
-                if at == seq {
-                    found = Some(bytes.to_vec());
-                }
-                Ok(())
-            })?;
-        }
-        Ok(found)
-    }
-
     /// The first seq of the segment that holds `seq`.
     fn segment_start(&self, stream: StreamId, seq: u64) -> Result<u64> {
         let range = keys::event_key(stream, 0)..=keys::event_key(stream, seq);
@@ -469,103 +372,6 @@ impl Store {
         }
     }
 
-    /// The event labelled `label` in `meta`'s stream.
-    pub fn find_ref(&self, meta: &StreamMeta, label: &str) -> Result<Option<(u64, Kind)>> {
-        let Some(bucket) = self.refs.get(index::ref_bucket(meta.stream, label))? else {
-            return Ok(None);
-        };
-        Ok(index::read_refs(&bucket)
-            .into_iter()
-            .rev()
-            .find(|e| e.label == label && e.seq <= meta.head.seq)
-            .map(|e| (e.seq, e.kind)))
-    }
-
-    /// Where the event with `id` is stored, if anywhere. The caller checks the seq
-    /// against its stream's head: entries past a head are orphans of a failed commit.
-    pub fn find_id(&self, id: &Uuid) -> Result<Option<(StreamId, u64, Kind)>> {
-        let Some(bucket) = self.ids.get(index::id_bucket(id))? else {
-            return Ok(None);
-        };
-        Ok(index::read_ids(&bucket)
-            .into_iter()
-            .rev()
-            .find(|e| e.id == *id)
-            .map(|e| (e.stream, e.seq, e.kind)))
-    }
-
-    /// The stored checkpoint of `meta`'s stream, as bytes the projection wrote. The store
-    /// neither reads nor trusts it: the projection verifies it against the log.
-    pub fn checkpoint(&self, meta: &StreamMeta) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .checkpoints
-            .get(meta.stream.to_be_bytes())?
-            .map(|v| v.to_vec()))
-    }
-
-    /// Replaces the checkpoint of `meta`'s stream. A cache write: readers may call it
-    /// (the store lock makes this process the only one), and a crash before the flush
-    /// leaves the old checkpoint or none, each of which is verified before use.
-    /// On a private copy it keeps nothing ([`Store::keeps_caches`]).
-    pub fn save_checkpoint(&self, meta: &StreamMeta, bytes: &[u8]) -> Result<()> {
-        if !self.keeps_caches() {
-            return Ok(());
-        }
-        self.checkpoints.insert(meta.stream.to_be_bytes(), bytes)?;
-        self.checkpoints.flush()?;
-        Ok(())
-    }
-
-    /// The memo `request` of `meta`'s stream, as bytes the projection wrote; like a
-    /// checkpoint, the store neither reads nor trusts it.
-    pub fn memo(&self, meta: &StreamMeta, request: &[u8; 32]) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .memos
-            .get(keys::memo_key(meta.stream, request))?
-            .map(|v| v.to_vec()))
-    }
-
-    /// The first `len` bytes of each of `meta`'s memos, by request: enough for the
-    /// projection to read their headers. sled still reads each memo whole; there are at
-    /// most a few per stream.
-    pub fn memo_heads(&self, meta: &StreamMeta, len: usize) -> Result<Vec<([u8; 32], Vec<u8>)>> {
-        let mut heads = Vec::new();
-        for entry in self.memos.scan_prefix(meta.stream.to_be_bytes()) {
-            let (key, value) = entry?;
-            if let Some(request) = key.get(4..).and_then(|r| <[u8; 32]>::try_from(r).ok()) {
-                heads.push((request, value.get(..len).unwrap_or(&value).to_vec()));
-            }
-        }
-        Ok(heads)
-    }
-
-    /// Keeps `bytes` as the memo `request` of `meta`'s stream and removes the memos of
-    /// `remove`, in one batch. A cache write, as [`Store::save_checkpoint`] is.
-    pub fn save_memo(
-        &self,
-        meta: &StreamMeta,
-        request: &[u8; 32],
-        bytes: &[u8],
-        remove: &[[u8; 32]],
-    ) -> Result<()> {
-        if !self.keeps_caches() {
-            return Ok(());
-        }
-        let mut batch = sled::Batch::default();
-        for other in remove {
-            batch.remove(&keys::memo_key(meta.stream, other)[..]);
-        }
-        batch.insert(&keys::memo_key(meta.stream, request)[..], bytes);
-        self.memos.apply_batch(batch)?;
-        self.memos.flush()?;
-        Ok(())
-    }
-
-    /// The number the next new stream gets.
-    pub fn next_stream_id(&self) -> Result<StreamId> {
-        Ok(self.counters()?.next_stream)
-    }
-
     fn counters(&self) -> Result<Counters> {
         match self.streams.get(keys::COUNTERS_KEY)? {
             Some(value) => serde_json::from_slice(&value).map_err(|e| corrupt_meta("counters", e)),
@@ -573,7 +379,8 @@ impl Store {
         }
     }
 
-    /// Appends the staged events of every stream in `commits` atomically and durably.
+    /// Writes the staged events of every stream in `commits` atomically (made durable by
+    /// [`Store::sync`] after it, in [`Log::append`]).
     ///
     /// ```text
     /// 1. streams["\0inflight"] = the streams and their heads before   (flushed with 2)
@@ -584,7 +391,7 @@ impl Store {
     /// A crash before 3 leaves data past the heads and the inflight note; the next
     /// commit sees the note and removes those orphans from every index bucket before it
     /// writes, so an orphan can never be mistaken for an event once a head passes it.
-    pub fn commit(&self, commits: &[StreamCommit]) -> Result<()> {
+    fn write(&self, commits: &[StreamCommit]) -> Result<()> {
         let mut counters = self.counters()?;
         self.clear_orphans(commits, counters.global)?;
         let before: HashMap<StreamId, u64> =
@@ -762,6 +569,194 @@ impl Store {
             self.db.flush()?;
         }
         Ok(())
+    }
+}
+
+/// The log contract on sled. Every call on the log is one or a few sled operations; see
+/// the module docs for the layout and the commit protocol.
+impl Log for Store {
+    fn negotiations(&self) -> Result<Vec<StreamMeta>> {
+        let mut out = Vec::new();
+        for entry in self.streams.iter() {
+            let (key, value) = entry?;
+            if key.first() != Some(&0) {
+                out.push(decode_meta(&key, &value)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn stream(&self, slug: &Slug) -> Result<Option<StreamMeta>> {
+        match self.streams.get(slug.as_str())? {
+            Some(value) => Ok(Some(decode_meta(slug.as_str().as_bytes(), &value)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One range scan: the segment holding `from_seq`, then forward.
+    fn scan_range(
+        &self,
+        meta: &StreamMeta,
+        from_seq: u64,
+        to_seq: u64,
+        visit: &mut dyn FnMut(u64, &[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let head = meta.head.seq.min(to_seq);
+        let from_seq = from_seq.max(1);
+        if from_seq > head {
+            return Ok(());
+        }
+        let start = self.segment_start(meta.stream, from_seq)?;
+        let range = keys::event_key(meta.stream, start)..=keys::event_key(meta.stream, head);
+        let mut expected = start;
+        for entry in self.events.range(range) {
+            let (key, value) = entry?;
+            let (_, first) = keys::split_event_key(&key).unwrap_or_default();
+            let corrupt = |what: String| Error::Integrity {
+                slug: meta.slug.to_string(),
+                seq: expected,
+                what,
+            };
+            if first != expected {
+                return Err(corrupt(format!(
+                    "the store has no event {expected}; the next one stored is {first}"
+                )));
+            }
+            let body = segment::body(&value).map_err(corrupt)?;
+            let events = segment::split(&body).map_err(corrupt)?;
+            for (offset, bytes) in events.into_iter().enumerate() {
+                let seq = first + offset as u64;
+                if seq > head {
+                    return Ok(());
+                }
+                if seq >= from_seq {
+                    visit(seq, bytes)?;
+                }
+                expected = seq + 1;
+            }
+        }
+        if expected <= head {
+            return Err(Error::Integrity {
+                slug: meta.slug.to_string(),
+                seq: expected,
+                what: format!("the log ends before its head (seq {head})"),
+            });
+        }
+        Ok(())
+    }
+
+    fn find_ref(&self, meta: &StreamMeta, label: &str) -> Result<Option<(u64, Kind)>> {
+        let Some(bucket) = self.refs.get(index::ref_bucket(meta.stream, label))? else {
+            return Ok(None);
+        };
+        Ok(index::read_refs(&bucket)
+            .into_iter()
+            .rev()
+            .find(|e| e.label == label && e.seq <= meta.head.seq)
+            .map(|e| (e.seq, e.kind)))
+    }
+
+    /// Entries past a head are orphans of a commit a crash cut short, until the next
+    /// commit of that stream drops them (index.rs).
+    fn find_id(&self, id: &Uuid) -> Result<Option<(StreamId, u64, Kind)>> {
+        let Some(bucket) = self.ids.get(index::id_bucket(id))? else {
+            return Ok(None);
+        };
+        Ok(index::read_ids(&bucket)
+            .into_iter()
+            .rev()
+            .find(|e| e.id == *id)
+            .map(|e| (e.stream, e.seq, e.kind)))
+    }
+
+    fn checkpoint(&self, meta: &StreamMeta) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .checkpoints
+            .get(meta.stream.to_be_bytes())?
+            .map(|v| v.to_vec()))
+    }
+
+    /// Readers may call it: the store lock makes this process the only one.
+    fn save_checkpoint(&self, meta: &StreamMeta, bytes: &[u8]) -> Result<()> {
+        if !self.keeps_caches() {
+            return Ok(());
+        }
+        self.checkpoints.insert(meta.stream.to_be_bytes(), bytes)?;
+        self.checkpoints.flush()?;
+        Ok(())
+    }
+
+    fn memo(&self, meta: &StreamMeta, request: &[u8; 32]) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .memos
+            .get(keys::memo_key(meta.stream, request))?
+            .map(|v| v.to_vec()))
+    }
+
+    /// sled still reads each memo whole; there are at most a few per stream.
+    fn memo_heads(&self, meta: &StreamMeta, len: usize) -> Result<Vec<([u8; 32], Vec<u8>)>> {
+        let mut heads = Vec::new();
+        for entry in self.memos.scan_prefix(meta.stream.to_be_bytes()) {
+            let (key, value) = entry?;
+            if let Some(request) = key.get(4..).and_then(|r| <[u8; 32]>::try_from(r).ok()) {
+                heads.push((request, value.get(..len).unwrap_or(&value).to_vec()));
+            }
+        }
+        Ok(heads)
+    }
+
+    /// One sled batch.
+    fn save_memo(
+        &self,
+        meta: &StreamMeta,
+        request: &[u8; 32],
+        bytes: &[u8],
+        remove: &[[u8; 32]],
+    ) -> Result<()> {
+        if !self.keeps_caches() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        for other in remove {
+            batch.remove(&keys::memo_key(meta.stream, other)[..]);
+        }
+        batch.insert(&keys::memo_key(meta.stream, request)[..], bytes);
+        self.memos.apply_batch(batch)?;
+        self.memos.flush()?;
+        Ok(())
+    }
+
+    fn next_stream_id(&self) -> Result<StreamId> {
+        Ok(self.counters()?.next_stream)
+    }
+
+    fn append(&self, batch: &[StreamCommit]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        check_batch(batch, |slug| self.stream(slug), self.next_stream_id()?)?;
+        self.write(batch)?;
+        self.sync()
+    }
+
+    /// False for a private copy of a store the user may not write, where caches would
+    /// be lost with the copy.
+    fn keeps_caches(&self) -> bool {
+        self.copy.is_none()
+    }
+
+    /// Closes sled after checking that its file syncs. Its drop flushes (nothing is
+    /// left: every append synced), `fsync`s its file and panics if that fails; so where
+    /// the check fails, sled is let go without its drop and the error returned. The lock
+    /// is released either way.
+    fn close(self) -> Result<()> {
+        let synced = self.sync();
+        if synced.is_ok() {
+            drop(self);
+        } else {
+            self.close_at_exit();
+        }
+        synced
     }
 }
 

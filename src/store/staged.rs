@@ -280,6 +280,21 @@ impl StagedLog {
         }
     }
 
+    /// Each staged event's bytes, in seq order, for a log that keeps events one by one
+    /// ([`super::MemoryLog`], another backend), or what is wrong: [`StagedLog::finish`]
+    /// has not run, or a segment the compressor made does not decode.
+    pub fn events(&self) -> Result<Vec<Vec<u8>>, String> {
+        let segments = self
+            .segments()
+            .ok_or("a staged segment was never compressed")?;
+        let mut out = Vec::new();
+        for (_, _, value) in segments {
+            let body = segment::body(value)?;
+            out.extend(segment::split(&body)?.into_iter().map(<[u8]>::to_vec));
+        }
+        Ok(out)
+    }
+
     /// Each segment to write: its first seq, its event count and its segment value, or
     /// `None` if [`StagedLog::finish`] has not made every value.
     pub(super) fn segments(&self) -> Option<Vec<(u64, u32, &[u8])>> {

@@ -12,7 +12,7 @@ use parley::model::{Agenda, Slug, Stored};
 use parley::projection::checkpoint::{self, Checkpoint};
 use parley::projection::positions::Positions;
 use parley::projection::{Timeline, ViewSpec, positions_view};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 
 use crate::common::OPENING;
 

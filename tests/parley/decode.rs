@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use parley::journal::{ImportOptions, import, recorded_events};
 use parley::model::{CanonicalFields, Event, FastLine, Field, LineCache, Recorded, parse_instant};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 use parley::synth::{SynthOptions, journal};
 use serde_json::{Map, Value, json};
 
@@ -33,7 +33,7 @@ fn both_decodes_agree(store: &Store) -> usize {
         let fast = recorded_events(store, &meta).unwrap();
         let mut seq = 0;
         store
-            .scan(&meta, 1, |_, bytes| {
+            .scan(&meta, 1, &mut |_, bytes| {
                 let strict = Recorded::decode(bytes).unwrap();
                 let stored = &fast[seq];
                 assert_eq!(stored.envelope, strict.envelope, "{}", meta.slug);

@@ -300,7 +300,7 @@ fn verify_names_the_negotiation_and_seq_of_a_changed_byte() {
             std::time::Duration::from_secs(5),
         )
         .expect("open store");
-        let meta = store.require("t").expect("negotiation t");
+        let meta = parley::store::Log::require(&store, "t").expect("negotiation t");
         store
             .tamper_with_segment(&meta, 2, |bytes| {
                 let at = find(bytes, b"A 25% tariff").expect("the threat's summary is stored");

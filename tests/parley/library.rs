@@ -5,7 +5,7 @@ use std::time::Duration;
 use parley::journal::{Appender, ImportOptions, Outcome, import};
 use parley::model::{Kind, Slug, parse_bound, parse_instant};
 use parley::projection::{Timeline, ViewSpec, load};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 use serde_json::{Map, Value, json};
 
 use crate::common::OPENING;

@@ -27,6 +27,7 @@ mod audit;
 mod capture;
 mod checkpoints;
 mod common;
+mod contract;
 mod convert;
 mod decode;
 mod journal;

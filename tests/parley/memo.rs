@@ -7,7 +7,7 @@ use std::time::Duration;
 use parley::journal::Appender;
 use parley::model::{Slug, parse_instant};
 use parley::projection::memo::{self, Request};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 use serde_json::json;
 
 use crate::common::{TestEnv, bundled};

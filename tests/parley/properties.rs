@@ -9,7 +9,7 @@ use parley::journal::{Appender, recorded_events};
 use parley::model::Slug;
 use parley::projection::positions::Positions;
 use parley::projection::{Timeline, ViewSpec};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 
 use crate::common::OPENING;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use parley::journal::{recorded_events, verify};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 
 use crate::common::{TestEnv, journal};
 

@@ -17,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use parley::journal::{recorded_events, verify};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 
 use super::{XorShift, long};
 use crate::common::{OPENING, TestEnv};

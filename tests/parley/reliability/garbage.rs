@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use parley::journal::{Lines, import};
 use parley::model::{Event, Recorded};
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 
 use super::options;
 use crate::common::OPENING;

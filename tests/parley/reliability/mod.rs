@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use parley::journal::{ImportOptions, ImportSummary, export, import};
 use parley::model::parse_instant;
-use parley::store::{Access, Store};
+use parley::store::{Access, Log, Store};
 
 /// A tiny xorshift64* generator: the same seed gives the same run on every machine.
 pub struct XorShift(u64);

@@ -3,7 +3,7 @@
 //! naming the seq.
 
 use parley::journal::verify;
-use parley::store::Store;
+use parley::store::{Log, Store};
 
 use super::{XorShift, export_bytes, import_bytes, long, open_store, small_journal};
 use crate::common::{TestEnv, bundled};
