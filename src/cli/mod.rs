@@ -13,6 +13,7 @@ mod hint;
 mod import;
 mod list;
 mod log;
+mod minutes;
 mod open;
 mod positions;
 mod replay;
@@ -68,6 +69,7 @@ enum Command {
     Agenda(agenda::AgendaArgs),
     Log(Box<log::LogArgs>),
     Session(session::SessionArgs),
+    Minutes(minutes::MinutesArgs),
     Correct(correct::CorrectArgs),
     Annotate(annotate::AnnotateArgs),
     Import(import::ImportArgs),
@@ -93,6 +95,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Agenda(args) => agenda::run(global, args),
         Command::Log(args) => log::run(global, args),
         Command::Session(args) => session::run(global, args),
+        Command::Minutes(args) => minutes::run(global, args),
         Command::Correct(args) => correct::run(global, args),
         Command::Annotate(args) => annotate::run(global, args),
         Command::Import(args) => import::run(global, args),

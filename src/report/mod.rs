@@ -23,6 +23,7 @@ mod charts;
 pub mod html;
 mod html_tables;
 mod ledger;
+pub mod minutes;
 pub mod model;
 pub mod narrative;
 mod positions;

@@ -58,7 +58,7 @@ fn paragraph(entry: &Entry) -> String {
     out
 }
 
-fn headline(event: &Event) -> String {
+pub(crate) fn headline(event: &Event) -> String {
     match event.as_move() {
         Some(m) => {
             let mut parts = vec![format!("{} {}", m.by, event.kind)];
@@ -90,7 +90,7 @@ fn headline(event: &Event) -> String {
     }
 }
 
-fn summary(event: &Event) -> String {
+pub(crate) fn summary(event: &Event) -> String {
     match &event.body {
         Body::Annotation(a) => match &a.label {
             Some(label) => format!("Note ({label}): {}", a.note),

@@ -9,14 +9,22 @@
 
 use crate::common::*;
 
-/// The two bundled journals with a date inside each for `--as-of` and two for `diff`.
-const JOURNALS: [(&str, &str, &str, &str); 2] = [
-    ("korea-us-2025", "2025-07-31", "2025-04-30", "2025-08-31"),
+/// The two bundled journals with a date inside each for `--as-of`, two for `diff` and a
+/// busy day for `minutes`.
+const JOURNALS: [(&str, &str, &str, &str, &str); 2] = [
+    (
+        "korea-us-2025",
+        "2025-07-31",
+        "2025-04-30",
+        "2025-08-31",
+        "2025-10-29",
+    ),
     (
         "korea-us-sma-2019-2021",
         "2020-04-30",
         "2019-12-31",
         "2020-12-31",
+        "2021-03-07",
     ),
 ];
 
@@ -79,7 +87,7 @@ fn assert_snapshots(name: &str, env: &TestEnv, commands: &[Vec<&str>]) {
 
 #[test]
 fn every_reviewer_command_on_the_bundled_journals() {
-    for (slug, as_of, from, to) in JOURNALS {
+    for (slug, as_of, from, to, day) in JOURNALS {
         let (env, import) = imported(slug);
         insta::assert_snapshot!(format!("{slug}__import"), import);
         let commands: Vec<Vec<&str>> = vec![
@@ -103,6 +111,8 @@ fn every_reviewer_command_on_the_bundled_journals() {
             vec!["export", slug],
             vec!["verify"],
             vec!["verify", slug],
+            vec!["minutes", slug, "--on", day],
+            vec!["minutes", slug, "--from", from, "--to", as_of],
         ];
         assert_snapshots(slug, &env, &commands);
     }
