@@ -73,7 +73,7 @@ pub fn run(_global: &Global, args: &ConvertArgs) -> Result<()> {
     let converted = match args.from {
         Format::Gdelt => convert_gdelt(BufReader::with_capacity(1 << 20, reader), &name, &options)?,
     };
-    match &args.out {
+    match super::out_file(args.out.as_deref()) {
         Some(path) => write_file_atomically(path, |out| {
             write_lines(&converted, out).map_err(|e| Error::io(path, e))
         })?,

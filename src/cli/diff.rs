@@ -40,6 +40,9 @@ pub struct DiffArgs {
     /// One JSON document.
     #[arg(long)]
     json: bool,
+    /// The table as CSV (RFC 4180), the cells as the text table shows them.
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
 }
 
 /// Runs `diff`.
@@ -88,7 +91,10 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
         "{} — what moved between {} and {}\n\n",
         later.slug, args.from, args.to
     );
-    print(&(heading + &table(&issues) + "\n" + &posture_table(&posture)))
+    if args.csv {
+        return print(&table(&issues).csv());
+    }
+    print(&(heading + &issues_text(&issues) + "\n" + &posture_table(&posture)))
 }
 
 /// `diff --json`: fields in key order, as the document has always printed them.
@@ -163,7 +169,7 @@ fn posture_table<V: fmt::Display>(posture: &Posture<V>) -> String {
     table.render()
 }
 
-fn table(issues: &[IssueDiff]) -> String {
+fn table(issues: &[IssueDiff]) -> Table {
     let mut table = Table::new(&[
         "issue", "side", "from", "to", "change", "moves", "gap", "status",
     ])
@@ -203,6 +209,12 @@ fn table(issues: &[IssueDiff]) -> String {
             ]);
         }
     }
+    table
+}
+
+/// The issues table as text, or a sentence when nothing moved.
+fn issues_text(issues: &[IssueDiff]) -> String {
+    let table = table(issues);
     if table.is_empty() {
         return "Nothing moved between these dates.\n".into();
     }

@@ -26,15 +26,19 @@ use parley::{Error, Result};
 pub struct EventsArgs {
     /// The negotiation.
     slug: String,
-    /// Only events of this kind.
-    #[arg(long)]
-    kind: Option<String>,
-    /// Only moves by this party.
-    #[arg(long)]
-    by: Option<String>,
-    /// Only events about this issue.
-    #[arg(long)]
-    issue: Option<String>,
+    /// Only events of these kinds (repeat, or a comma list).
+    #[arg(long, value_delimiter = ',')]
+    kind: Vec<String>,
+    /// Only moves by these parties (repeat, or a comma list).
+    #[arg(long, value_delimiter = ',')]
+    by: Vec<String>,
+    /// Only moves addressed to these parties: named in `to`, or made to every other party
+    /// (repeat, or a comma list).
+    #[arg(long, value_delimiter = ',')]
+    to: Vec<String>,
+    /// Only events about these issues (repeat, or a comma list).
+    #[arg(long, value_delimiter = ',')]
+    issue: Vec<String>,
     /// Only events at or after this date (`at`).
     #[arg(long)]
     since: Option<String>,
@@ -44,12 +48,17 @@ pub struct EventsArgs {
     /// One JSON document: {"negotiation": ..., "events": [recorded events]}.
     #[arg(long)]
     json: bool,
+    /// The table as CSV (RFC 4180), the cells as the text table shows them.
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
 }
 
+/// What `events` keeps: an empty list keeps every value.
 struct Filter {
-    kind: Option<Kind>,
-    by: Option<PartyCode>,
-    issue: Option<IssueKey>,
+    kinds: Vec<Kind>,
+    by: Vec<PartyCode>,
+    to: Vec<PartyCode>,
+    issues: Vec<IssueKey>,
     since: Option<i64>,
     until: Option<i64>,
 }
@@ -57,36 +66,14 @@ struct Filter {
 /// Runs `events`.
 pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     let filter = Filter {
-        kind: args
-            .kind
-            .as_deref()
-            .map(Kind::parse)
-            .transpose()
-            .map_err(|e| Error::input("--kind", e))?,
-        by: args
-            .by
-            .as_deref()
-            .map(PartyCode::parse)
-            .transpose()
-            .map_err(|e| Error::input("--by", e))?,
-        issue: args
-            .issue
-            .as_deref()
-            .map(IssueKey::parse)
-            .transpose()
-            .map_err(|e| Error::input("--issue", e))?,
-        since: args
-            .since
-            .as_deref()
-            .map(|d| parley::model::At::parse(d).map(|a| a.millis()))
-            .transpose()
-            .map_err(|e| Error::input("--since", e))?,
-        until: args
-            .until
-            .as_deref()
-            .map(parse_bound)
-            .transpose()
-            .map_err(|e| Error::input("--until", e))?,
+        kinds: parsed("--kind", &args.kind, |k| Kind::parse(k))?,
+        by: parsed("--by", &args.by, PartyCode::parse)?,
+        to: parsed("--to", &args.to, PartyCode::parse)?,
+        issues: parsed("--issue", &args.issue, IssueKey::parse)?,
+        since: date("--since", args.since.as_deref(), |d| {
+            parley::model::At::parse(d).map(|a| a.millis())
+        })?,
+        until: date("--until", args.until.as_deref(), parse_bound)?,
     };
     let store = global.open(Access::Read)?;
     let meta = store.require(&args.slug)?;
@@ -104,6 +91,9 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     for r in events.iter().copied() {
         table.row(row(r, &seqs, &amendments));
     }
+    if args.csv {
+        return print(&table.csv());
+    }
     let shown = events.len();
     let note = format!(
         "{shown} of {} of {}\n",
@@ -113,21 +103,59 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     print(&(table.render() + &note))
 }
 
+/// A date flag as a person types it ([`super::person_date`]), then read by `read`.
+fn date(
+    flag: &str,
+    text: Option<&str>,
+    read: impl Fn(&str) -> std::result::Result<i64, parley::model::Invalid>,
+) -> Result<Option<i64>> {
+    let Some(text) = text else { return Ok(None) };
+    let text = super::person_date(flag, text)?;
+    read(&text).map(Some).map_err(|e| Error::input(flag, e))
+}
+
+/// Each of `values` read by `parse`, refused naming `flag`.
+fn parsed<T>(
+    flag: &str,
+    values: &[String],
+    parse: impl Fn(&str) -> std::result::Result<T, parley::model::Invalid>,
+) -> Result<Vec<T>> {
+    values
+        .iter()
+        .map(|v| parse(v.trim()).map_err(|e| Error::input(flag, e)))
+        .collect()
+}
+
 impl Filter {
     fn keeps(&self, r: &Stored) -> bool {
         let event = &r.event;
         let m = event.as_move();
-        self.kind.is_none_or(|k| k == event.kind)
-            && self
-                .by
-                .as_ref()
-                .is_none_or(|by| m.is_some_and(|m| &m.by == by))
-            && self
-                .issue
-                .as_ref()
-                .is_none_or(|i| m.is_some_and(|m| m.issues.contains(i)))
+        let any = |empty: bool, hit: bool| empty || hit;
+        any(self.kinds.is_empty(), self.kinds.contains(&event.kind))
+            && any(
+                self.by.is_empty(),
+                m.is_some_and(|m| self.by.contains(&m.by)),
+            )
+            && any(
+                self.to.is_empty(),
+                m.is_some_and(|m| self.to.iter().any(|p| addressed(m, p))),
+            )
+            && any(
+                self.issues.is_empty(),
+                m.is_some_and(|m| m.issues.iter().any(|i| self.issues.contains(i))),
+            )
             && self.since.is_none_or(|s| event.at.millis() >= s)
             && self.until.is_none_or(|u| event.at.millis() <= u)
+    }
+}
+
+/// Whether move `m` is addressed to `party`: named in its `to`, or, with no `to`, made
+/// to every party but its own.
+fn addressed(m: &parley::model::Move, party: &PartyCode) -> bool {
+    if m.to.is_empty() {
+        &m.by != party
+    } else {
+        m.to.contains(party)
     }
 }
 

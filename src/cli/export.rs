@@ -20,7 +20,7 @@ use parley::store::{Access, Log};
 pub struct ExportArgs {
     /// The negotiation.
     slug: String,
-    /// The file to write (replaced atomically); standard output when omitted.
+    /// The file to write (replaced atomically); standard output when omitted or `-`.
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -29,7 +29,7 @@ pub struct ExportArgs {
 pub fn run(global: &Global, args: &ExportArgs) -> Result<()> {
     let store = global.open(Access::Read)?;
     let meta = store.require(&args.slug)?;
-    match &args.out {
+    match super::out_file(args.out.as_deref()) {
         None => {
             let mut out = stdout();
             export(&store, &meta, &mut out)?;

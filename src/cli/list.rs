@@ -19,6 +19,9 @@ pub struct ListArgs {
     /// One JSON document instead of a table.
     #[arg(long)]
     json: bool,
+    /// The table as CSV (RFC 4180), the cells as the text table shows them.
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
 }
 
 #[derive(Serialize)]
@@ -90,7 +93,11 @@ pub fn run(global: &Global, args: &ListArgs) -> Result<()> {
             e.title.clone(),
         ]);
     }
-    print(&table.render())
+    print(&if args.csv {
+        table.csv()
+    } else {
+        table.render()
+    })
 }
 
 fn day(at: &Option<String>) -> String {

@@ -86,9 +86,8 @@ pub fn run(global: &Global, args: &MinutesArgs) -> Result<()> {
         format!("{first} to {last}")
     };
     let text = minutes(&earlier, &later, start, &span);
-    match args.out.as_deref() {
+    match super::out_file(args.out.as_deref()) {
         None => print(&text),
-        Some(path) if path.as_os_str() == "-" => print(&text),
         Some(path) => write_file_atomically(path, |out| {
             out.write_all(text.as_bytes())
                 .map_err(|e| Error::io(path, e))

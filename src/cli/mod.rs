@@ -519,6 +519,11 @@ fn output_width() -> Option<usize> {
         .map(|(terminal_size::Width(w), _)| usize::from(w))
 }
 
+/// The file `--out` names, or `None` for standard output (the flag left out, or `-`).
+fn out_file(out: Option<&std::path::Path>) -> Option<&std::path::Path> {
+    out.filter(|path| path.as_os_str() != "-")
+}
+
 /// Prints text.
 fn print(text: &str) -> Result<()> {
     print_bytes(text.as_bytes())

@@ -28,6 +28,9 @@ pub struct PositionsArgs {
     /// One JSON document (shape in docs/cli.md).
     #[arg(long)]
     json: bool,
+    /// The table as CSV (RFC 4180), the cells as the text table shows them.
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
 }
 
 /// Runs `positions`.
@@ -45,6 +48,9 @@ pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
             "issues": issues.iter().map(issue_json).collect::<Vec<_>>(),
         }));
     }
+    if args.csv {
+        return print(&table(&issues, &view.agenda).csv());
+    }
     print(&text(&view, &args.view.describe()))
 }
 
@@ -53,7 +59,7 @@ pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
 pub fn text(view: &PositionsView, described: &str) -> String {
     let issues = view.positions.report(&view.agenda);
     let heading = format!("{} — positions {described}\n\n", view.slug);
-    heading + &table(&issues, &view.agenda) + &terms(&issues)
+    heading + &table(&issues, &view.agenda).render() + &terms(&issues)
 }
 
 /// One issue in the cli.md shape, plus `title`, `status` and `last_move`.
@@ -79,7 +85,7 @@ pub fn issue_json(view: &IssueView) -> Value {
     })
 }
 
-fn table(issues: &[IssueView], agenda: &Agenda) -> String {
+fn table(issues: &[IssueView], agenda: &Agenda) -> Table {
     let parties: Vec<&str> = agenda.parties.iter().map(|p| p.code.as_str()).collect();
     let mut headers = vec!["issue", "unit"];
     headers.extend(parties.iter().copied());
@@ -111,7 +117,7 @@ fn table(issues: &[IssueView], agenda: &Agenda) -> String {
         );
         table.row(row);
     }
-    table.render()
+    table
 }
 
 fn side_cell(view: &IssueView, party: &str) -> String {

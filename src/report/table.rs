@@ -84,6 +84,21 @@ impl Table {
         self.rows.is_empty()
     }
 
+    /// The table as CSV (RFC 4180): the headers, then one line per row, every cell whole
+    /// (no cutting), quoted when it holds a comma, a quote or a line break.
+    pub fn csv(&self) -> String {
+        let line = |row: &[String]| {
+            let cells: Vec<String> = (0..self.headers.len())
+                .map(|c| csv_cell(row.get(c).map_or("", String::as_str)))
+                .collect();
+            cells.join(",") + "\r\n"
+        };
+        std::iter::once(&self.headers)
+            .chain(&self.rows)
+            .map(|row| line(row))
+            .collect()
+    }
+
     /// The table as text, one line per row, ending with a newline.
     pub fn render(&self) -> String {
         let cells: Vec<Vec<String>> = std::iter::once(&self.headers)
@@ -146,6 +161,15 @@ fn fitted(cells: Vec<Vec<String>>, widths: &mut [usize], fit: &Fit) -> Vec<Vec<S
                 .collect()
         })
         .collect()
+}
+
+/// A CSV cell: quoted, quotes doubled, when it holds a comma, a quote or a line break.
+fn csv_cell(cell: &str) -> String {
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_owned()
+    }
 }
 
 /// Display width: East Asian wide characters take two columns.
