@@ -66,7 +66,7 @@ struct Filter {
 /// Runs `events`.
 pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     let filter = Filter {
-        kinds: parsed("--kind", &args.kind, |k| Kind::parse(k))?,
+        kinds: parsed("--kind", &args.kind, Kind::parse)?,
         by: parsed("--by", &args.by, PartyCode::parse)?,
         to: parsed("--to", &args.to, PartyCode::parse)?,
         issues: parsed("--issue", &args.issue, IssueKey::parse)?,
