@@ -17,9 +17,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("parley: {}", error.message());
+            use cli::output::{Paint, colour, paint};
+            let on = colour(true);
+            eprintln!("{} {}", paint("parley:", Paint::Red, on), error.message());
             if let Some(hint) = cli::hint(&error) {
-                eprintln!("hint: {hint}");
+                eprintln!("{} {hint}", paint("hint:", Paint::Cyan, on));
             }
             ExitCode::from(if error.is_user_error() { 1 } else { 3 })
         }

@@ -94,7 +94,8 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
     if args.csv {
         return print(&table(&issues).csv());
     }
-    print(&(heading + &issues_text(&issues) + "\n" + &posture_table(&posture)))
+    let text = heading + &issues_text(&issues) + "\n" + &posture_table(&posture);
+    super::output::print_long(&text, global.no_pager)
 }
 
 /// `diff --json`: fields in key order, as the document has always printed them.

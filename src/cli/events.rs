@@ -87,7 +87,7 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
     }
     let mut table = Table::new(&["seq", "at", "kind", "by", "issues", "summary"])
         .right(&[0])
-        .fit(super::output_width(), &[5, 4]);
+        .fit(super::output_width(), &[4, 5]);
     for r in events.iter().copied() {
         table.row(row(r, &seqs, &amendments));
     }
@@ -100,7 +100,7 @@ pub fn run(global: &Global, args: &EventsArgs) -> Result<()> {
         parley::format::count(meta.head.seq, "event"),
         meta.slug
     );
-    print(&(table.render() + &note))
+    super::output::print_long(&(table.render() + &note), global.no_pager)
 }
 
 /// A date flag as a person types it ([`super::person_date`]), then read by `read`.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{Global, negotiation, person_date, print, write_file_atomically};
+use super::{Global, negotiation, person_date, write_file_atomically};
 use parley::model::{ONE_DAY, parse_bound};
 use parley::projection::{Timeline, ViewSpec, load};
 use parley::report::minutes::minutes;
@@ -87,7 +87,7 @@ pub fn run(global: &Global, args: &MinutesArgs) -> Result<()> {
     };
     let text = minutes(&earlier, &later, start, &span);
     match super::out_file(args.out.as_deref()) {
-        None => print(&text),
+        None => super::output::print_long(&text, global.no_pager),
         Some(path) => write_file_atomically(path, |out| {
             out.write_all(text.as_bytes())
                 .map_err(|e| Error::io(path, e))

@@ -15,6 +15,7 @@ mod list;
 mod log;
 mod minutes;
 mod open;
+pub(crate) mod output;
 mod positions;
 mod replay;
 mod report;
@@ -61,6 +62,9 @@ struct Global {
     /// Who is recording (`recorded_by`); defaults to PARLEY_USER, then the OS user.
     #[arg(long = "as", global = true, value_name = "NAME")]
     recorder: Option<String>,
+    /// Print long output directly, not through the pager (PARLEY_PAGER, PAGER or less).
+    #[arg(long, global = true)]
+    no_pager: bool,
 }
 
 #[derive(Subcommand, Debug)]

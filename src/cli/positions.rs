@@ -7,7 +7,7 @@ use super::{Global, ViewFlags, print, print_json};
 use parley::Result;
 use parley::format;
 use parley::model::Agenda;
-use parley::projection::positions::IssueView;
+use parley::projection::positions::{IssueView, Status};
 use parley::projection::{PositionsView, ViewSpec, positions_view};
 use parley::report::Table;
 use parley::store::Access;
@@ -49,17 +49,20 @@ pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
         }));
     }
     if args.csv {
-        return print(&table(&issues, &view.agenda).csv());
+        return print(&table(&issues, &view.agenda, false).csv());
     }
-    print(&text(&view, &args.view.describe()))
+    super::output::print_long(
+        &text(&view, &args.view.describe(), super::output::colour(false)),
+        global.no_pager,
+    )
 }
 
 /// The positions table of `view` with its heading (`described` says which view it is)
 /// and the terms stated, as `positions` prints it.
-pub fn text(view: &PositionsView, described: &str) -> String {
+pub fn text(view: &PositionsView, described: &str, colour: bool) -> String {
     let issues = view.positions.report(&view.agenda);
     let heading = format!("{} — positions {described}\n\n", view.slug);
-    heading + &table(&issues, &view.agenda).render() + &terms(&issues)
+    heading + &table(&issues, &view.agenda, colour).render() + &terms(&issues)
 }
 
 /// One issue in the cli.md shape, plus `title`, `status` and `last_move`.
@@ -85,7 +88,7 @@ pub fn issue_json(view: &IssueView) -> Value {
     })
 }
 
-fn table(issues: &[IssueView], agenda: &Agenda) -> Table {
+fn table(issues: &[IssueView], agenda: &Agenda, colour: bool) -> Table {
     let parties: Vec<&str> = agenda.parties.iter().map(|p| p.code.as_str()).collect();
     let mut headers = vec!["issue", "unit"];
     headers.extend(parties.iter().copied());
@@ -109,7 +112,7 @@ fn table(issues: &[IssueView], agenda: &Agenda) -> Table {
         row.push(format::optional(view.gap));
         row.push(format::optional(view.opening_gap));
         row.push(share_cell(view));
-        row.push(view.status.to_string());
+        row.push(status_cell(view.status, colour));
         row.push(
             view.last_move
                 .as_ref()
@@ -118,6 +121,17 @@ fn table(issues: &[IssueView], agenda: &Agenda) -> Table {
         table.row(row);
     }
     table
+}
+
+/// The status word, coloured on a terminal: agreed green, converged cyan.
+pub fn status_cell(status: Status, colour: bool) -> String {
+    use super::output::{Paint, paint};
+    let word = status.to_string();
+    match status {
+        Status::Agreed => paint(&word, Paint::Green, colour),
+        Status::Converged => paint(&word, Paint::Cyan, colour),
+        Status::Open => word,
+    }
 }
 
 fn side_cell(view: &IssueView, party: &str) -> String {

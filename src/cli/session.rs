@@ -142,7 +142,11 @@ impl Session<'_> {
     fn positions(&self) -> Result<String> {
         let store = self.open(Access::Read)?;
         let view = positions_view(&store, &self.slug, ViewSpec::default())?;
-        Ok(positions_cli::text(&view, "now, every correction applied"))
+        Ok(positions_cli::text(
+            &view,
+            "now, every correction applied",
+            super::output::colour(false),
+        ))
     }
 
     fn agenda(&self) -> Result<Agenda> {
@@ -238,7 +242,11 @@ fn prompt(session: &mut Session) -> Result<()> {
                 match session.handle(&line) {
                     Ok(Said::Text(text)) => super::print(&text)?,
                     Ok(Said::Quit) => return Ok(()),
-                    Err(error) => eprintln!("parley: {error}"),
+                    Err(error) => {
+                        let on = super::output::colour(true);
+                        let prefix = super::output::paint("parley:", super::output::Paint::Red, on);
+                        eprintln!("{prefix} {error}");
+                    }
                 }
             }
             Err(ReadlineError::Eof) => return Ok(()),

@@ -23,7 +23,7 @@ pub struct Table {
     rows: Vec<Vec<String>>,
 }
 
-/// A line width to fit, and the columns that give way to it, first to give first.
+/// A line width to fit, and the columns that give way to it, the widest first.
 #[derive(Clone, Debug)]
 struct Fit {
     width: usize,
@@ -63,7 +63,7 @@ impl Table {
         self
     }
 
-    /// Cuts the `flexible` columns, the first listed first and none below 12
+    /// Cuts the `flexible` columns, the widest first and none below 12
     /// characters, so that every line is at most `width` characters; the other columns
     /// keep their width. `None` leaves the table as wide as its cells.
     pub fn fit(mut self, width: Option<usize>, flexible: &[usize]) -> Table {
@@ -146,11 +146,18 @@ impl Table {
 fn fitted(cells: Vec<Vec<String>>, widths: &mut [usize], fit: &Fit) -> Vec<Vec<String>> {
     let gaps = 2 * widths.len().saturating_sub(1);
     let mut excess = (widths.iter().sum::<usize>() + gaps).saturating_sub(fit.width);
-    for &c in &fit.flexible {
-        let Some(w) = widths.get_mut(c) else { continue };
-        let give = excess.min(w.saturating_sub(NARROWEST));
-        *w -= give;
-        excess -= give;
+    // The widest flexible column gives a character at a time (the first listed on a tie),
+    // so the columns end as even as their contents allow.
+    while excess > 0 {
+        let widest = fit
+            .flexible
+            .iter()
+            .copied()
+            .filter(|&c| widths.get(c).is_some_and(|&w| w > NARROWEST))
+            .max_by_key(|&c| (widths[c], std::cmp::Reverse(c)));
+        let Some(c) = widest else { break };
+        widths[c] -= 1;
+        excess -= 1;
     }
     cells
         .into_iter()
@@ -173,8 +180,23 @@ fn csv_cell(cell: &str) -> String {
 }
 
 /// Display width: East Asian wide characters take two columns.
+/// Terminal colour codes (`ESC [ … m`) take none.
 pub fn width(text: &str) -> usize {
-    text.chars().map(char_width).sum()
+    let mut total = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // Skip to the end of the escape sequence.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        total += char_width(c);
+    }
+    total
 }
 
 fn char_width(c: char) -> usize {
@@ -228,7 +250,7 @@ mod tests {
     }
 
     #[test]
-    fn a_table_fits_the_width_by_cutting_its_flexible_columns_first_to_last() {
+    fn a_table_fits_the_width_by_cutting_its_widest_flexible_column_first() {
         let mut table = Table::new(&["n", "what", "why"]).fit(Some(30), &[2, 1]);
         table.row(vec![
             "1".into(),
@@ -242,9 +264,9 @@ mod tests {
         ]);
         assert_eq!(
             table.render(),
-            "n  what           why\n\
-             1  a fairly lon…  short\n\
-             2  x              a reason th…\n"
+            "n  what          why\n\
+             1  a fairly lo…  short\n\
+             2  x             a reason tha…\n"
         );
         let wide = Table::new(&["n", "what"]).fit(None, &[1]);
         assert_eq!(wide.render(), "n  what\n");

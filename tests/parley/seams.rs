@@ -46,9 +46,9 @@ fn events_fits_columns_when_asked_and_cuts_nothing_when_piped() {
     let fitted = Run::from(fitted).ok();
     assert_eq!(
         fitted.stdout,
-        "seq  at          kind     by  issues               summary\n\
-         \u{20} 1  2025-03-01  opening                           Talks open (…\n\
-         \u{20} 2  2025-04-02  offer    US  tariff 25, autos 82  US asks 25%…\n\
+        "seq  at          kind     by  issues            summary\n\
+         \u{20} 1  2025-03-01  opening                        Talks open (ope…\n\
+         \u{20} 2  2025-04-02  offer    US  tariff 25, auto…  US asks 25% on…\n\
          2 of 2 events of t\n"
     );
     let narrow = Run::from(

@@ -342,3 +342,31 @@ fn help_and_the_manual_page() {
     }
     insta::assert_snapshot!("man", transcript(&env, &["man"]));
 }
+
+/// With `CLICOLOR_FORCE`, statuses and the error prefix are coloured even in a pipe; with
+/// neither it nor a terminal, nothing is.
+#[test]
+fn colour_when_forced() {
+    let env = TestEnv::new();
+    env.import(&journal(&[
+        r#"{"kind":"offer","at":"2025-04-02","by":"US","issue":"tariff","position":15,"summary":"US offers 15%"}"#,
+        r#"{"kind":"acceptance","at":"2025-04-03","by":"KR","issue":"tariff","position":15,"summary":"Korea accepts 15%"}"#,
+    ]));
+    let run = Run::from(
+        env.command(&["positions", "t"])
+            .env("CLICOLOR_FORCE", "1")
+            .output()
+            .expect("run parley"),
+    );
+    insta::assert_snapshot!("colour__positions", format!("{:?}", run.stdout));
+    let run = Run::from(
+        env.command(&["positions", "nowhere"])
+            .env("CLICOLOR_FORCE", "1")
+            .output()
+            .expect("run parley"),
+    );
+    assert_eq!(
+        run.stderr,
+        "\u{1b}[1;31mparley:\u{1b}[0m no negotiation \"nowhere\" in the store (negotiations: t)\n\u{1b}[36mhint:\u{1b}[0m `parley list` shows the negotiations in this store\n"
+    );
+}

@@ -305,3 +305,33 @@ fn bash_completes_commands_and_flags_from_parley_completions() {
         "$ parley positions korea --known-at\n"
     );
 }
+
+#[test]
+fn long_output_goes_through_the_pager_on_a_terminal_and_q_leaves_it() {
+    let mut env = TestEnv::new();
+    env.now = crate::reliability::LATER.into();
+    let file = bundled("korea-us-2025.ndjson");
+    env.run(&["import", file.to_str().expect("utf-8 path")])
+        .ok();
+    let Some(terminal) = Terminal::run(
+        &env,
+        &[
+            "env",
+            "PAGER=less",
+            "LESS=",
+            "NO_COLOR=1",
+            env!("CARGO_BIN_EXE_parley"),
+            "events",
+            "korea-us-2025",
+        ],
+        100,
+        12,
+    ) else {
+        return;
+    };
+    let screen = terminal.wait_until_last_line(":");
+    // One screen of the table, fitted to the terminal's 100 columns, and less's prompt.
+    insta::assert_snapshot!("pager_first_screen", screen);
+    terminal.send(&["q"]);
+    assert_eq!(terminal.wait_for_exit(), 0);
+}
