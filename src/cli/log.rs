@@ -20,7 +20,7 @@ use parley::{Error, Result, clock};
 /// Examples:
 ///   parley log kr-us-2025 offer --by KR --issue tariff --position 15 \
 ///     --summary "Korea offers to accept a 15% tariff" --at 2025-07-30 --reversibility pledge
-///   parley log conc -b us -p tariff=15,investment=350 -s "The July deal" -a 2025-07-30
+///   parley log conc -b us -P tariff=15,investment=350 -s "The July deal" -a 2025-07-30
 ///   parley log kr-us-2025 --line 'US conc tariff=15 "The July deal" @2025-07-30 public'
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]

@@ -113,7 +113,7 @@ impl Session<'_> {
 
     fn fix(&mut self, sets: &str) -> Result<String> {
         let (id, seq) = self.last_entry("fix")?;
-        let sets = parley::journal::words(sets)?;
+        let sets = fix_pairs(sets)?;
         if sets.is_empty() {
             return Err(Error::input(
                 "fix",
@@ -187,6 +187,63 @@ impl Session<'_> {
     fn open(&self, access: Access) -> Result<Store> {
         self.global.open(access)
     }
+}
+
+/// The `FIELD=VALUE` pairs of a `fix`: a VALUE is a quoted text (`"…"` or `'…'`, the
+/// quotes dropped), a JSON object or list (`{"tariff": 12}`, brackets balanced), or a word.
+fn fix_pairs(text: &str) -> Result<Vec<String>> {
+    let bad = |why: String| Error::input("fix", parley::model::Invalid::new(why));
+    let mut pairs = Vec::new();
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        let (field, after) = rest
+            .split_once('=')
+            .ok_or_else(|| bad(format!("{rest:?} is not FIELD=VALUE, such as position=12")))?;
+        let (value, tail) = match after.chars().next() {
+            Some(quote @ ('"' | '\'')) => {
+                let end = after[1..]
+                    .find(quote)
+                    .ok_or_else(|| bad(format!("a quote {quote} is not closed")))?;
+                (after[1..=end].to_owned(), &after[end + 2..])
+            }
+            Some('{' | '[') => {
+                let end =
+                    balanced_end(after).ok_or_else(|| bad(format!("{after:?} is not closed")))?;
+                (after[..end].to_owned(), &after[end..])
+            }
+            _ => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (after[..end].to_owned(), &after[end..])
+            }
+        };
+        pairs.push(format!("{}={value}", field.trim()));
+        rest = tail.trim_start();
+    }
+    Ok(pairs)
+}
+
+/// Where the JSON object or list `text` begins with ends (the byte after its closing
+/// bracket), skipping brackets inside strings.
+fn balanced_end(text: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, c) in text.char_indices() {
+        match (in_string, c) {
+            (true, _) if escaped => escaped = false,
+            (true, '\\') => escaped = true,
+            (true, '"') => in_string = false,
+            (true, _) => {}
+            (false, '"') => in_string = true,
+            (false, '{' | '[') => depth += 1,
+            (false, '}' | ']') => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn correction(target: &str, reason: &str) -> Result<Map<String, Value>> {
@@ -318,3 +375,26 @@ impl rustyline::hint::Hinter for Completion {
 impl rustyline::highlight::Highlighter for Completion {}
 impl rustyline::validate::Validator for Completion {}
 impl rustyline::Helper for Completion {}
+
+#[cfg(test)]
+mod tests {
+    use super::fix_pairs;
+
+    #[test]
+    fn fix_reads_quoted_texts_json_and_words() {
+        assert_eq!(
+            fix_pairs(r#"positions={"tariff": 12, "note": "a } b"} summary="Korea offers 12%" level=minister who='Kim Jung-kwan'"#)
+                .map_err(|e| e.to_string()),
+            Ok(vec![
+                r#"positions={"tariff": 12, "note": "a } b"}"#.to_owned(),
+                "summary=Korea offers 12%".to_owned(),
+                "level=minister".to_owned(),
+                "who=Kim Jung-kwan".to_owned(),
+            ])
+        );
+        assert_eq!(
+            fix_pairs("summary=\"open").map_err(|e| e.to_string()),
+            Err("fix: a quote \" is not closed".to_owned())
+        );
+    }
+}

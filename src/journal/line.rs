@@ -101,12 +101,6 @@ pub fn read_line(line: &str, agenda: &Agenda, now: Millis) -> Result<Map<String,
     Ok(map)
 }
 
-/// The words of a line, split at blanks, `"…"` or `'…'` holding blanks (the quotes are
-/// not kept): for commands typed in a session, such as `fix summary="Korea offers 12%"`.
-pub fn words(line: &str) -> Result<Vec<String>, Invalid> {
-    Ok(tokens(line)?.into_iter().map(|t| t.text).collect())
-}
-
 /// One word of a line: its text, and whether it was quoted.
 #[derive(Debug, PartialEq)]
 struct Token {
