@@ -370,3 +370,58 @@ fn colour_when_forced() {
         "\u{1b}[1;31mparley:\u{1b}[0m no negotiation \"nowhere\" in the store (negotiations: t)\n\u{1b}[36mhint:\u{1b}[0m `parley list` shows the negotiations in this store\n"
     );
 }
+
+/// The README's session, line for line, from a script: what the record-keeper sees.
+#[test]
+fn the_readme_session() {
+    let mut env = TestEnv::new();
+    env.now = "2025-04-25T09:00:00Z".into();
+    env.run(&[
+        "open",
+        "kr-us-2025",
+        "--title",
+        "Korea–US tariff talks",
+        "--party",
+        "KR=Republic of Korea",
+        "--party",
+        "US=United States",
+        "--issue",
+        "tariff=US reciprocal tariff;unit=%;track=trade;prefer=KR:lower,US:higher",
+        "--issue",
+        "investment=Korean investment in the US;unit=USD bn;track=industry",
+        "--at",
+        "2025-03-04",
+    ])
+    .ok();
+    let script = concat!(
+        "US threat tariff=25 \"Trump announces a 25% tariff on Korean goods\" @2025-04-02 public leader ref:lib-day\n",
+        "KR off tariff=10 inv=100 \"Korea proposes a July package\" @2025-04-24 re:lib-day ref:july-package\n",
+        "fix positions={\"tariff\": 12, \"investment\": 100}\n",
+        "quit\n",
+    );
+    let run = env
+        .run_with_input(&["session", "kr-us-2025"], script.as_bytes())
+        .ok();
+    insta::assert_snapshot!("readme__session", run.stdout);
+    let args = [
+        "log",
+        "conc",
+        "-b",
+        "us",
+        "-i",
+        "tariff",
+        "-p",
+        "20",
+        "-s",
+        "The US eases to 20%",
+        "-a",
+        "2025-04-25",
+        "-l",
+        "senior",
+    ];
+    insta::assert_snapshot!("readme__log_short_flags", transcript(&env, &args));
+    insta::assert_snapshot!(
+        "readme__minutes",
+        transcript(&env, &["minutes", "--on", "2025-04-24"])
+    );
+}
