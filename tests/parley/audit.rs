@@ -403,12 +403,9 @@ fn a_rubric_with_an_unknown_key_is_refused_by_name() {
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
-        "parley: bad.json: unknown field `proactive`, expected one of `windows`, `window_days`, \
-         `min_moves`, `public_weight`, `proactive_at`, `defensive_at`, `drift`, `pressure_days`, \
-         `reciprocity_days`, `follow_up_days`, `reversibility`, `weights` at line 1 column 12; \
-         the keys are: windows, window_days, min_moves, public_weight, proactive_at, \
-         defensive_at, drift, pressure_days, reciprocity_days, follow_up_days, reversibility, \
-         weights\n"
+        "parley: bad.json: line 1, column 12: unknown key \"proactive\"; the keys are: windows, \
+         window_days, min_moves, public_weight, proactive_at, defensive_at, drift, \
+         pressure_days, reciprocity_days, follow_up_days, reversibility, weights\n"
     );
 }
 

@@ -73,9 +73,25 @@ impl Rubric {
     /// out-of-range values are errors naming the key.
     pub fn from_json(text: &str) -> Result<Rubric, Invalid> {
         let mut rubric: Rubric = serde_json::from_str(text).map_err(|e| {
+            // serde's words, without its own place (given first, the way people read it)
+            // and with an unknown key named as such.
+            let what = e.to_string();
+            let what = what
+                .rsplit_once(" at line ")
+                .map_or(what.as_str(), |(w, _)| w);
+            let what = match what
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split_once('`'))
+            {
+                Some((key, _)) => format!("unknown key {key:?}"),
+                None => what.to_owned(),
+            };
             Invalid::new(format!(
-                "{e}; the keys are: windows, window_days, min_moves, public_weight, proactive_at, \
-                 defensive_at, drift, pressure_days, reciprocity_days, follow_up_days, reversibility, weights"
+                "line {}, column {}: {what}; the keys are: windows, window_days, min_moves, \
+                 public_weight, proactive_at, defensive_at, drift, pressure_days, \
+                 reciprocity_days, follow_up_days, reversibility, weights",
+                e.line(),
+                e.column()
             ))
         })?;
         let defaults = Rubric::default();
@@ -164,12 +180,9 @@ mod tests {
         let err = Rubric::from_json(r#"{"treshold": 1}"#).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown field `treshold`, expected one of `windows`, `window_days`, `min_moves`, \
-             `public_weight`, `proactive_at`, `defensive_at`, `drift`, `pressure_days`, \
-             `reciprocity_days`, `follow_up_days`, `reversibility`, `weights` at line 1 column 11; \
-             the keys are: windows, window_days, min_moves, public_weight, proactive_at, \
-             defensive_at, drift, pressure_days, reciprocity_days, follow_up_days, reversibility, \
-             weights"
+            "line 1, column 11: unknown key \"treshold\"; the keys are: windows, window_days, \
+             min_moves, public_weight, proactive_at, defensive_at, drift, pressure_days, \
+             reciprocity_days, follow_up_days, reversibility, weights"
         );
         let err = Rubric::from_json(r#"{"weights": {"XX": 1}}"#).unwrap_err();
         assert_eq!(
