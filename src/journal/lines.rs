@@ -212,6 +212,7 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Invalid> {
             "expected a JSON object {{\"kind\": ..., \"at\": ...}}, found {}",
             describe(&other)
         ))),
+        Err(e) if json_reason(&e) == "number out of range" => Err(too_large(text, e.column())),
         Err(e) => Err(Invalid::new(format!(
             "not valid JSON: {} (column {})",
             json_reason(&e),
@@ -220,20 +221,31 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, Invalid> {
     }
 }
 
-/// serde_json's message without its own " at line 1 column N" suffix, and in the
-/// journal's words where serde_json's would puzzle a record-keeper.
+/// A number too large for any float, named by the key before it when there is one.
+fn too_large(text: &str, column: usize) -> Invalid {
+    let before = text.get(..column.saturating_sub(1)).unwrap_or(text);
+    let key = before.rsplit_once(':').and_then(|(head, _)| {
+        let head = head.trim_end().strip_suffix('"')?;
+        head.rsplit_once('"').map(|(_, key)| key)
+    });
+    let message = format!(
+        "the number at column {column} is far out of bounds: a number in the journal is finite \
+         and at most 10^15 (1,000,000,000,000,000) either way"
+    );
+    match key {
+        Some(key) => Invalid::field(key, message),
+        None => Invalid::new(message),
+    }
+}
+
+/// serde_json's message without its own " at line 1 column N" suffix.
 fn json_reason(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let reason = match text.rfind(" at line ") {
         Some(i) => &text[..i],
         None => &text,
     };
-    match reason {
-        "number out of range" => {
-            "a number is too large to be finite (numbers must be finite)".into()
-        }
-        _ => reason.to_owned(),
-    }
+    reason.to_owned()
 }
 
 #[cfg(test)]
@@ -284,10 +296,21 @@ mod tests {
     }
 
     #[test]
-    fn an_infinite_number_is_called_what_it_is() {
-        let got = lines(b"{\"position\":1e999}\n");
-        let err = got[0].1.as_ref().unwrap_err().to_string();
-        assert!(err.contains("too large to be finite"), "{err}");
+    fn a_number_no_float_holds_is_named_by_its_key_and_the_bound() {
+        let got = lines(b"{\"kind\": \"offer\", \"position\" : 1e999}\n{\"a\": [1e999]}\n");
+        let errors: Vec<String> = got
+            .iter()
+            .map(|(_, r)| r.as_ref().unwrap_err().to_string())
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "position: the number at column 36 is far out of bounds: a number in the journal \
+                 is finite and at most 10^15 (1,000,000,000,000,000) either way",
+                "a: the number at column 12 is far out of bounds: a number in the journal is \
+                 finite and at most 10^15 (1,000,000,000,000,000) either way",
+            ]
+        );
     }
 
     #[test]

@@ -149,7 +149,8 @@ fn each_bad_line_is_named_by_file_line_and_problem_and_writes_nothing() {
         ),
         (
             move_with(r#","position":1e999"#),
-            "not valid JSON: a number is too large to be finite (numbers must be finite) (column 116)",
+            "position: the number at column 116 is far out of bounds: a number in the journal is \
+             finite and at most 10^15 (1,000,000,000,000,000) either way",
         ),
         (
             move_with(r#","position":"NaN""#),

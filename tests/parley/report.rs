@@ -449,7 +449,7 @@ fn the_report_command_writes_the_page_and_refuses_bad_input() {
         ])
         .user_error();
     assert!(
-        run.stderr.contains("bad.json") && run.stderr.contains("unknown field"),
+        run.stderr.contains("bad.json") && run.stderr.contains("unknown key"),
         "{}",
         run.stderr
     );
