@@ -15,7 +15,7 @@ use clap::Args;
 use serde_json::{Map, Value};
 
 use super::{Global, positions as positions_cli};
-use parley::journal::{Appender, MOVE_KINDS, Outcome, read_line};
+use parley::journal::{Appender, Outcome, read_line};
 use parley::model::{Agenda, Channel, Level, Reversibility, Slug};
 use parley::projection::replay::replay;
 use parley::projection::{ViewSpec, load, positions_view};
@@ -335,7 +335,7 @@ impl Completion {
             .collect();
         let agenda = &timeline.agenda;
         let mut words: Vec<String> = agenda.parties.iter().map(|p| p.code.to_string()).collect();
-        words.extend(MOVE_KINDS.iter().map(|k| k.as_str().to_owned()));
+        words.extend(parley::model::Kind::moves().map(|k| k.as_str().to_owned()));
         words.extend(agenda.issues.iter().map(|i| i.key.to_string()));
         words.extend(Channel::ALL.iter().map(|c| c.as_str().to_owned()));
         words.extend(Level::ALL.iter().map(|l| l.as_str().to_owned()));

@@ -19,23 +19,6 @@ use serde_json::{Map, Value};
 
 use crate::model::{Agenda, Channel, Invalid, Kind, Level, Millis, Reversibility};
 
-/// The kinds a line (and `parley log`) records: moves, not journal entries.
-pub const MOVE_KINDS: &[Kind] = &[
-    Kind::Offer,
-    Kind::Demand,
-    Kind::Concession,
-    Kind::Acceptance,
-    Kind::Rejection,
-    Kind::Rebuttal,
-    Kind::Threat,
-    Kind::Sanction,
-    Kind::Implementation,
-    Kind::Meeting,
-    Kind::Statement,
-    Kind::Linkage,
-    Kind::Retraction,
-];
-
 /// The keys a `KEY:VALUE` token takes, and the field each fills.
 const KEYS: &[(&str, &str)] = &[
     ("ref", "ref"),
@@ -168,7 +151,7 @@ fn party_code(agenda: &Agenda, field: &str, text: &str) -> Result<String, Invali
 
 /// A kind of move, written whole or as a unique prefix, in any case.
 pub fn move_kind(text: &str) -> Result<Kind, Invalid> {
-    let words: Vec<&str> = MOVE_KINDS.iter().map(|k| k.as_str()).collect();
+    let words: Vec<&str> = Kind::moves().map(Kind::as_str).collect();
     let chosen = unique_match(text, &words).map_err(|why| {
         Invalid::field(
             "kind",

@@ -82,6 +82,11 @@ vocabulary!(
 );
 
 impl Kind {
+    /// The kinds of move, in the order the format lists them.
+    pub fn moves() -> impl Iterator<Item = Kind> {
+        Kind::ALL.iter().copied().filter(|k| k.is_move())
+    }
+
     /// True for moves made by a party; false for journal entries (opening, agenda,
     /// correction, annotation), which carry no posture weight.
     pub fn is_move(self) -> bool {

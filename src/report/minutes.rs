@@ -75,15 +75,7 @@ pub fn minutes(earlier: &Timeline, later: &Timeline, from: Millis, span: &str) -
         let _ = writeln!(out, "### {} — {}{unit}\n", def.key, def.title);
         let _ = writeln!(out, "Before: {}\n", standing(&was));
         for step in on_issue {
-            let event = &step.entry.event;
-            let _ = writeln!(
-                out,
-                "- {} {} · seq {}: {}",
-                event.at,
-                headline(event),
-                step.entry.seq(),
-                summary(event)
-            );
+            let _ = writeln!(out, "{}", entry_line(step));
             for change in &step.changes {
                 if let Change::Position {
                     issue,
@@ -187,15 +179,19 @@ fn other_entries(out: &mut String, steps: &[crate::projection::replay::Step<'_>]
     }
     out.push_str("## Other entries\n\n");
     for step in others {
-        let event = &step.entry.event;
-        let _ = writeln!(
-            out,
-            "- {} {} · seq {}: {}",
-            event.at,
-            headline(event),
-            step.entry.seq(),
-            summary(event)
-        );
+        let _ = writeln!(out, "{}", entry_line(step));
     }
     out.push('\n');
+}
+
+/// One entry as a list item: `- 2025-07-30 US concession (leader) on tariff · seq 26: …`.
+fn entry_line(step: &crate::projection::replay::Step<'_>) -> String {
+    let event = &step.entry.event;
+    format!(
+        "- {} {} · seq {}: {}",
+        event.at,
+        headline(event),
+        step.entry.seq(),
+        summary(event)
+    )
 }
