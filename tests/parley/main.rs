@@ -9,6 +9,7 @@
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
 //! - `memo`: a kept audit is served only for the same request and log
+//! - `pg`: a throw-away PostgreSQL cluster for the tests, a database per test
 //! - `properties`: random journals; known-at agrees with the log history
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
 //! - `references`: a ref or id names the same event when recording and viewing (issue 14)
@@ -33,6 +34,7 @@ mod decode;
 mod journal;
 mod library;
 mod memo;
+mod pg;
 mod properties;
 mod references;
 mod reliability;
