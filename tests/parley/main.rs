@@ -21,6 +21,8 @@
 //! - `terminal`: interactive commands in a real terminal (tmux)
 //! - `seams_store`: a failed first write removes only what it made; a store the user may
 //!   not write is read unchanged (issue 13)
+//! - `shared`: a shared journal on PostgreSQL: the same output as sled, append-only rows,
+//!   concurrent writers (issue 17)
 //! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
 //! - `vocabulary`: the audit's rules and findings in words; the rubric's measure codes
 
@@ -42,6 +44,7 @@ mod replay;
 mod report;
 mod seams;
 mod seams_store;
+mod shared;
 mod snapshots;
 mod statuses;
 mod terminal;
