@@ -235,3 +235,89 @@ fn concurrent_writers_keep_seqs_gap_free_and_the_chain_whole() {
         ]
     );
 }
+
+/// Given the roles of docs/postgres-roles.sql, when a record-keeper logs a move and a
+/// reviewer reads, then both work; the record-keeper may not change an event, the
+/// reviewer may not log one, and each is told so by the database.
+#[test]
+fn a_role_per_record_keeper_has_the_rights_it_needs_and_no_more() {
+    let Some(shared) = Shared::new("roles") else {
+        return;
+    };
+    talks(&shared);
+    pg::admin(&shared.url)
+        .batch_execute(include_str!("../../docs/postgres-roles.sql"))
+        .expect("the roles");
+    let as_role = |role: &str| shared.url.replacen("postgres@", &format!("{role}@"), 1);
+    let (trade, tower) = (as_role("trade"), as_role("tower"));
+    let logged = shared
+        .command(&[
+            "log",
+            "t",
+            "offer",
+            "--by",
+            "KR",
+            "--issue",
+            "tariff",
+            "--position",
+            "15",
+        ])
+        .args(["--at", "2025-04-01", "--summary", "Korea offers 15%"])
+        .env("PARLEY_STORE", &trade)
+        .output()
+        .expect("run parley");
+    let logged = Run::from(logged).ok();
+    assert_eq!(
+        logged.stdout.lines().next().map(|l| &l[..8]),
+        Some("t seq 4 ")
+    );
+    let positions = |store: &str| -> Run {
+        let mut command = shared.command(&["positions", "t", "--json"]);
+        command
+            .env("PARLEY_STORE", store)
+            .output()
+            .expect("run parley")
+            .into()
+    };
+    assert_eq!(
+        positions(&tower).ok().stdout,
+        positions(&shared.url).ok().stdout
+    );
+    let refused = shared
+        .command(&[
+            "log",
+            "t",
+            "offer",
+            "--by",
+            "KR",
+            "--issue",
+            "tariff",
+            "--position",
+            "14",
+        ])
+        .args(["--at", "2025-04-02", "--summary", "Korea offers 14%"])
+        .env("PARLEY_STORE", &tower)
+        .output()
+        .expect("run parley");
+    let refused = Run::from(refused);
+    assert_eq!(
+        (
+            refused.status,
+            refused.stdout.as_str(),
+            refused.stderr.as_str()
+        ),
+        (
+            3,
+            "",
+            "parley: store error: PostgreSQL: permission denied for table parley_heads\n"
+        )
+    );
+    let mut keeper = pg::admin(&trade);
+    let denied = keeper
+        .execute("UPDATE parley_events SET kind = 'offer'", &[])
+        .expect_err("a record-keeper may not change an event");
+    assert_eq!(
+        denied.as_db_error().map(|e| e.message()),
+        Some("permission denied for table parley_events")
+    );
+}
