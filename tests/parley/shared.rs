@@ -321,3 +321,62 @@ fn a_role_per_record_keeper_has_the_rights_it_needs_and_no_more() {
         Some("permission denied for table parley_events")
     );
 }
+
+/// Given an import of 5,000 events into PostgreSQL, when the writer is killed (SIGKILL)
+/// part way, later and later until one import completes, then after each kill the
+/// negotiation holds all of them or none: the server rolls the open transaction back.
+#[test]
+fn a_writer_killed_mid_import_leaves_no_partial_import() {
+    let Some(shared) = Shared::new("killed") else {
+        return;
+    };
+    let moves: Vec<String> = (0..5_000)
+        .map(|n| {
+            format!(
+                r#"{{"kind":"offer","negotiation":"t","at":"2025-04-01","by":"KR","issue":"tariff","position":{},"summary":"move {n}"}}"#,
+                n % 50
+            )
+        })
+        .collect();
+    let text = journal(&moves.iter().map(String::as_str).collect::<Vec<_>>());
+    let file = shared.env.write("big.ndjson", &text);
+    let mut outcomes = Vec::new();
+    for delay in [200, 400, 600, 800, 1_000, 1_300, 1_600, 2_000] {
+        let mut child = shared
+            .command(&["import", file.to_str().expect("utf-8 path")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start an import");
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        child.kill().expect("SIGKILL");
+        child.wait().expect("the killed import");
+        // Killed before it made the tables, the database holds no parley store yet.
+        let list = shared.run(&["list", "--json"]);
+        let listed: serde_json::Value = match list.status {
+            0 => serde_json::from_str(&list.stdout).expect("list --json"),
+            _ => serde_json::Value::Null,
+        };
+        let events: Vec<u64> = listed["negotiations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|n| n["events"].as_u64().unwrap_or(0))
+            .collect();
+        outcomes.push(events.clone());
+        assert!(
+            events.is_empty() || events == [5_001],
+            "after a kill at {delay} ms: {outcomes:?}"
+        );
+        if !events.is_empty() {
+            break;
+        }
+    }
+    if outcomes.last().is_some_and(Vec::is_empty) {
+        // Every kill came before the commit: the whole import still goes in.
+        shared
+            .run(&["import", file.to_str().expect("utf-8 path")])
+            .ok();
+    }
+    shared.run(&["verify"]).ok();
+}
