@@ -13,7 +13,7 @@ use parley::projection::audit::{AuditReport, Rubric, Verdict, audit};
 use parley::projection::{Entry, Timeline, memo};
 use parley::report::audit_json::AuditJson;
 use parley::report::audit_text::{self, EventLine};
-use parley::store::{Access, Log, Store, StreamMeta, Upkeep};
+use parley::store::{Access, Log, StreamMeta, Upkeep};
 use parley::{Error, Result};
 
 /// The posture audit of each side (docs/audit-method.md).
@@ -104,7 +104,7 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
 /// a private copy, and the memo would be lost with it.
 fn keep(global: &Global, meta: &StreamMeta, request: &memo::Request, output: &str) {
     let wait = Duration::from_millis(200);
-    let Ok(store) = Store::open_with(&global.store, Access::Read, wait, Upkeep::None) else {
+    let Ok(store) = global.open_waiting(Access::Read, wait, Upkeep::None) else {
         return;
     };
     if store

@@ -32,7 +32,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use parley::journal::{Appender, Outcome};
 use parley::model::{Invalid, Slug};
-use parley::store::{Access, Log, Store, Upkeep};
+use parley::store::{Access, Backend, Log, Upkeep};
 use parley::{Error, Result, clock};
 use serde_json::{Map, Value};
 
@@ -53,7 +53,9 @@ pub struct Cli {
 /// Flags every command takes.
 #[derive(Args, Debug)]
 struct Global {
-    /// The store directory (an embedded sled database), created on first write.
+    /// The store: a directory (an embedded sled database), or a PostgreSQL database
+    /// `postgres://USER@HOST:PORT/DB` shared by several record-keepers; created on first
+    /// write.
     #[arg(long, global = true, env = "PARLEY_STORE", default_value = ".parley")]
     store: PathBuf,
     /// Seconds to wait for another parley process to release the store.
@@ -122,28 +124,38 @@ impl Global {
     /// Opens the store for a command that reads, or writes a few keys, and exits: without
     /// sled's background upkeep ([`Upkeep::None`]), which costs such a command more than
     /// it saves.
-    fn open(&self, access: Access) -> Result<Store> {
+    fn open(&self, access: Access) -> Result<Backend> {
         self.open_with(access, Upkeep::None)
     }
 
-    fn open_with(&self, access: Access, upkeep: Upkeep) -> Result<Store> {
+    fn open_with(&self, access: Access, upkeep: Upkeep) -> Result<Backend> {
         let wait =
             Duration::try_from_secs_f64(self.wait.max(0.0)).unwrap_or(Duration::from_secs(5));
-        Store::open_with(&self.store, access, wait, upkeep)
+        self.open_waiting(access, wait, upkeep)
+    }
+
+    /// Opens the store `--store` names (a directory or a PostgreSQL URL), waiting up to
+    /// `wait` for it.
+    fn open_waiting(&self, access: Access, wait: Duration, upkeep: Upkeep) -> Result<Backend> {
+        Backend::open(&self.store, access, wait, upkeep)
     }
 
     /// Runs `write` on the store, opened for a bulk write (with sled's background upkeep,
     /// which keeps the store small while the write churns through index pages).
-    fn write<T>(&self, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+    fn write<T>(&self, write: impl FnOnce(&Backend) -> Result<T>) -> Result<T> {
         self.write_with(Upkeep::Background, write)
     }
 
     /// Runs `write` on the store opened for writing with `upkeep`; what it appended is
     /// durable when it returns, and the store is let go for the exit that follows
-    /// ([`Store::close_at_exit`]). If `write` fails, the store is [`Store::discard`]ed:
+    /// ([`Backend::close_at_exit`]). If `write` fails, the store is [`Backend::discard`]ed:
     /// what opening it created is removed again, so a refused first command leaves
     /// nothing behind, and nothing that was there before it ran is touched.
-    fn write_with<T>(&self, upkeep: Upkeep, write: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+    fn write_with<T>(
+        &self,
+        upkeep: Upkeep,
+        write: impl FnOnce(&Backend) -> Result<T>,
+    ) -> Result<T> {
         let store = self.open_with(Access::Write, upkeep)?;
         match write(&store) {
             Ok(value) => {
@@ -173,7 +185,7 @@ fn record_one(
         echo: false,
         needs_agenda: false,
     };
-    record_built(global, slug, |_| Ok(map), expect_seq, recording)
+    record_built(global, slug, |_| Ok(map.clone()), expect_seq, recording)
 }
 
 /// What [`record_built`] is to do besides appending.
@@ -187,44 +199,29 @@ struct Recording {
 /// Appends the event `build` makes from the negotiation's agenda as it stands (empty
 /// for a new negotiation), durably, and prints where it landed; with `echo`, also the
 /// event in words as the store now holds it.
+///
+/// On a journal several processes write (PostgreSQL), another writer may move the head
+/// between reading the agenda and appending: without `--expect-seq` the event is built
+/// again on the new head and appended there ([`RETRIES`] times at most).
 fn record_built(
     global: &Global,
     slug: &str,
-    build: impl FnOnce(&parley::model::Agenda) -> Result<Map<String, Value>>,
+    build: impl Fn(&parley::model::Agenda) -> Result<Map<String, Value>>,
     expect_seq: Option<u64>,
     recording: Recording,
 ) -> Result<()> {
     let slug = Slug::parse(slug).map_err(|e| Error::input("SLUG", e))?;
+    let mut attempt = 0;
     // On the disk, not just handed to it, before we say it is recorded.
-    let (outcome, words) = global.write_with(Upkeep::None, |store| {
-        let agenda = match store.stream(&slug)? {
-            Some(meta) => meta.agenda,
-            // Refused with the negotiations the store holds.
-            None if recording.needs_agenda => store.require(slug.as_str())?.agenda,
-            None => Default::default(),
-        };
-        let map = build(&agenda)?;
-        let mut appender = Appender::new(store, clock::now()?, global.recorder())?;
-        if let Some(expected) = expect_seq {
-            let actual = appender.head(&slug)?.map_or(0, |h| h.seq);
-            if actual != expected {
-                return Err(Error::Stale {
-                    slug: slug.to_string(),
-                    expected,
-                    actual,
-                });
-            }
+    let (outcome, words) = loop {
+        let written = global.write_with(Upkeep::None, |store| {
+            append_built(store, global, &slug, &build, expect_seq, &recording)
+        });
+        match written {
+            Err(Error::Stale { .. }) if expect_seq.is_none() && attempt < RETRIES => attempt += 1,
+            written => break written?,
         }
-        let outcome = appender.append(map, Some(&slug))?;
-        appender.commit()?;
-        let words = match &outcome {
-            Outcome::Appended { seq, .. } if recording.echo => {
-                Some(recorded_in_words(store, &slug, *seq)?)
-            }
-            _ => None,
-        };
-        Ok((outcome, words))
-    })?;
+    };
     let mut out = stdout();
     match outcome {
         Outcome::Appended { slug, seq, id } => writeln!(out, "{slug} seq {seq}  id {id}"),
@@ -237,8 +234,50 @@ fn record_built(
     .map_err(io_error)
 }
 
+/// How many times [`record_built`] builds an event again on a head another writer moved.
+const RETRIES: u32 = 100;
+
+/// One attempt of [`record_built`]: the event built on the head as it stands, appended,
+/// and, with `echo`, in words.
+fn append_built(
+    store: &Backend,
+    global: &Global,
+    slug: &Slug,
+    build: &impl Fn(&parley::model::Agenda) -> Result<Map<String, Value>>,
+    expect_seq: Option<u64>,
+    recording: &Recording,
+) -> Result<(Outcome, Option<String>)> {
+    let agenda = match store.stream(slug)? {
+        Some(meta) => meta.agenda,
+        // Refused with the negotiations the store holds.
+        None if recording.needs_agenda => store.require(slug.as_str())?.agenda,
+        None => Default::default(),
+    };
+    let map = build(&agenda)?;
+    let mut appender = Appender::new(store, clock::now()?, global.recorder())?;
+    if let Some(expected) = expect_seq {
+        let actual = appender.head(slug)?.map_or(0, |h| h.seq);
+        if actual != expected {
+            return Err(Error::Stale {
+                slug: slug.to_string(),
+                expected,
+                actual,
+            });
+        }
+    }
+    let outcome = appender.append(map, Some(slug))?;
+    appender.commit()?;
+    let words = match &outcome {
+        Outcome::Appended { seq, .. } if recording.echo => {
+            Some(recorded_in_words(store, slug, *seq)?)
+        }
+        _ => None,
+    };
+    Ok((outcome, words))
+}
+
 /// The event with `seq` in words, as the store holds it ([`narrative::recorded`]).
-fn recorded_in_words(store: &Store, slug: &Slug, seq: u64) -> Result<String> {
+fn recorded_in_words(store: &dyn Log, slug: &Slug, seq: u64) -> Result<String> {
     let meta = store.require(slug.as_str())?;
     let mut records = parley::journal::recorded_events_from(store, &meta, seq)?;
     records.truncate(1);

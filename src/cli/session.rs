@@ -20,7 +20,7 @@ use parley::model::{Agenda, Channel, Level, Reversibility, Slug};
 use parley::projection::replay::replay;
 use parley::projection::{ViewSpec, load, positions_view};
 use parley::report::narrative;
-use parley::store::{Access, Log, Store};
+use parley::store::{Access, Backend, Log};
 use parley::{Error, Result, clock};
 
 /// A prompt that takes one move per line and records it as you press Enter.
@@ -184,7 +184,7 @@ impl Session<'_> {
             .map_or_else(|| format!("seq {seq} recorded\n"), narrative::step))
     }
 
-    fn open(&self, access: Access) -> Result<Store> {
+    fn open(&self, access: Access) -> Result<Backend> {
         self.global.open(access)
     }
 }

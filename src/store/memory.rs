@@ -207,8 +207,9 @@ fn index(seq: u64) -> usize {
     usize::try_from(seq - 1).unwrap_or(usize::MAX)
 }
 
-/// The events of one stream commit, as bytes, from its staged log.
-fn decode(commit: &StreamCommit) -> Result<Vec<Vec<u8>>> {
+/// The events of one stream commit, as bytes, from its staged log (for every backend
+/// that keeps events one by one).
+pub(super) fn decode(commit: &StreamCommit) -> Result<Vec<Vec<u8>>> {
     let events = commit.log.events().map_err(|what| Error::Integrity {
         slug: commit.meta.slug.to_string(),
         seq: commit.before + 1,

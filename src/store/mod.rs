@@ -8,6 +8,9 @@
 //! - [`Store`] is the log on sled, the store the command line opens. It is the only code
 //!   that touches sled, and its errors leave this module as [`StoreError`].
 //! - [`MemoryLog`] (memory.rs) is the log in memory, for tests and library users.
+//! - [`PostgresLog`] (postgres.rs) is the log in a PostgreSQL database, a journal many
+//!   record-keepers share; [`Backend`] (backend.rs) is whichever of it and [`Store`] a
+//!   `--store` names.
 //! - [`contract`] is one suite of tests every implementation passes; [`contract_suite!`]
 //!   instantiates it for one constructor.
 //!
@@ -30,6 +33,7 @@
 //! What storage does *not* do: validate events. It keeps bytes in order; the rules live
 //! in [`crate::model`] and the write path in [`crate::journal`].
 
+mod backend;
 pub mod contract;
 mod copy;
 mod created;
@@ -39,6 +43,7 @@ mod keys;
 mod lock;
 mod log;
 mod memory;
+pub mod postgres;
 mod segment;
 mod staged;
 
@@ -52,6 +57,7 @@ use uuid::Uuid;
 
 use crate::model::{Agenda, At, Digest32, Kind, Millis, Slug};
 use crate::{Error, Result};
+pub use backend::Backend;
 use copy::PrivateCopy;
 use created::Created;
 pub use error::StoreError;
@@ -59,6 +65,7 @@ pub use keys::StreamId;
 use lock::StoreLock;
 pub use log::{Log, check_batch};
 pub use memory::MemoryLog;
+pub use postgres::PostgresLog;
 pub use staged::{Compressor, StagedLog};
 
 /// The newest store layout this build reads and writes.

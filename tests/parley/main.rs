@@ -9,6 +9,7 @@
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
 //! - `memo`: a kept audit is served only for the same request and log
+//! - `pg`: a throw-away PostgreSQL cluster for the tests, a database per test
 //! - `properties`: random journals; known-at agrees with the log history
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
 //! - `references`: a ref or id names the same event when recording and viewing (issue 14)
@@ -20,6 +21,8 @@
 //! - `terminal`: interactive commands in a real terminal (tmux)
 //! - `seams_store`: a failed first write removes only what it made; a store the user may
 //!   not write is read unchanged (issue 13)
+//! - `shared`: a shared journal on PostgreSQL: the same output as sled, append-only rows,
+//!   concurrent writers (issue 17)
 //! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
 //! - `vocabulary`: the audit's rules and findings in words; the rubric's measure codes
 
@@ -33,6 +36,7 @@ mod decode;
 mod journal;
 mod library;
 mod memo;
+mod pg;
 mod properties;
 mod references;
 mod reliability;
@@ -40,6 +44,7 @@ mod replay;
 mod report;
 mod seams;
 mod seams_store;
+mod shared;
 mod snapshots;
 mod statuses;
 mod terminal;
