@@ -41,5 +41,6 @@ pub mod report;
 mod splitmix;
 pub mod store;
 pub mod synth;
+pub mod views;
 
 pub use error::{Error, Result};
