@@ -21,6 +21,7 @@
 //! - `seams_store`: a failed first write removes only what it made; a store the user may
 //!   not write is read unchanged (issue 13)
 //! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
+//! - `views`: the views layer through the library: the audit and its memo, as the CLI reads them (issue 14)
 //! - `vocabulary`: the audit's rules and findings in words; the rubric's measure codes
 
 mod audit;
@@ -43,4 +44,5 @@ mod seams_store;
 mod snapshots;
 mod statuses;
 mod terminal;
+mod views;
 mod vocabulary;
