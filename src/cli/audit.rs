@@ -72,12 +72,13 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
     let request = AuditRequest {
         spec: args.view.spec()?,
         rubric,
-        form: match args.json {
-            true => AuditForm::Json,
-            false => AuditForm::Text {
+        form: if args.json {
+            AuditForm::Json
+        } else {
+            AuditForm::Text {
                 described: args.view.describe(),
                 explain: args.explain,
-            },
+            }
         },
     };
     let store = global.open(Access::Read)?;
