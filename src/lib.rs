@@ -27,7 +27,7 @@
 //! - [`projection`]: pure functions of a timeline (corrections applied,
 //!   `--as-of`/`--known-at`): one module per view, and the checkpoint's pure part.
 //! - [`report`]: rendering for people; reports return data, rendering is separate.
-//! - [`format`]: numbers as every output writes them, one rule.
+//! - [`format`](mod@format): numbers as every output writes them, one rule.
 //! - [`clock`]: "now" from one place (`PARLEY_NOW` in tests).
 //! - [`synth`]: seeded synthetic journals for benchmarks, 10^3 to 10^6 events.
 //!
