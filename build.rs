@@ -1,7 +1,7 @@
 //! Gives the build a fingerprint, `PARLEY_BUILD_DIGEST`, of what decides what it prints:
 //! its sources and the locked versions of its dependencies (a new serde_json or chrono
 //! may write numbers or dates differently). Caches of finished output
-//! (`projection::memo`) written by one build are then never served by another.
+//! (`views::memo`) written by one build are then never served by another.
 
 use std::path::{Path, PathBuf};
 

@@ -13,9 +13,10 @@ use parley::journal::{Appender, ImportOptions, import, recorded_events, verify};
 use parley::model::{Slug, parse_instant};
 use parley::projection::audit::{Rubric, audit};
 use parley::projection::replay::replay;
-use parley::projection::{Timeline, ViewSpec, load, positions_view};
+use parley::projection::{Timeline, ViewSpec};
 use parley::store::{Access, Log, Store};
 use parley::synth::{SynthOptions, journal};
+use parley::views;
 use serde_json::json;
 
 const SLUG: &str = "synth-7-0";
@@ -72,32 +73,32 @@ fn bench_views(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("views over {} events", events()));
     group.sample_size(10);
     // The first call writes the checkpoint; the measured ones use it.
-    positions_view(&store, SLUG, ViewSpec::default()).unwrap();
+    views::positions(&store, SLUG, ViewSpec::default()).unwrap();
     group.bench_function("positions (checkpointed)", |b| {
-        b.iter(|| positions_view(&store, SLUG, ViewSpec::default()).unwrap())
+        b.iter(|| views::positions(&store, SLUG, ViewSpec::default()).unwrap())
     });
     let as_of = ViewSpec {
         as_of: Some(late),
         known_at: None,
     };
     group.bench_function("positions --as-of late (checkpointed)", |b| {
-        b.iter(|| positions_view(&store, SLUG, as_of).unwrap())
+        b.iter(|| views::positions(&store, SLUG, as_of).unwrap())
     });
     group.bench_function("positions (full replay)", |b| {
         b.iter(|| {
-            let timeline = load(&store, SLUG, ViewSpec::default()).unwrap();
+            let timeline = views::timeline(&store, SLUG, ViewSpec::default()).unwrap();
             parley::projection::positions::Positions::of(&timeline)
         })
     });
     group.bench_function("replay", |b| {
         b.iter(|| {
-            let timeline = load(&store, SLUG, ViewSpec::default()).unwrap();
+            let timeline = views::timeline(&store, SLUG, ViewSpec::default()).unwrap();
             replay(&timeline).len()
         })
     });
     group.bench_function("audit", |b| {
         b.iter(|| {
-            let timeline = load(&store, SLUG, ViewSpec::default()).unwrap();
+            let timeline = views::timeline(&store, SLUG, ViewSpec::default()).unwrap();
             audit(&timeline, &Rubric::default())
         })
     });

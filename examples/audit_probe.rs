@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
+use parley::projection::ViewSpec;
 use parley::projection::audit::{Moves, Rubric, audit};
-use parley::projection::{ViewSpec, load};
 use parley::store::{Access, Store};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs: usize = rest.first().map_or(Ok(5), |r| r.parse())?;
     let store = Store::open(store.as_ref(), Access::Read, Duration::from_secs(5))?;
     let started = Instant::now();
-    let timeline = load(&store, slug, ViewSpec::default())?;
+    let timeline = parley::views::timeline(&store, slug, ViewSpec::default())?;
     println!(
         "timeline: {} entries in {:.3} s",
         timeline.entries.len(),

@@ -1,19 +1,16 @@
 //! `parley audit`: did each side stay proactive or drift defensive?
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
-use super::{Global, ViewFlags, io_error, json_text, print, print_bytes, print_json};
-use parley::journal::recorded_events;
+use super::{Global, ViewFlags, print, print_json};
 use parley::model::Invalid;
-use parley::projection::audit::{AuditReport, Rubric, Verdict, audit};
-use parley::projection::{Entry, Timeline, memo};
-use parley::report::audit_json::AuditJson;
-use parley::report::audit_text::{self, EventLine};
-use parley::store::{Access, Log, StreamMeta, Upkeep};
+use parley::projection::audit::Rubric;
+use parley::store::{Access, Upkeep};
+use parley::views::audit::{self, Audited, Begun};
+use parley::views::{AuditForm, AuditRequest};
 use parley::{Error, Result};
 
 /// The posture audit of each side (docs/audit-method.md).
@@ -72,64 +69,44 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
         apply_window(&mut rubric, window)?;
     }
     let slug = args.slug.as_deref().unwrap_or_default();
-    let spec = args.view.spec()?;
-    let request = request(args, &rubric)?;
+    let request = AuditRequest {
+        spec: args.view.spec()?,
+        rubric,
+        form: if args.json {
+            AuditForm::Json
+        } else {
+            AuditForm::Text {
+                described: args.view.describe(),
+                explain: args.explain,
+            }
+        },
+    };
     let store = global.open(Access::Read)?;
-    let meta = store.require(slug)?;
-    if let Some(output) = memo::recall(&store, &meta, &request) {
-        return print_bytes(&output);
-    }
-    let records = recorded_events(&store, &meta)?;
-    let keeps_memos = store.keeps_caches();
+    let pending = match audit::begin(&store, slug, &request)? {
+        Begun::Kept(output) => return print(&output),
+        Begun::Read(pending) => pending,
+    };
     // The audit needs nothing more from the store: let writers in while it works.
     drop(store);
-    let timeline = super::kept_until_exit(Timeline::build(meta.slug.clone(), records, spec));
-    let report = super::kept_until_exit(audit(&timeline, &rubric));
-    let output = if args.json {
-        json_text(&AuditJson::new(&report))?
-    } else {
-        render(&timeline, &report, &args.view, args.explain)
-    };
-    print(&output)?;
-    if keeps_memos {
-        keep(global, &meta, &request, &output);
+    let audited = super::kept_until_exit(pending.compute()?);
+    print(&audited.output)?;
+    if audited.wants_keeping() {
+        keep(global, &audited);
     }
     Ok(())
 }
 
-/// Keeps `output` as the memo of `request`, if the store is free within a moment and
-/// still at the head the audit read. A cache write: a busy or full store, or a head
-/// that moved meanwhile, costs the next audit time, never this one its answer. Not
-/// called for a store the user may not write (`Store::keeps_caches`): that is read from
-/// a private copy, and the memo would be lost with it.
-fn keep(global: &Global, meta: &StreamMeta, request: &memo::Request, output: &str) {
+/// Keeps the audit as its memo, if the store is free within a moment (and still at the
+/// head the audit read: [`Audited::keep`]). A cache write: a busy or full store, or a
+/// head that moved meanwhile, costs the next audit time, never this one its answer.
+fn keep(global: &Global, audited: &Audited) {
     let wait = Duration::from_millis(200);
     let Ok(store) = global.open_waiting(Access::Read, wait, Upkeep::None) else {
         return;
     };
-    if store
-        .require(meta.slug.as_str())
-        .is_ok_and(|now| now.head == meta.head)
-    {
-        let _ = memo::keep(&store, meta, request, output.as_bytes());
-    }
+    let _ = audited.keep(&store);
     // The process exits next; a lost memo is only a slower next audit.
     store.close_at_exit();
-}
-
-/// What the output depends on besides the log: the flags that shape it and the rubric
-/// as applied (a rubric file's contents, `--window`).
-fn request(args: &AuditArgs, rubric: &Rubric) -> Result<memo::Request> {
-    let text = |flag: &Option<String>| flag.as_deref().unwrap_or("\0none").as_bytes().to_vec();
-    let rubric = serde_json::to_vec(rubric).map_err(|e| io_error(e.into()))?;
-    Ok(memo::Request::new(&[
-        b"audit",
-        if args.json { b"json" } else { b"text" },
-        if args.explain { b"explain" } else { b"brief" },
-        &text(&args.view.as_of),
-        &text(&args.view.known_at),
-        &rubric,
-    ]))
 }
 
 /// `--window 4` or `--window 30d`.
@@ -153,34 +130,4 @@ fn apply_window(rubric: &mut Rubric, window: &str) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn render(timeline: &Timeline, report: &AuditReport, view: &ViewFlags, explain: bool) -> String {
-    // The lines shown need only their event, found by seq; reading every move again for
-    // the audit's own lookups cost about a second at a million events.
-    let by_seq: HashMap<u64, &Entry> = timeline.moves().map(|e| (e.seq(), e)).collect();
-    let names = |code: &str| {
-        timeline
-            .agenda
-            .parties
-            .iter()
-            .find(|p| p.code.as_str() == code)
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
-    };
-    let lookup = |seq: u64| {
-        by_seq.get(&seq).map(|e| EventLine {
-            at: e.event.at.to_string(),
-            kind: e.event.kind.to_string(),
-            summary: e.event.summary.clone().unwrap_or_default(),
-        })
-    };
-    let verdicts: Vec<&str> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
-    let heading = format!(
-        "{} — posture audit, {}\nmethod: docs/audit-method.md; verdicts: {}\n\n",
-        timeline.slug,
-        view.describe(),
-        verdicts.join(", ")
-    );
-    heading + &audit_text::render(report, &names, &lookup, explain)
 }

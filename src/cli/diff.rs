@@ -11,9 +11,10 @@ use parley::format;
 use parley::model::parse_bound;
 use parley::projection::audit::{AuditReport, Rubric, SideAudit, audit};
 use parley::projection::diff::{IssueDiff, diff};
-use parley::projection::{Timeline, ViewSpec, load};
+use parley::projection::{Timeline, ViewSpec};
 use parley::report::Table;
 use parley::store::Access;
+use parley::views;
 use parley::{Error, Result};
 
 /// What changed between two dates.
@@ -66,7 +67,7 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
     .known_at;
     let store = global.open(Access::Read)?;
     // Read once: the earlier view is the later one cut at `from`.
-    let later = super::kept_until_exit(load(
+    let later = super::kept_until_exit(views::timeline(
         &store,
         &args.slug,
         ViewSpec {

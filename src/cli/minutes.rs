@@ -6,9 +6,10 @@ use clap::Args;
 
 use super::{Global, negotiation, person_date, write_file_atomically};
 use parley::model::{ONE_DAY, parse_bound};
-use parley::projection::{Timeline, ViewSpec, load};
+use parley::projection::{Timeline, ViewSpec};
 use parley::report::minutes::minutes;
 use parley::store::Access;
+use parley::views;
 use parley::{Error, Result};
 
 /// Write the minutes of a day (or a span) as Markdown: who was there, each issue with
@@ -70,7 +71,7 @@ pub fn run(global: &Global, args: &MinutesArgs) -> Result<()> {
         ));
     }
     let store = global.open(Access::Read)?;
-    let later = load(
+    let later = views::timeline(
         &store,
         &slug,
         ViewSpec {

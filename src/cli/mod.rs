@@ -506,13 +506,6 @@ fn io_error(e: std::io::Error) -> Error {
     Error::io(std::path::Path::new("stdout"), e)
 }
 
-/// `value` as [`print_json`] prints it, for a command that also keeps what it printed.
-fn json_text(value: &impl serde::Serialize) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| io_error(e.into()))?;
-    text.push('\n');
-    Ok(text)
-}
-
 /// Prints a value as one JSON document.
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = stdout();
@@ -569,13 +562,8 @@ fn out_file(out: Option<&std::path::Path>) -> Option<&std::path::Path> {
 
 /// Prints text.
 fn print(text: &str) -> Result<()> {
-    print_bytes(text.as_bytes())
-}
-
-/// Prints bytes as they are: output kept from an earlier run.
-fn print_bytes(bytes: &[u8]) -> Result<()> {
     let mut out = stdout();
-    out.write_all(bytes)
+    out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(io_error)
 }

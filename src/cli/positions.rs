@@ -7,10 +7,11 @@ use super::{Global, ViewFlags, print, print_json};
 use parley::Result;
 use parley::format;
 use parley::model::Agenda;
+use parley::projection::ViewSpec;
 use parley::projection::positions::{IssueView, Status};
-use parley::projection::{PositionsView, ViewSpec, positions_view};
 use parley::report::Table;
 use parley::store::Access;
+use parley::views::{self, PositionsView};
 
 /// Each side's position on each issue: latest number and terms, since when, the gap, the
 /// opening gap, concession shares, status and the last move.
@@ -37,7 +38,7 @@ pub struct PositionsArgs {
 pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
     let spec: ViewSpec = args.view.spec()?;
     let store = global.open(Access::Read)?;
-    let view = super::kept_until_exit(positions_view(&store, &args.slug, spec)?);
+    let view = super::kept_until_exit(views::positions(&store, &args.slug, spec)?);
     drop(store);
     let issues = view.positions.report(&view.agenda);
     if args.json {

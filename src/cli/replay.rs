@@ -7,10 +7,10 @@ use serde_json::{Value, json};
 
 use super::{Global, ViewFlags, io_error, stdout};
 use parley::Result;
-use parley::projection::load;
 use parley::projection::replay::replay;
 use parley::report::narrative;
 use parley::store::Access;
+use parley::views;
 
 /// The history in the order things happened (`at`, ties by seq), each step with what it
 /// changed: positions and gaps before → after, issues added, corrections applied.
@@ -37,7 +37,7 @@ pub struct ReplayArgs {
 /// Runs `replay`.
 pub fn run(global: &Global, args: &ReplayArgs) -> Result<()> {
     let store = global.open(Access::Read)?;
-    let timeline = super::kept_until_exit(load(&store, &args.slug, args.view.spec()?)?);
+    let timeline = super::kept_until_exit(views::timeline(&store, &args.slug, args.view.spec()?)?);
     drop(store);
     let steps = replay(&timeline);
     if args.json {

@@ -7,8 +7,8 @@ use clap::Args;
 
 use super::{Global, ViewFlags, write_file_atomically};
 use parley::projection::audit::{Rubric, audit};
-use parley::projection::load;
 use parley::store::Access;
+use parley::views;
 use parley::{Error, Result};
 
 /// Write a self-contained HTML report: the negotiation dance per numeric issue, posture
@@ -40,7 +40,7 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<()> {
     let started = Instant::now();
     let rubric = read_rubric(args.rubric.as_deref())?;
     let store = global.open(Access::Read)?;
-    let timeline = super::kept_until_exit(load(&store, &args.slug, args.view.spec()?)?);
+    let timeline = super::kept_until_exit(views::timeline(&store, &args.slug, args.view.spec()?)?);
     drop(store);
     let audit = super::kept_until_exit(audit(&timeline, &rubric));
     let html = parley::report::report_html(&timeline, view(args), Some(&audit));

@@ -17,10 +17,11 @@ use serde_json::{Map, Value};
 use super::{Global, positions as positions_cli};
 use parley::journal::{Appender, Outcome, read_line};
 use parley::model::{Agenda, Channel, Level, Reversibility, Slug};
+use parley::projection::ViewSpec;
 use parley::projection::replay::replay;
-use parley::projection::{ViewSpec, load, positions_view};
 use parley::report::narrative;
 use parley::store::{Access, Backend, Log};
+use parley::views;
 use parley::{Error, Result, clock};
 
 /// A prompt that takes one move per line and records it as you press Enter.
@@ -141,7 +142,7 @@ impl Session<'_> {
 
     fn positions(&self) -> Result<String> {
         let store = self.open(Access::Read)?;
-        let view = positions_view(&store, &self.slug, ViewSpec::default())?;
+        let view = views::positions(&store, &self.slug, ViewSpec::default())?;
         Ok(positions_cli::text(
             &view,
             "now, every correction applied",
@@ -175,7 +176,7 @@ impl Session<'_> {
     /// changed in the positions and gaps.
     fn echo(&self, seq: u64) -> Result<String> {
         let store = self.open(Access::Read)?;
-        let timeline = load(&store, &self.slug, ViewSpec::default())?;
+        let timeline = views::timeline(&store, &self.slug, ViewSpec::default())?;
         drop(store);
         let steps = replay(&timeline);
         Ok(steps
@@ -326,7 +327,7 @@ struct Completion {
 impl Completion {
     fn of(session: &Session) -> Result<Completion> {
         let store = session.open(Access::Read)?;
-        let timeline = load(&store, &session.slug, ViewSpec::default())?;
+        let timeline = views::timeline(&store, &session.slug, ViewSpec::default())?;
         drop(store);
         let refs: Vec<&str> = timeline
             .entries

@@ -18,8 +18,9 @@ use uuid::Uuid;
 use super::{Access, Log, MemoryLog, Store};
 use crate::journal::{Appender, ImportOptions, Outcome, export, import, verify};
 use crate::model::{Kind, Millis, Recorded, Slug, parse_instant};
+use crate::projection::ViewSpec;
 use crate::projection::positions::Positions;
-use crate::projection::{ViewSpec, load, memo, positions_view};
+use crate::views::{self, memo};
 
 /// Makes one implementation's log for a test.
 pub trait Fixture {
@@ -364,18 +365,18 @@ pub fn derived_data_follows_the_head(fixture: &mut impl Fixture) {
         Some(b"the answer".to_vec())
     );
 
-    let first = positions_view(&log, "t", ViewSpec::default()).expect("positions");
+    let first = views::positions(&log, "t", ViewSpec::default()).expect("positions");
     assert!(!first.from_checkpoint);
     assert!(log.checkpoint(&meta).expect("checkpoint").is_some());
-    let again = positions_view(&log, "t", ViewSpec::default()).expect("positions");
+    let again = views::positions(&log, "t", ViewSpec::default()).expect("positions");
     assert!(again.from_checkpoint);
     assert_eq!(again.positions, first.positions);
 
     record(&log, &[offer("t", "2025-07-11", 7)]);
     let moved = log.require("t").expect("t");
     assert_eq!(memo::recall(&log, &moved, &request), None);
-    let view = positions_view(&log, "t", ViewSpec::default()).expect("positions");
-    let full = load(&log, "t", ViewSpec::default()).expect("load");
+    let view = views::positions(&log, "t", ViewSpec::default()).expect("positions");
+    let full = views::timeline(&log, "t", ViewSpec::default()).expect("load");
     assert_eq!(view.positions, Positions::of(&full));
 }
 

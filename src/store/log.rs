@@ -1,7 +1,7 @@
 //! The log contract: what parley needs from a storage backend, and what a backend
 //! promises in return.
 //!
-//! The write path ([`crate::journal`]) and the views ([`crate::projection`]) take a
+//! The write path ([`crate::journal`]) and the views ([`crate::views`]) take a
 //! `&dyn Log`; [`super::Store`] (sled) and [`super::MemoryLog`] implement it, and
 //! [`super::contract`] is the suite every implementation passes.
 

@@ -682,7 +682,7 @@ fn audit_json_keys_come_out_sorted_at_every_level() {
         let summary = crate::reliability::import_bytes(&store, name, &text).unwrap();
         for slug in summary.added.keys() {
             let timeline =
-                parley::projection::load(&store, slug.as_str(), Default::default()).unwrap();
+                parley::views::timeline(&store, slug.as_str(), Default::default()).unwrap();
             let rubric = parley::projection::audit::Rubric::default();
             let report = parley::projection::audit::audit(&timeline, &rubric);
             let json = parley::report::audit_json::AuditJson::new(&report);

@@ -11,8 +11,9 @@ use parley::journal::{Appender, recorded_events};
 use parley::model::{Agenda, Slug, Stored};
 use parley::projection::checkpoint::{self, Checkpoint};
 use parley::projection::positions::Positions;
-use parley::projection::{Timeline, ViewSpec, positions_view};
+use parley::projection::{Timeline, ViewSpec};
 use parley::store::{Access, Log, Store};
+use parley::views;
 
 use crate::common::OPENING;
 
@@ -255,7 +256,7 @@ fn the_store_serves_positions_from_its_checkpoint_and_agrees_with_a_full_replay(
                 known_at: None,
             },
         ] {
-            let view = positions_view(&store, "t", spec).unwrap();
+            let view = views::positions(&store, "t", spec).unwrap();
             served += usize::from(view.from_checkpoint);
             assert_eq!(
                 (view.agenda, view.positions),
@@ -298,8 +299,8 @@ fn synthetic_journals_import_and_their_checkpoint_agrees() {
             let t = Timeline::build(meta.slug.clone(), records.clone(), ViewSpec::default());
             (t.agenda.clone(), Positions::of(&t))
         };
-        let first = positions_view(&store, meta.slug.as_str(), ViewSpec::default()).unwrap();
-        let second = positions_view(&store, meta.slug.as_str(), ViewSpec::default()).unwrap();
+        let first = views::positions(&store, meta.slug.as_str(), ViewSpec::default()).unwrap();
+        let second = views::positions(&store, meta.slug.as_str(), ViewSpec::default()).unwrap();
         assert!(!first.from_checkpoint && second.from_checkpoint);
         assert_eq!((first.agenda, first.positions), expected);
         assert_eq!((second.agenda, second.positions), expected);

@@ -4,8 +4,9 @@ use std::time::Duration;
 
 use parley::journal::{Appender, ImportOptions, Outcome, import};
 use parley::model::{Kind, Slug, parse_bound, parse_instant};
-use parley::projection::{Timeline, ViewSpec, load};
+use parley::projection::{Timeline, ViewSpec};
 use parley::store::{Access, Log, Store};
+use parley::views;
 use serde_json::{Map, Value, json};
 
 use crate::common::OPENING;
@@ -51,7 +52,7 @@ fn view(store: &Store, as_of: Option<&str>, known_at: Option<&str>) -> Timeline 
         as_of: as_of.map(|d| parse_bound(d).unwrap()),
         known_at: known_at.map(|d| parse_instant(d).unwrap()),
     };
-    load(store, "t", spec).unwrap()
+    views::timeline(store, "t", spec).unwrap()
 }
 
 fn opening() -> Value {

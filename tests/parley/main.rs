@@ -24,6 +24,7 @@
 //! - `shared`: a shared journal on PostgreSQL: the same output as sled, append-only rows,
 //!   concurrent writers (issue 17)
 //! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
+//! - `views`: the views layer through the library: the audit and its memo, as the CLI reads them (issue 14)
 //! - `vocabulary`: the audit's rules and findings in words; the rubric's measure codes
 
 mod audit;
@@ -48,4 +49,5 @@ mod shared;
 mod snapshots;
 mod statuses;
 mod terminal;
+mod views;
 mod vocabulary;

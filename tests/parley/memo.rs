@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use parley::journal::Appender;
 use parley::model::{Slug, parse_instant};
-use parley::projection::memo::{self, Request};
 use parley::store::{Access, Log, Store};
+use parley::views::memo::{self, Request};
 use serde_json::json;
 
 use crate::common::{TestEnv, bundled};

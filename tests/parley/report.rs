@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use parley::journal::{ImportOptions, import};
 use parley::model::{Kind, parse_instant};
 use parley::projection::audit::{Rubric, audit};
-use parley::projection::{Timeline, ViewSpec, load};
+use parley::projection::{Timeline, ViewSpec};
 use parley::report::{Report, render};
 use parley::store::{Access, Store};
+use parley::views;
 use serde_json::{Value, json};
 
 use crate::common::{TestEnv, bundled, in_ci, journal};
@@ -48,7 +49,7 @@ fn timeline(text: &str, slug: &str) -> Timeline {
         recorder: "tester".into(),
     };
     import(&store, Cursor::new(text.as_bytes()), "test", &options).unwrap();
-    load(&store, slug, ViewSpec::default()).unwrap()
+    views::timeline(&store, slug, ViewSpec::default()).unwrap()
 }
 
 /// How often `needle` occurs in `haystack`.
@@ -582,7 +583,7 @@ fn bundled_reports(env: &mut TestEnv) -> Vec<(String, PathBuf, usize)> {
             let moves = {
                 let store =
                     Store::open(&env.store(), Access::Read, Duration::from_secs(5)).unwrap();
-                load(&store, &slug, ViewSpec::default())
+                views::timeline(&store, &slug, ViewSpec::default())
                     .unwrap()
                     .moves()
                     .count()
