@@ -16,7 +16,9 @@ use super::charts::{self, css_word, index_text};
 use super::html_tables::tables;
 use super::model::{Report, day_text, with_unit};
 use super::posture::measure_rows;
-use super::svg::{MOVE_KINDS, kind_colour, party_style, symbol_defs};
+use super::provenance::provenance_table;
+use super::summary::summary;
+use super::svg::{MOVE_KINDS, kind_colour, party_ink, party_style, symbol_defs};
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
@@ -53,13 +55,14 @@ pub fn render(report: &Report) -> String {
     head(&mut out, report);
     header(&mut out, report);
     out.push_str("<main>");
+    summary(&mut out, report);
     replay(&mut out, report);
     dances(&mut out, report);
     timeline(&mut out, report);
     posture(&mut out, report);
     tables(&mut out, report);
     out.push_str("</main>");
-    footer(&mut out);
+    footer(&mut out, report);
     let _ = writeln!(
         out,
         "<script type=\"application/json\" id=\"replay-data\">{}</script><script>{SCRIPT}</script></body></html>",
@@ -114,8 +117,9 @@ fn header(out: &mut String, report: &Report) {
         .enumerate()
         .map(|(i, p)| {
             format!(
-                "<span class=\"party\" style=\"--c:{}\">{}</span> {}",
+                "<span class=\"party\" style=\"--c:{};--i:{}\">{}</span> {}",
                 party_style(i).0,
+                party_ink(i),
                 escape(&p.code),
                 escape(&p.name)
             )
@@ -126,7 +130,8 @@ fn header(out: &mut String, report: &Report) {
         out,
         "<header><p class=\"kicker\">parley report · <code>{slug}</code></p><h1>{title}</h1>\
          <p class=\"meta\">{parties}</p><p class=\"meta\">{moves} move{plural}{span}{view}.{fixes}</p>\
-         <nav aria-label=\"Contents\"><a href=\"#replay\">Replay</a><a href=\"#dance\">Positions over time</a>\
+         <p class=\"prov\">{prov}</p>\
+         <nav aria-label=\"Contents\"><a href=\"#summary\">Summary</a><a href=\"#replay\">Replay</a><a href=\"#dance\">Positions over time</a>\
          <a href=\"#timeline-section\">Timeline</a><a href=\"#posture\">Posture</a><a href=\"#tables\">Tables</a></nav></header>",
         slug = escape(&report.slug),
         title = escape(&title(report)),
@@ -142,6 +147,7 @@ fn header(out: &mut String, report: &Report) {
             .map(|d| format!(", {}", escape(d)))
             .unwrap_or_default(),
         fixes = corrections(report),
+        prov = escape(&report.provenance.line()),
     );
 }
 
@@ -256,7 +262,9 @@ fn dances(out: &mut String, report: &Report) {
                 .map(|u| format!(" <span class=\"unit\">in {}</span>", escape(u)))
                 .unwrap_or_default()
         );
+        out.push_str("<div class=\"chart-box\">");
         charts::dance(out, report, dance, n);
+        out.push_str("</div>");
         dance_table(out, dance);
         out.push_str("</figure>");
     }
@@ -438,7 +446,9 @@ fn timeline(out: &mut String, report: &Report) {
     }
     out.push_str("<li><svg width=\"16\" height=\"16\" viewBox=\"-8 -8 16 16\" aria-hidden=\"true\"><use href=\"#k-offer\" class=\"key pub k-offer\"/></svg>hollow: public</li></ul>");
     out.push_str("<figure class=\"swim\">");
+    out.push_str("<div class=\"chart-box\">");
     charts::swimlanes(out, report);
+    out.push_str("</div>");
     moves_table(out, report);
     out.push_str("</figure></section>");
 }
@@ -476,6 +486,8 @@ fn moves_table(out: &mut String, report: &Report) {
     out.push_str("</tbody></table></details>");
 }
 
-fn footer(out: &mut String) {
-    out.push_str("<footer><p>Made by parley from the journal, with every correction applied. This page is self-contained: it loads nothing from any network. Kinds of move are told apart by shape as well as colour, and every chart has a data table beside it.</p></footer>");
+fn footer(out: &mut String, report: &Report) {
+    out.push_str("<footer>");
+    provenance_table(out, &report.provenance);
+    out.push_str("<p>Made by parley from the journal, with every correction applied. This page is self-contained: it loads nothing from any network. Kinds of move are told apart by shape as well as colour, and every chart has a data table beside it.</p></footer>");
 }

@@ -15,6 +15,7 @@ use crate::projection::positions::{Positions, Status};
 
 use super::ledger::{ledger, ledger_totals};
 use super::positions::{dances, position_row};
+use super::provenance::Provenance;
 
 /// One day in milliseconds.
 const DAY: Millis = 86_400_000;
@@ -42,8 +43,10 @@ pub struct Report<'a> {
     pub notes: Vec<Note>,
     /// One dance per issue on which some side stated a number.
     pub dances: Vec<Dance>,
-    /// Position, gap and concession shares per issue at the end of the view.
+    /// Position, gap and concession shares per numeric issue at the end of the view.
     pub positions: Vec<PositionRow>,
+    /// Where every issue of the agenda stands, numbers or not, in agenda order.
+    pub issues: Vec<PositionRow>,
     /// Concessions and implementations, one per move.
     pub ledger: Vec<LedgerEntry>,
     /// What each side gave and received, by reversibility.
@@ -52,6 +55,8 @@ pub struct Report<'a> {
     pub posture: Option<&'a AuditReport>,
     /// The series the time slider replays.
     pub replay: Replay,
+    /// Where the page comes from: log head, view, rubric, version, time.
+    pub provenance: Provenance,
 }
 
 /// A party and the slot it takes in the palette.
@@ -276,6 +281,11 @@ impl<'a> Report<'a> {
             })
             .map(|def| position_row(&views.issue(def), timeline))
             .collect();
+        let issues = agenda
+            .issues
+            .iter()
+            .map(|def| position_row(&views.issue(def), timeline))
+            .collect();
         let ledger = ledger(timeline, &dances);
         let parties: Vec<PartySide> = agenda
             .parties
@@ -299,10 +309,12 @@ impl<'a> Report<'a> {
             moves,
             dances,
             positions,
+            issues,
             ledger,
             ledger_totals,
             posture: audit,
             replay,
+            provenance: Provenance::of(timeline),
         }
     }
 }
