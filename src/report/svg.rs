@@ -34,6 +34,11 @@ impl Scale {
         self.r0 + (value - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0)
     }
 
+    /// The domain, `(d0, d1)`.
+    pub fn domain(&self) -> (f64, f64) {
+        (self.d0, self.d1)
+    }
+
     /// The pixel for an instant.
     pub fn time(&self, millis: Millis) -> f64 {
         self.at(millis as f64)
