@@ -38,7 +38,7 @@ fn talks() -> String {
 }
 
 /// Imports `text` into a fresh store and returns the timeline of negotiation `slug`.
-fn timeline(text: &str, slug: &str) -> Timeline {
+pub(crate) fn timeline(text: &str, slug: &str) -> Timeline {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("s"), Access::Write, Duration::from_secs(1)).unwrap();
     let options = ImportOptions {
@@ -486,7 +486,7 @@ fn browser_at(candidates: &[&str], ci: bool) -> Result<Option<PathBuf>, String> 
 }
 
 /// Debian's Chromium; `None` (after a note) when it is missing outside CI.
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     browser_at(&CHROMIUM, in_ci()).unwrap_or_else(|missing| panic!("{missing}"))
 }
 
@@ -506,7 +506,7 @@ fn a_missing_browser_fails_the_browser_tests_in_ci_and_skips_them_elsewhere() {
 }
 
 /// Runs headless Chromium on `url` with a fresh profile and returns its standard output.
-fn headless(browser: &Path, args: &[&str], url: &str) -> String {
+pub(crate) fn headless(browser: &Path, args: &[&str], url: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(browser)
         .args([
@@ -551,13 +551,13 @@ fn headless(browser: &Path, args: &[&str], url: &str) -> String {
     reader.join().unwrap().unwrap()
 }
 
-fn file_url(path: &Path) -> String {
+pub(crate) fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
 /// Every bundled journal imported into `env` (clock at [`LATER`]), each negotiation's
 /// report written by `parley report`: its slug, its page and its number of moves.
-fn bundled_reports(env: &mut TestEnv) -> Vec<(String, PathBuf, usize)> {
+pub(crate) fn bundled_reports(env: &mut TestEnv) -> Vec<(String, PathBuf, usize)> {
     env.now = LATER.into();
     let mut journals: Vec<PathBuf> = std::fs::read_dir(bundled(""))
         .unwrap()
@@ -711,9 +711,23 @@ struct Probed {
 /// Loads `page` in a frame `width` px wide (a window's viewport cannot be narrower than
 /// 500 px) and returns what [`PROBE`] found there.
 fn probe(browser: &Path, page: &Path, width: u32) -> Probed {
+    let mut posted = probe_with(browser, page, width, PROBE);
+    Probed {
+        text: posted["text"].as_str().unwrap().to_owned(),
+        layout: posted["layout"].take(),
+    }
+}
+
+/// Loads `page` with `script` added in a frame `width` px wide and 900 px tall, and
+/// returns the JSON the script posts to its parent.
+pub(crate) fn probe_with(browser: &Path, page: &Path, width: u32, script: &str) -> Value {
     let html = std::fs::read_to_string(page).unwrap();
     let probed = page.with_extension("probed.html");
-    std::fs::write(&probed, html.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
+    std::fs::write(
+        &probed,
+        html.replace("</body>", &format!("{script}</body>")),
+    )
+    .unwrap();
     let frame = page.with_extension(format!("frame-{width}.html"));
     std::fs::write(
         &frame,
@@ -740,11 +754,7 @@ fn probe(browser: &Path, page: &Path, width: u32) -> Probed {
         .map(|(text, _)| unescape(text))
         .filter(|text| !text.is_empty())
         .unwrap_or_else(|| panic!("the probe reported nothing on {}", page.display()));
-    let mut posted: Value = serde_json::from_str(&posted).unwrap();
-    Probed {
-        text: posted["text"].as_str().unwrap().to_owned(),
-        layout: posted["layout"].take(),
-    }
+    serde_json::from_str(&posted).unwrap()
 }
 
 /// Text content as the DOM serialiser wrote it, back to the text.

@@ -93,7 +93,7 @@ fn time_axis(out: &mut String, x: &Scale, span: (Millis, Millis), top: f64, bott
              <text x=\"{at}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             px(top),
             px(bottom),
-            px(bottom + 16.0),
+            px(bottom + 19.0),
             escape(&label)
         );
     }
