@@ -30,7 +30,7 @@ pub(super) fn tables(out: &mut String, report: &Report) {
     out.push_str("<h3 id=\"flags\">Audit flags</h3>");
     match report.posture {
         Some(posture) => in_scroll_box(out, |out| flags(out, report, posture)),
-        None => out.push_str("<p class=\"notice\">Flags come from the posture audit, which is not available in this report.</p>"),
+        None => out.push_str("<p class=\"notice\">Audit flags come from the posture audit, which is not available in this report.</p>"),
     }
     out.push_str("</section>");
 }
