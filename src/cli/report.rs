@@ -7,7 +7,8 @@ use clap::Args;
 
 use super::{Global, ViewFlags, write_file_atomically};
 use parley::projection::audit::{Rubric, audit};
-use parley::store::Access;
+use parley::report::{Provenance, Report};
+use parley::store::{Access, Log};
 use parley::views;
 use parley::{Error, Result};
 
@@ -39,11 +40,25 @@ pub struct ReportArgs {
 pub fn run(global: &Global, args: &ReportArgs) -> Result<()> {
     let started = Instant::now();
     let rubric = read_rubric(args.rubric.as_deref())?;
+    let generated = parley::clock::now()?;
     let store = global.open(Access::Read)?;
+    let head = store.require(&args.slug)?.head;
     let timeline = super::kept_until_exit(views::timeline(&store, &args.slug, args.view.spec()?)?);
     drop(store);
     let audit = super::kept_until_exit(audit(&timeline, &rubric));
-    let html = parley::report::report_html(&timeline, view(args), Some(&audit));
+    let mut report = Report::build(&timeline, view(args), Some(&audit));
+    report.provenance = Provenance {
+        head: Some((head.seq, head.hash.to_hex())),
+        as_of: args.view.as_of.clone(),
+        known_at: args.view.known_at.clone(),
+        rubric: args
+            .rubric
+            .as_ref()
+            .map_or_else(|| "default".into(), |p| p.display().to_string()),
+        generated: Some(instant_text(generated)),
+        ..Provenance::of(&timeline)
+    };
+    let html = parley::report::render(&report);
     write_file_atomically(&args.out, |out| {
         out.write_all(html.as_bytes())
             .map_err(|e| Error::io(&args.out, e))
@@ -71,6 +86,13 @@ fn view(args: &ReportArgs) -> Option<String> {
     .flatten()
     .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// An instant as RFC 3339 in UTC, to the second.
+fn instant_text(millis: parley::model::Millis) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
 }
 
 fn read_rubric(path: Option<&Path>) -> Result<Rubric> {

@@ -14,9 +14,11 @@ use crate::projection::audit::{AuditReport, SideAudit};
 use super::audit_words;
 use super::charts::{self, css_word, index_text};
 use super::html_tables::tables;
-use super::model::{Report, day_text, with_unit};
+use super::model::{ROWS, Report, day_text, with_unit};
 use super::posture::measure_rows;
-use super::svg::{MOVE_KINDS, kind_colour, party_style, symbol_defs};
+use super::provenance::provenance_table;
+use super::summary::summary;
+use super::svg::{MOVE_KINDS, kind_colour, party_ink, party_style, symbol_defs};
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
@@ -53,13 +55,14 @@ pub fn render(report: &Report) -> String {
     head(&mut out, report);
     header(&mut out, report);
     out.push_str("<main>");
+    summary(&mut out, report);
     replay(&mut out, report);
     dances(&mut out, report);
     timeline(&mut out, report);
     posture(&mut out, report);
     tables(&mut out, report);
     out.push_str("</main>");
-    footer(&mut out);
+    footer(&mut out, report);
     let _ = writeln!(
         out,
         "<script type=\"application/json\" id=\"replay-data\">{}</script><script>{SCRIPT}</script></body></html>",
@@ -114,8 +117,9 @@ fn header(out: &mut String, report: &Report) {
         .enumerate()
         .map(|(i, p)| {
             format!(
-                "<span class=\"party\" style=\"--c:{}\">{}</span> {}",
+                "<span class=\"party\" style=\"--c:{};--i:{}\">{}</span> {}",
                 party_style(i).0,
+                party_ink(i),
                 escape(&p.code),
                 escape(&p.name)
             )
@@ -126,7 +130,8 @@ fn header(out: &mut String, report: &Report) {
         out,
         "<header><p class=\"kicker\">parley report · <code>{slug}</code></p><h1>{title}</h1>\
          <p class=\"meta\">{parties}</p><p class=\"meta\">{moves} move{plural}{span}{view}.{fixes}</p>\
-         <nav aria-label=\"Contents\"><a href=\"#replay\">Replay</a><a href=\"#dance\">Positions over time</a>\
+         <p class=\"prov\">{prov}</p>\
+         <nav aria-label=\"Contents\"><a href=\"#summary\">Summary</a><a href=\"#replay\">Replay</a><a href=\"#dance\">Positions over time</a>\
          <a href=\"#timeline-section\">Timeline</a><a href=\"#posture\">Posture</a><a href=\"#tables\">Tables</a></nav></header>",
         slug = escape(&report.slug),
         title = escape(&title(report)),
@@ -142,6 +147,7 @@ fn header(out: &mut String, report: &Report) {
             .map(|d| format!(", {}", escape(d)))
             .unwrap_or_default(),
         fixes = corrections(report),
+        prov = escape(&report.provenance.line()),
     );
 }
 
@@ -256,8 +262,10 @@ fn dances(out: &mut String, report: &Report) {
                 .map(|u| format!(" <span class=\"unit\">in {}</span>", escape(u)))
                 .unwrap_or_default()
         );
+        out.push_str("<div class=\"chart-box\">");
         charts::dance(out, report, dance, n);
-        dance_table(out, dance);
+        out.push_str("</div>");
+        dance_table(out, report, dance);
         out.push_str("</figure>");
     }
     out.push_str("</section>");
@@ -279,7 +287,10 @@ fn dance_legend(out: &mut String, report: &Report) {
         <li><svg width=\"16\" height=\"24\" aria-hidden=\"true\"><line class=\"agree-key\" x1=\"8\" x2=\"8\" y1=\"0\" y2=\"24\"/></svg>✓ acceptance</li></ul>");
 }
 
-fn dance_table(out: &mut String, dance: &super::model::Dance) {
+/// Rows of a dance's data table on a journal the charts aggregate.
+const DANCE_ROWS: usize = 20;
+
+fn dance_table(out: &mut String, report: &Report, dance: &super::model::Dance) {
     let count: usize = dance.sides.iter().map(|s| s.points.len()).sum();
     let _ = write!(
         out,
@@ -297,7 +308,13 @@ fn dance_table(out: &mut String, dance: &super::model::Dance) {
         })
         .collect();
     rows.sort_by_key(|(_, p, _)| (p.at, p.seq));
-    for (party, p, stated) in rows {
+    let total = rows.len();
+    let shown = if report.bucket.is_some() {
+        DANCE_ROWS
+    } else {
+        total
+    };
+    for (party, p, stated) in rows.into_iter().take(shown) {
         let value = with_unit(p.value, dance.unit.as_deref());
         let _ = write!(
             out,
@@ -318,7 +335,7 @@ fn dance_table(out: &mut String, dance: &super::model::Dance) {
             seq = p.seq,
         );
     }
-    for a in &dance.agreements {
+    for a in dance.agreements.iter().take(shown) {
         let _ = write!(
             out,
             "<tr><td class=\"date\">{}</td><td>{}</td><td><a href=\"#ev-{seq}\">#{seq}</a> acceptance</td><td colspan=\"2\">{}</td></tr>",
@@ -328,7 +345,14 @@ fn dance_table(out: &mut String, dance: &super::model::Dance) {
             seq = a.seq,
         );
     }
-    out.push_str("</tbody></table></details>");
+    out.push_str("</tbody></table>");
+    rest_in_cli(
+        out,
+        total + dance.agreements.len(),
+        shown + dance.agreements.len().min(shown),
+        &format!("parley events {} --issue {}", report.slug, dance.issue),
+    );
+    out.push_str("</details>");
 }
 
 fn posture(out: &mut String, report: &Report) {
@@ -438,7 +462,9 @@ fn timeline(out: &mut String, report: &Report) {
     }
     out.push_str("<li><svg width=\"16\" height=\"16\" viewBox=\"-8 -8 16 16\" aria-hidden=\"true\"><use href=\"#k-offer\" class=\"key pub k-offer\"/></svg>hollow: public</li></ul>");
     out.push_str("<figure class=\"swim\">");
+    out.push_str("<div class=\"chart-box\">");
     charts::swimlanes(out, report);
+    out.push_str("</div>");
     moves_table(out, report);
     out.push_str("</figure></section>");
 }
@@ -446,7 +472,7 @@ fn timeline(out: &mut String, report: &Report) {
 fn moves_table(out: &mut String, report: &Report) {
     let _ = write!(
         out,
-        "<details class=\"log\"{}><summary>Data: all {} moves</summary><table><thead><tr>\
+        "<details class=\"log\"{}><summary>Data: {} moves</summary><table><thead><tr>\
          <th scope=\"col\">#</th><th scope=\"col\">Date</th><th scope=\"col\">Side</th><th scope=\"col\">Channel</th><th scope=\"col\">Kind</th>\
          <th scope=\"col\">Issues</th><th scope=\"col\">Position</th><th scope=\"col\">Answers</th><th scope=\"col\">Summary</th></tr></thead><tbody>",
         if report.moves.len() > 400 {
@@ -456,7 +482,7 @@ fn moves_table(out: &mut String, report: &Report) {
         },
         report.moves.len()
     );
-    for m in &report.moves {
+    for m in report.moves.iter().take(limit(report, usize::MAX)) {
         let _ = write!(
             out,
             "<tr id=\"ev-{seq}\"><td class=\"num\">{seq}</td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -474,8 +500,34 @@ fn moves_table(out: &mut String, report: &Report) {
         );
     }
     out.push_str("</tbody></table></details>");
+    rest_in_cli(
+        out,
+        report.moves.len(),
+        limit(report, usize::MAX),
+        &format!("parley events {}", report.slug),
+    );
 }
 
-fn footer(out: &mut String) {
-    out.push_str("<footer><p>Made by parley from the journal, with every correction applied. This page is self-contained: it loads nothing from any network. Kinds of move are told apart by shape as well as colour, and every chart has a data table beside it.</p></footer>");
+/// How many rows a long list shows: all of them on a small journal, [`ROWS`] on one the
+/// charts aggregate.
+pub(super) fn limit(report: &Report, all: usize) -> usize {
+    if report.bucket.is_some() { ROWS } else { all }
+}
+
+/// After a list cut to its first `shown` of `total` rows: the count and the command that
+/// lists the rest.
+pub(super) fn rest_in_cli(out: &mut String, total: usize, shown: usize, command: &str) {
+    if total > shown {
+        let _ = write!(
+            out,
+            "<p class=\"more\">The first {shown} of {total} rows; <code>{}</code> lists them all.</p>",
+            escape(command)
+        );
+    }
+}
+
+fn footer(out: &mut String, report: &Report) {
+    out.push_str("<footer>");
+    provenance_table(out, &report.provenance);
+    out.push_str("<p>Made by parley from the journal, with every correction applied. This page is self-contained: it loads nothing from any network. Kinds of move are told apart by shape as well as colour, and every chart has a data table beside it.</p></footer>");
 }

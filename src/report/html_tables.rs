@@ -3,14 +3,16 @@
 //! audit's flags with their findings and events, each table in a box that scrolls
 //! sideways. Every journal string is escaped.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::model::{Channel, Kind};
 use crate::projection::audit::AuditReport;
 
 use super::audit_words;
-use super::html::{escape, in_scroll_box};
-use super::model::{PositionRow, Report, number, with_unit};
+use super::html::{escape, in_scroll_box, limit, rest_in_cli};
+use super::model::{MoveMark, PositionRow, Report, number, with_unit};
+use super::summary::moves_by_seq;
 use super::svg::MOVE_KINDS;
 
 /// The tables section: positions now, moves by channel, the ledger and the flags.
@@ -25,10 +27,10 @@ pub(super) fn tables(out: &mut String, report: &Report) {
     out.push_str("<h3>Concession ledger</h3>");
     in_scroll_box(out, |out| ledger_totals(out, report));
     in_scroll_box(out, |out| ledger(out, report));
-    out.push_str("<h3>Flags</h3>");
+    out.push_str("<h3 id=\"flags\">Audit flags</h3>");
     match report.posture {
         Some(posture) => in_scroll_box(out, |out| flags(out, report, posture)),
-        None => out.push_str("<p class=\"notice\">Flags come from the posture audit, which is not available in this report.</p>"),
+        None => out.push_str("<p class=\"notice\">Audit flags come from the posture audit, which is not available in this report.</p>"),
     }
     out.push_str("</section>");
 }
@@ -182,7 +184,7 @@ fn ledger_totals(out: &mut String, report: &Report) {
 
 fn ledger(out: &mut String, report: &Report) {
     out.push_str("<table class=\"ledger\"><caption>Every concession (by kind, or a number moved toward the other side) and implementation</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Date</th><th scope=\"col\">Gave</th><th scope=\"col\">To</th><th scope=\"col\">Kind</th><th scope=\"col\">Movement</th><th scope=\"col\">Reversibility</th><th scope=\"col\">Summary</th></tr></thead><tbody>");
-    for e in &report.ledger {
+    for e in report.ledger.iter().take(limit(report, usize::MAX)) {
         let _ = write!(
             out,
             "<tr><td class=\"num\"><a href=\"#ev-{seq}\">{seq}</a></td><td class=\"date\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -204,38 +206,53 @@ fn ledger(out: &mut String, report: &Report) {
         out.push_str("<tr><td colspan=\"8\">No concessions or implementations in view.</td></tr>");
     }
     out.push_str("</tbody></table>");
+    rest_in_cli(
+        out,
+        report.ledger.len(),
+        limit(report, usize::MAX),
+        &format!("parley events {} --kind concession", report.slug),
+    );
 }
 
 fn flags(out: &mut String, report: &Report, posture: &AuditReport) {
     out.push_str("<table class=\"flags\"><caption>The audit's flags, each with its finding and the events behind it</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\">Flag</th><th scope=\"col\">Finding</th><th scope=\"col\">Events</th></tr></thead><tbody>");
-    let mut any = false;
-    for (party, side) in &posture.sides {
-        for flag in &side.flags {
-            any = true;
-            let events = flag
-                .events()
-                .into_iter()
-                .map(|seq| event_ref(report, seq))
-                .collect::<Vec<_>>()
-                .join("<br>");
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{events}</td></tr>",
-                escape(party),
-                escape(flag.kind().as_str()),
-                escape(&audit_words::note(flag))
-            );
-        }
+    let moves = moves_by_seq(report);
+    let total: usize = posture.sides.values().map(|s| s.flags.len()).sum();
+    let shown = limit(report, total);
+    let all = posture
+        .sides
+        .iter()
+        .flat_map(|(party, side)| side.flags.iter().map(move |f| (party, f)));
+    for (party, flag) in all.take(shown) {
+        let events = flag
+            .events()
+            .into_iter()
+            .map(|seq| event_ref(&moves, seq))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{events}</td></tr>",
+            escape(party),
+            escape(flag.kind().as_str()),
+            escape(&audit_words::note(flag))
+        );
     }
-    if !any {
+    if total == 0 {
         out.push_str("<tr><td colspan=\"4\">No flags fired.</td></tr>");
     }
     out.push_str("</tbody></table>");
+    rest_in_cli(
+        out,
+        total,
+        shown,
+        &format!("parley audit {} --explain", report.slug),
+    );
 }
 
 /// A link to an event in the log with its date, kind and summary, when it is in view.
-fn event_ref(report: &Report, seq: u64) -> String {
-    match report.moves.iter().find(|m| m.seq == seq) {
+fn event_ref(moves: &HashMap<u64, &MoveMark>, seq: u64) -> String {
+    match moves.get(&seq) {
         Some(m) => format!(
             "<a href=\"#ev-{seq}\">#{seq}</a> {} {} {}: {}",
             escape(&m.date),

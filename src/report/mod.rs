@@ -28,9 +28,12 @@ pub mod model;
 pub mod narrative;
 mod positions;
 pub mod posture;
+pub mod provenance;
+mod summary;
 mod svg;
 pub mod table;
 
 pub use html::{render, report_html};
 pub use model::Report;
+pub use provenance::Provenance;
 pub use table::{Align, Table};

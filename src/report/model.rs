@@ -15,6 +15,7 @@ use crate::projection::positions::{Positions, Status};
 
 use super::ledger::{ledger, ledger_totals};
 use super::positions::{dances, position_row};
+use super::provenance::Provenance;
 
 /// One day in milliseconds.
 const DAY: Millis = 86_400_000;
@@ -42,8 +43,10 @@ pub struct Report<'a> {
     pub notes: Vec<Note>,
     /// One dance per issue on which some side stated a number.
     pub dances: Vec<Dance>,
-    /// Position, gap and concession shares per issue at the end of the view.
+    /// Position, gap and concession shares per numeric issue at the end of the view.
     pub positions: Vec<PositionRow>,
+    /// Where every issue of the agenda stands, numbers or not, in agenda order.
+    pub issues: Vec<PositionRow>,
     /// Concessions and implementations, one per move.
     pub ledger: Vec<LedgerEntry>,
     /// What each side gave and received, by reversibility.
@@ -52,6 +55,30 @@ pub struct Report<'a> {
     pub posture: Option<&'a AuditReport>,
     /// The series the time slider replays.
     pub replay: Replay,
+    /// Where the page comes from: log head, view, rubric, version, time.
+    pub provenance: Provenance,
+    /// Above [`DETAIL`] moves, the width of the buckets (a day or a week, or more on a
+    /// long span) the charts aggregate into; `None` draws one mark per move.
+    pub bucket: Option<Millis>,
+}
+
+/// Up to this many moves the charts draw one mark per move and the lists show every
+/// row; above it the charts aggregate per bucket and the lists show their first
+/// [`ROWS`] rows with a count and the command that lists the rest.
+pub const DETAIL: usize = 2_000;
+
+/// Rows a long list shows before it points to the command line.
+pub const ROWS: usize = 200;
+
+/// The bucket width for a span: a day, a week, or a multiple of weeks, whichever gives
+/// at most about 120 buckets.
+fn bucket_for((start, end): (Millis, Millis)) -> Millis {
+    let days = (end - start) / DAY + 1;
+    if days <= 120 {
+        DAY
+    } else {
+        7 * DAY * ((days / 7) / 120 + 1)
+    }
 }
 
 /// A party and the slot it takes in the palette.
@@ -250,6 +277,22 @@ pub struct ReplayIssue {
     pub sides: Vec<(String, Vec<(usize, f64)>)>,
 }
 
+impl Report<'_> {
+    /// The start of the bucket `at` falls in (buckets count from the span's start).
+    pub fn bucket_start(&self, at: Millis, width: Millis) -> Millis {
+        self.span.0 + (at - self.span.0).div_euclid(width) * width
+    }
+
+    /// The bucket width in words: "day", "week", "3 weeks".
+    pub fn bucket_name(width: Millis) -> String {
+        match width / DAY {
+            1 => "day".into(),
+            7 => "week".into(),
+            d => format!("{} weeks", d / 7),
+        }
+    }
+}
+
 impl<'a> Report<'a> {
     /// Builds the report model from a timeline, the view in words (see
     /// [`Report::view`]) and, when there is one, the audit of that timeline.
@@ -276,6 +319,11 @@ impl<'a> Report<'a> {
             })
             .map(|def| position_row(&views.issue(def), timeline))
             .collect();
+        let issues = agenda
+            .issues
+            .iter()
+            .map(|def| position_row(&views.issue(def), timeline))
+            .collect();
         let ledger = ledger(timeline, &dances);
         let parties: Vec<PartySide> = agenda
             .parties
@@ -287,6 +335,7 @@ impl<'a> Report<'a> {
             .collect();
         let ledger_totals = ledger_totals(&parties, &ledger);
         let replay = replay(&moves, &dances);
+        let moves_len = moves.len();
         Report {
             slug: timeline.slug.to_string(),
             title: agenda.title.clone(),
@@ -299,10 +348,13 @@ impl<'a> Report<'a> {
             moves,
             dances,
             positions,
+            issues,
             ledger,
             ledger_totals,
             posture: audit,
             replay,
+            provenance: Provenance::of(timeline),
+            bucket: (moves_len > DETAIL).then(|| bucket_for(span)),
         }
     }
 }
@@ -421,7 +473,15 @@ fn replay(moves: &[MoveMark], dances: &[Dance]) -> Replay {
                 .sides
                 .iter()
                 .map(|s| {
-                    let points = s.points.iter().map(|p| (day_of(p.at), p.value)).collect();
+                    // The slider moves by day: only each day's last position counts.
+                    let mut points: Vec<(usize, f64)> = Vec::new();
+                    for p in &s.points {
+                        let day = day_of(p.at);
+                        match points.last_mut() {
+                            Some(last) if last.0 == day => last.1 = p.value,
+                            _ => points.push((day, p.value)),
+                        }
+                    }
                     (s.party.clone(), points)
                 })
                 .collect(),

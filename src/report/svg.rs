@@ -34,6 +34,11 @@ impl Scale {
         self.r0 + (value - self.d0) / (self.d1 - self.d0) * (self.r1 - self.r0)
     }
 
+    /// The domain, `(d0, d1)`.
+    pub fn domain(&self) -> (f64, f64) {
+        (self.d0, self.d1)
+    }
+
     /// The pixel for an instant.
     pub fn time(&self, millis: Millis) -> f64 {
         self.at(millis as f64)
@@ -186,16 +191,30 @@ pub fn kind_colour(kind: Kind) -> &'static str {
     }
 }
 
-/// A party's line colour and dash pattern, by its place in the agenda.
+/// The party palette: the Okabe–Ito colours (told apart with the common colour-vision
+/// deficiencies; its yellow, too faint on white, darkened to olive), each with a dash
+/// pattern of its own and the ink that reads on it as a badge.
+const PALETTE: [(&str, &str, &str); 8] = [
+    ("#0072b2", "", "#fff"),
+    ("#d55e00", "7 4", "#fff"),
+    ("#009e73", "2 3", "#fff"),
+    ("#cc79a7", "10 3 2 3", "#000"),
+    ("#e69f00", "4 2", "#000"),
+    ("#56b4e9", "12 4", "#000"),
+    ("#000000", "1 3", "#fff"),
+    ("#999933", "6 2 1 2 1 2", "#000"),
+];
+
+/// A party's line colour and dash pattern, by its place in the agenda: distinct for the
+/// first eight parties in both colour and dash, and distinct as a pair for 64.
 pub fn party_style(index: usize) -> (&'static str, &'static str) {
-    const STYLES: [(&str, &str); 5] = [
-        ("#1c5aa6", ""),
-        ("#c0392b", "7 4"),
-        ("#2e7d32", "2 3"),
-        ("#6a1b9a", "10 3 2 3"),
-        ("#b35c00", "4 2"),
-    ];
-    STYLES[index % STYLES.len()]
+    let n = PALETTE.len();
+    (PALETTE[index % n].0, PALETTE[(index + index / n) % n].1)
+}
+
+/// The text colour on a party's badge.
+pub fn party_ink(index: usize) -> &'static str {
+    PALETTE[index % PALETTE.len()].2
 }
 
 /// The `<defs>` every chart shares: one symbol per kind, used by `<use href="#k-KIND">`.
@@ -234,6 +253,15 @@ mod tests {
         let ticks = time_ticks(t0, t1);
         assert_eq!(ticks.first().map(|t| t.1.as_str()), Some("Apr 2025"));
         assert_eq!(ticks.len(), 9);
+    }
+
+    #[test]
+    fn party_styles_stay_distinct() {
+        let styles: std::collections::HashSet<_> = (0..64).map(party_style).collect();
+        assert_eq!(styles.len(), 64);
+        let colours: std::collections::HashSet<_> = (0..8).map(|i| party_style(i).0).collect();
+        let dashes: std::collections::HashSet<_> = (0..8).map(|i| party_style(i).1).collect();
+        assert_eq!((colours.len(), dashes.len()), (8, 8));
     }
 
     #[test]

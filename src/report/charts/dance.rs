@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::model::{Channel, Millis};
 
-use super::{TIP, WIDTH, clip, cursor, open_svg, party_index, time_axis};
+use super::{LabelRows, TIP, WIDTH, clip, cursor, open_svg, party_index, time_axis};
 use crate::report::html::escape;
 use crate::report::model::{Dance, Report, Series, number, with_unit};
 use crate::report::svg::{Scale, party_style, px, value_ticks};
@@ -45,14 +45,19 @@ pub fn dance(out: &mut String, report: &Report, dance: &Dance, n: usize) {
     );
     value_axis(out, &y, (lo, hi), unit, (left, right, top));
     time_axis(out, &x, report.span, top, bottom);
-    gap_band(out, dance, &x, &y, report.span.1);
-    agreements(out, report, dance, &x, top, bottom);
-    for side in &dance.sides {
-        step_line(out, report, side, &x, &y, report.span.1);
-    }
-    for side in &dance.sides {
-        dance_marks(out, report, dance, side, &x, &y);
-        words_marks(out, report, side, &x, &y);
+    match report.bucket {
+        None => {
+            gap_band(out, &dance.sides, &x, &y, report.span.1);
+            agreements(out, report, dance, &x, top, bottom);
+            for side in &dance.sides {
+                step_line(out, report, side, &x, &y, report.span.1);
+            }
+            for side in &dance.sides {
+                dance_marks(out, report, dance, side, &x, &y);
+                words_marks(out, report, side, &x, &y);
+            }
+        }
+        Some(width) => aggregated(out, report, dance, (&x, &y), (top, bottom), width),
     }
     end_labels(out, report, dance, &y, right);
     cursor(out, top, bottom, right);
@@ -147,8 +152,8 @@ fn dance_desc(dance: &Dance) -> String {
     parts.join("; ") + "."
 }
 
-fn gap_band(out: &mut String, dance: &Dance, x: &Scale, y: &Scale, end: Millis) {
-    let [a, b] = dance.sides.as_slice() else {
+fn gap_band(out: &mut String, sides: &[Series], x: &Scale, y: &Scale, end: Millis) {
+    let [a, b] = sides else {
         return;
     };
     let start = match (a.points.first(), b.points.first()) {
@@ -283,37 +288,91 @@ fn agreements(out: &mut String, report: &Report, dance: &Dance, x: &Scale, top: 
             dance.agreements.len()
         );
     }
-    for (i, a) in dance.agreements.iter().enumerate() {
-        let at = px(x.time(a.at));
-        let (colour, _) = party_style(party_index(report, &a.by));
-        let _ = write!(
-            out,
-            "<g class=\"agree\" data-seq=\"{seq}\"><title>#{seq} {date} {by} accepts: {summary}</title>",
-            seq = a.seq,
-            date = escape(&a.date),
-            by = escape(&a.by),
-            summary = escape(&clip(&a.summary, TIP)),
-        );
-        if labelled {
-            let label_y = px(if i % 2 == 0 { top - 22.0 } else { top - 8.0 });
-            let _ = write!(
+    let mut rows = LabelRows::new(2);
+    let mut i = 0;
+    while i < dance.agreements.len() {
+        // Acceptances on one spot share one label: "✓ KR, US accept".
+        let at = x.time(dance.agreements[i].at);
+        let group = dance.agreements[i..]
+            .iter()
+            .take_while(|a| x.time(a.at) - at < 2.0)
+            .count();
+        let label = labelled.then(|| agreement_label(&dance.agreements[i..i + group]));
+        let placed = label
+            .as_ref()
+            .and_then(|text| Some((rows.place(at + 9.0, text.chars().count(), 12.0)?, text)));
+        for (k, a) in dance.agreements[i..i + group].iter().enumerate() {
+            agreement(
                 out,
-                "<line x1=\"{at}\" x2=\"{at}\" y1=\"{t}\" y2=\"{b}\"/>\
-                 <use href=\"#k-acceptance\" x=\"{at}\" y=\"{t}\" class=\"pm\" style=\"--c:{colour}\"/>\
-                 <text x=\"{at}\" y=\"{label_y}\" dx=\"9\">✓ {by} accepts</text></g>",
-                by = escape(&a.by),
-                t = px(top),
-                b = px(bottom),
-            );
-        } else {
-            let _ = write!(
-                out,
-                "<line class=\"tick-mark\" x1=\"{at}\" x2=\"{at}\" y1=\"{}\" y2=\"{}\" style=\"stroke:{colour}\"/></g>",
-                px(top - 12.0),
-                px(top - 2.0),
+                report,
+                a,
+                (x, top, bottom),
+                labelled,
+                placed.filter(|_| k == 0),
             );
         }
+        i += group;
     }
+}
+
+fn agreement_label(group: &[crate::report::model::Agreement]) -> String {
+    let mut by: Vec<&str> = group.iter().map(|a| a.by.as_str()).collect();
+    by.dedup();
+    if by.len() == 1 {
+        format!("✓ {} accepts", by[0])
+    } else {
+        format!("✓ {} accept", by.join(", "))
+    }
+}
+
+fn agreement(
+    out: &mut String,
+    report: &Report,
+    a: &crate::report::model::Agreement,
+    (x, top, bottom): (&Scale, f64, f64),
+    labelled: bool,
+    label: Option<(usize, &String)>,
+) {
+    let at = px(x.time(a.at));
+    let (colour, _) = party_style(party_index(report, &a.by));
+    let _ = write!(
+        out,
+        "<g class=\"agree\" data-seq=\"{seq}\"><title>#{seq} {date} {by} accepts: {summary}</title>",
+        seq = a.seq,
+        date = escape(&a.date),
+        by = escape(&a.by),
+        summary = escape(&clip(&a.summary, TIP)),
+    );
+    if labelled {
+        let _ = write!(
+            out,
+            "<line x1=\"{at}\" x2=\"{at}\" y1=\"{t}\" y2=\"{b}\"/>\
+             <use href=\"#k-acceptance\" x=\"{at}\" y=\"{t}\" class=\"pm\" style=\"--c:{colour}\"/>",
+            t = px(top),
+            b = px(bottom),
+        );
+        if let Some((row, text)) = label {
+            let _ = write!(
+                out,
+                "<text x=\"{at}\" y=\"{}\" dx=\"9\">{}</text>",
+                px(top - 22.0 + 14.0 * row as f64),
+                escape(text)
+            );
+        }
+    } else {
+        let _ = write!(
+            out,
+            "<line class=\"tick-mark\" x1=\"{at}\" x2=\"{at}\" y1=\"{}\" y2=\"{}\" style=\"stroke:{colour}\"/>",
+            px(top - 12.0),
+            px(top - 2.0),
+        );
+    }
+    out.push_str("</g>");
+}
+
+/// The lowest point of a value scale's range (its foot).
+fn y_floor(y: &Scale) -> f64 {
+    y.domain().0
 }
 
 fn end_labels(out: &mut String, report: &Report, dance: &Dance, y: &Scale, right: f64) {
@@ -335,16 +394,163 @@ fn end_labels(out: &mut String, report: &Report, dance: &Dance, y: &Scale, right
         })
         .collect();
     labels.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut floor = f64::MIN;
-    for (at, text, colour) in &labels {
-        let place = at.max(floor + 15.0);
-        floor = place;
+    // Stacked 17 units apart (a 13-unit label's box), then pulled up as one block if
+    // the stack runs past the plot's foot.
+    const STEP: f64 = 17.0;
+    let mut places: Vec<f64> = Vec::new();
+    for (at, _, _) in &labels {
+        let floor = places.last().map_or(f64::MIN, |p| p + STEP);
+        places.push(at.max(floor));
+    }
+    let overrun = places
+        .last()
+        .map_or(0.0, |p| (p - y.at(y_floor(y))).max(0.0));
+    for ((_, text, colour), place) in labels.iter().zip(places) {
+        let place = place - overrun;
         let _ = write!(
             out,
             "<text class=\"end\" x=\"{}\" y=\"{}\" dy=\"4\" fill=\"{colour}\">{}</text>",
             px(right + 8.0),
             px(place),
             escape(text)
+        );
+    }
+}
+
+/// One side's stated positions within one bucket.
+struct Band {
+    start: Millis,
+    lo: f64,
+    hi: f64,
+    close: f64,
+    count: usize,
+    conceded: usize,
+}
+
+fn bands(report: &Report, side: &Series, width: Millis) -> Vec<Band> {
+    let mut bands: Vec<Band> = Vec::new();
+    for p in &side.points {
+        let start = report.bucket_start(p.at, width);
+        match bands.last_mut() {
+            Some(b) if b.start == start => {
+                b.lo = b.lo.min(p.value);
+                b.hi = b.hi.max(p.value);
+                b.close = p.value;
+                b.count += 1;
+                b.conceded += usize::from(p.concession);
+            }
+            _ => bands.push(Band {
+                start,
+                lo: p.value,
+                hi: p.value,
+                close: p.value,
+                count: 1,
+                conceded: usize::from(p.concession),
+            }),
+        }
+    }
+    bands
+}
+
+/// A long journal's dance: per bucket and side the range of stated numbers as a band
+/// (its counts in the tooltip), a step line through each bucket's last number, the gap
+/// between those lines, and one tick per bucket with acceptances.
+fn aggregated(
+    out: &mut String,
+    report: &Report,
+    dance: &Dance,
+    (x, y): (&Scale, &Scale),
+    (top, bottom): (f64, f64),
+    width: Millis,
+) {
+    let unit = dance.unit.as_deref();
+    let name = Report::bucket_name(width);
+    let per_side: Vec<(&Series, Vec<Band>)> = dance
+        .sides
+        .iter()
+        .map(|s| (s, bands(report, s, width)))
+        .collect();
+    let closes: Vec<Series> = per_side
+        .iter()
+        .map(|(s, bands)| Series {
+            party: s.party.clone(),
+            points: bands
+                .iter()
+                .zip(&s.points)
+                .map(|(b, p)| crate::report::model::Point {
+                    at: b.start,
+                    value: b.close,
+                    concession: false,
+                    ..p.clone()
+                })
+                .collect(),
+            in_words: Vec::new(),
+        })
+        .collect();
+    gap_band(out, &closes, x, y, report.span.1);
+    let stated: usize = dance.sides.iter().map(|s| s.points.len()).sum();
+    let _ = write!(
+        out,
+        "<text class=\"agg-note\" x=\"{}\" y=\"{}\">{stated} stated positions; a band is one {name}'s range (its tooltip: from the day shown, counts), the line its last number</text>",
+        px(x.time(report.span.0)),
+        px(top - 22.0),
+    );
+    for (side, bands) in &per_side {
+        let (colour, _) = party_style(party_index(report, &side.party));
+        for b in bands {
+            let (x0, x1) = (
+                x.time(b.start),
+                x.time(b.start + width).min(x.time(report.span.1)),
+            );
+            let (y0, y1) = (y.at(b.hi), y.at(b.lo));
+            let _ = write!(
+                out,
+                "<rect class=\"range\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{colour}\"><title>{party} {day}+: {n} positions, {lo}–{hi}, {c} conceded</title></rect>",
+                px(x0),
+                px(y0 - 2.0),
+                px((x1 - x0).max(1.0)),
+                px(y1 - y0 + 4.0),
+                party = escape(&side.party),
+                day = crate::report::model::day_text(b.start),
+                n = b.count,
+                lo = escape(&with_unit(b.lo, unit)),
+                hi = escape(&with_unit(b.hi, unit)),
+                c = b.conceded,
+            );
+        }
+    }
+    for side in &closes {
+        step_line(out, report, side, x, y, report.span.1);
+    }
+    agreement_ticks(out, report, dance, x, (top, bottom), width);
+}
+
+/// One tick per bucket in which some side accepted, with the count in its tooltip.
+fn agreement_ticks(
+    out: &mut String,
+    report: &Report,
+    dance: &Dance,
+    x: &Scale,
+    (top, _bottom): (f64, f64),
+    width: Millis,
+) {
+    let mut counts: Vec<(Millis, usize)> = Vec::new();
+    for a in &dance.agreements {
+        let start = report.bucket_start(a.at, width);
+        match counts.last_mut() {
+            Some(c) if c.0 == start => c.1 += 1,
+            _ => counts.push((start, 1)),
+        }
+    }
+    for (start, n) in counts {
+        let at = px(x.time(start));
+        let _ = write!(
+            out,
+            "<g class=\"agree\"><title>{n} acceptance(s) in the {} of {}</title><line class=\"tick-mark\" x1=\"{at}\" x2=\"{at}\" y1=\"{}\" y2=\"{}\"/></g>",
+            Report::bucket_name(width),
+            crate::report::model::day_text(start),
+            px(top - 12.0),
+            px(top - 2.0),
         );
     }
 }

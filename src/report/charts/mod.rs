@@ -93,9 +93,37 @@ fn time_axis(out: &mut String, x: &Scale, span: (Millis, Millis), top: f64, bott
              <text x=\"{at}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             px(top),
             px(bottom),
-            px(bottom + 16.0),
+            px(bottom + 19.0),
             escape(&label)
         );
     }
     out.push_str("</g>");
+}
+
+/// Rows of text labels along a chart's time axis: each label takes the first row in
+/// which it does not run into the label before it, or none (then the chart leaves it
+/// to the mark's tooltip and the table), so no two labels ever overprint.
+struct LabelRows {
+    ends: Vec<f64>,
+}
+
+impl LabelRows {
+    fn new(rows: usize) -> LabelRows {
+        LabelRows {
+            ends: vec![f64::MIN; rows],
+        }
+    }
+
+    /// The row for a label of `chars` characters at `size` units starting at `x`.
+    fn place(&mut self, x: f64, chars: usize, size: f64) -> Option<usize> {
+        let width = text_width(chars, size);
+        let row = self.ends.iter().position(|&end| end + 4.0 <= x)?;
+        self.ends[row] = x + width;
+        Some(row)
+    }
+}
+
+/// A generous width of a bold label: wider than any glyph run the page's fonts give.
+fn text_width(chars: usize, size: f64) -> f64 {
+    chars as f64 * size * 0.68
 }

@@ -37,13 +37,7 @@ pub fn posture_windows(out: &mut String, party: &str, side: &SideAudit, n: usize
     posture_grid(out, &y);
     let slot = (right - left) / side.windows.len().max(1) as f64;
     for (i, window) in side.windows.iter().enumerate() {
-        window_bar(
-            out,
-            window,
-            left + slot * (i as f64 + 0.5),
-            (slot * 0.5).min(70.0),
-            &y,
-        );
+        window_bar(out, window, (left + slot * (i as f64 + 0.5), slot), &y);
     }
     out.push_str("</svg>");
 }
@@ -81,7 +75,8 @@ fn posture_grid(out: &mut String, y: &Scale) {
 
 /// One window's bar centred on `cx`, its index and verdict above (or below) it, and its
 /// dates and move count under the axis.
-fn window_bar(out: &mut String, window: &WindowAudit, cx: f64, bar: f64, y: &Scale) {
+fn window_bar(out: &mut String, window: &WindowAudit, (cx, slot): (f64, f64), y: &Scale) {
+    let bar = (slot * 0.5).min(70.0);
     let (_, _, _, _, _, bottom) = POSTURE;
     if let Some(index) = window.index {
         let (y0, y1) = (y.at(index.max(0.0)), y.at(index.min(0.0)));
@@ -100,21 +95,28 @@ fn window_bar(out: &mut String, window: &WindowAudit, cx: f64, bar: f64, y: &Sca
         Some(v) => y.at(v) - 6.0,
         None => y.at(0.0) - 6.0,
     };
-    let _ = write!(
-        out,
-        "<text class=\"val\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{} {}</text>\
-         <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}–</text>\
-         <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{} ({} moves)</text>",
-        px(label_y),
-        escape(&index_text(window.index)),
-        escape(window.verdict.as_str()),
-        px(bottom + 16.0),
-        escape(&window.from),
-        px(bottom + 30.0),
-        escape(&window.to),
-        window.moves,
-        cx = px(cx),
-    );
+    // Labels only where they fit their slot; the windows table gives every figure.
+    if slot >= 48.0 {
+        let _ = write!(
+            out,
+            "<text class=\"val\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(cx),
+            px(label_y),
+            escape(&index_text(window.index)),
+        );
+    }
+    if slot >= 84.0 {
+        let _ = write!(
+            out,
+            "<text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}–</text>\
+             <text class=\"tick\" x=\"{cx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(bottom + 16.0),
+            escape(&window.from),
+            px(bottom + 30.0),
+            escape(&window.to),
+            cx = px(cx),
+        );
+    }
 }
 
 /// An index to two decimals with a real minus sign, or "no data".

@@ -1,14 +1,14 @@
 //! The timeline by side: a lane per party and channel, one mark per move, the
 //! `responds_to` links as one path, reviewers' notes as flags.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use crate::model::Channel;
+use crate::model::{Channel, Millis};
 
-use super::{TIP, WIDTH, clip, cursor, open_svg, party_index, time_axis};
+use super::{LabelRows, TIP, WIDTH, clip, cursor, open_svg, party_index, time_axis};
 use crate::report::html::escape;
-use crate::report::model::{MoveMark, Report};
+use crate::report::model::{MoveMark, Report, day_text};
 use crate::report::svg::{Scale, px};
 
 /// Above this many moves, a timeline mark's tooltip leaves the summary to the table
@@ -81,11 +81,19 @@ pub fn swimlanes(out: &mut String, report: &Report) {
         );
     }
     time_axis(out, &x, report.span, top, bottom);
-    notes(out, report, &x, top, bottom);
-    let places = place_marks(report, &lanes, &x, top, LANE);
-    links(out, report, &places);
-    for (m, (mx, my)) in report.moves.iter().zip(&places) {
-        move_mark(out, m, (*mx, *my), report.moves.len() <= FULL_TIPS);
+    match report.bucket {
+        None => {
+            notes(out, report, &x, top, bottom);
+            let places = place_marks(report, &lanes, &x, top, LANE);
+            links(out, report, &places);
+            for (m, (mx, my)) in report.moves.iter().zip(&places) {
+                move_mark(out, m, (*mx, *my), report.moves.len() <= FULL_TIPS);
+            }
+        }
+        Some(width) => {
+            note_counts(out, report, &x, top, width);
+            lane_counts(out, report, &lanes, (&x, top, LANE), width);
+        }
     }
     cursor(out, top, bottom, right);
     out.push_str("</svg>");
@@ -199,21 +207,119 @@ fn move_mark(out: &mut String, m: &MoveMark, (x, y): (f64, f64), full_tip: bool)
 }
 
 fn notes(out: &mut String, report: &Report, x: &Scale, top: f64, bottom: f64) {
+    let mut rows = LabelRows::new(1);
     for note in &report.notes {
-        let at = px(x.time(note.at));
+        let at = x.time(note.at);
         let label = note.label.as_deref().unwrap_or("note");
         let _ = write!(
             out,
             "<g class=\"note\" data-seq=\"{seq}\"><title>#{seq} {date} {label}: {text}</title>\
-             <line x1=\"{at}\" x2=\"{at}\" y1=\"{t0}\" y2=\"{b}\"/><path d=\"M{at} {t0}v-16h9l-3 4 3 4h-9\"/>\
-             <text x=\"{at}\" y=\"{ty}\" dx=\"12\">{label}</text></g>",
+             <line x1=\"{x}\" x2=\"{x}\" y1=\"{t0}\" y2=\"{b}\"/><path d=\"M{x} {t0}v-16h9l-3 4 3 4h-9\"/>",
             seq = note.seq,
             date = escape(&note.date),
             label = escape(label),
             text = escape(&clip(&note.text, TIP)),
+            x = px(at),
             t0 = px(top),
-            ty = px(top - 9.0),
             b = px(bottom),
+        );
+        if rows.place(at + 12.0, label.chars().count(), 12.0).is_some() {
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" dx=\"12\">{}</text>",
+                px(at),
+                px(top - 9.0),
+                escape(label)
+            );
+        }
+        out.push_str("</g>");
+    }
+}
+
+/// A long journal's notes: one flag per bucket that has any, the count in its tooltip.
+fn note_counts(out: &mut String, report: &Report, x: &Scale, top: f64, width: Millis) {
+    for (start, n) in counts(report.notes.iter().map(|n| n.at), report, width) {
+        let at = px(x.time(start));
+        let _ = write!(
+            out,
+            "<g class=\"note\"><title>{n} reviewers' note(s) in the {} of {}</title><path d=\"M{at} {t0}v-16h9l-3 4 3 4h-9\"/></g>",
+            Report::bucket_name(width),
+            day_text(start),
+            t0 = px(top),
+        );
+    }
+}
+
+/// How many of `times` (in order) fall in each bucket: `(bucket start, count)`.
+fn counts(
+    times: impl Iterator<Item = Millis>,
+    report: &Report,
+    width: Millis,
+) -> Vec<(Millis, usize)> {
+    let mut out: Vec<(Millis, usize)> = Vec::new();
+    for at in times {
+        let start = report.bucket_start(at, width);
+        match out.iter_mut().rev().find(|c| c.0 == start) {
+            Some(c) => c.1 += 1,
+            None => out.push((start, 1)),
+        }
+    }
+    out
+}
+
+/// A long journal's lanes: per lane and bucket a bar whose height is its share of the
+/// busiest bucket, with the count by kind in its tooltip.
+fn lane_counts(
+    out: &mut String,
+    report: &Report,
+    lanes: &[Lane],
+    (x, top, lane): (&Scale, f64, f64),
+    width: Millis,
+) {
+    let mut buckets: HashMap<(usize, Millis), BTreeMap<&'static str, usize>> = HashMap::new();
+    for m in &report.moves {
+        let index = lanes
+            .iter()
+            .position(|l| l.party == m.by && l.channel == m.channel)
+            .unwrap_or(0);
+        let kinds = buckets
+            .entry((index, report.bucket_start(m.at, width)))
+            .or_default();
+        *kinds.entry(m.kind.as_str()).or_default() += 1;
+    }
+    let most = buckets
+        .values()
+        .map(|k| k.values().sum::<usize>())
+        .max()
+        .unwrap_or(1);
+    let mut keys: Vec<&(usize, Millis)> = buckets.keys().collect();
+    keys.sort_unstable();
+    let name = Report::bucket_name(width);
+    for key in keys {
+        let (index, start) = *key;
+        let kinds = &buckets[key];
+        let n: usize = kinds.values().sum();
+        let h = (lane - 8.0) * n as f64 / most as f64;
+        let y0 = top + lane * index as f64 + lane - 4.0 - h;
+        let (x0, x1) = (
+            x.time(start),
+            x.time(start + width).min(x.time(report.span.1)),
+        );
+        let by_kind = kinds
+            .iter()
+            .map(|(k, c)| format!("{c} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = write!(
+            out,
+            "<rect class=\"mvb\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{} {}, {name} of {}: {n} moves ({by_kind})</title></rect>",
+            px(x0 + 0.5),
+            px(y0),
+            px((x1 - x0 - 1.0).max(1.0)),
+            px(h.max(1.0)),
+            escape(&lanes[index].party),
+            lanes[index].channel,
+            day_text(start),
         );
     }
 }
