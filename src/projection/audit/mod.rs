@@ -243,7 +243,7 @@ fn windows(ctx: &Context, side: Id, own: &[&AuditMove]) -> Vec<WindowAudit> {
     let all = &ctx.moves.all;
     let groups = match ctx.rubric.window_days {
         Some(days) => calendar_groups(own, days, all),
-        None => equal_groups(own, ctx.rubric.windows),
+        None => equal_groups(own, ctx.rubric.windows, all),
     };
     let starts: Vec<usize> = groups.iter().map(|group| group.first_index).collect();
     groups
@@ -306,21 +306,27 @@ struct Group<'a> {
     moves: Vec<&'a AuditMove>,
 }
 
-/// `count` windows with equal numbers of moves (the first ones take the remainder).
-fn equal_groups<'a>(own: &[&'a AuditMove], count: usize) -> Vec<Group<'a>> {
+/// `count` windows with equal numbers of moves (the first ones take the remainder),
+/// except that moves sharing an `at` stay in one window. Each begins at the first move of
+/// any side at its first move's `at`, so no order among lines that share an `at` decides
+/// which window a move falls in.
+fn equal_groups<'a>(own: &[&'a AuditMove], count: usize, all: &[AuditMove]) -> Vec<Group<'a>> {
     let count = count.clamp(1, own.len().max(1));
     let (base, extra) = (own.len() / count, own.len() % count);
     let mut out = Vec::new();
     let mut rest = own;
     for i in 0..count {
-        let size = base + usize::from(i < extra);
-        let (group, tail) = rest.split_at(size.min(rest.len()));
+        let mut size = (base + usize::from(i < extra)).min(rest.len());
+        while size > 0 && size < rest.len() && rest[size].at == rest[size - 1].at {
+            size += 1;
+        }
+        let (group, tail) = rest.split_at(size);
         rest = tail;
         if let (Some(first), Some(last)) = (group.first(), group.last()) {
             out.push(Group {
                 start: first.at,
                 end: last.at,
-                first_index: first.index,
+                first_index: all.partition_point(|m| m.at < first.at),
                 moves: group.to_vec(),
             });
         }

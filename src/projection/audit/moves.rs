@@ -134,7 +134,8 @@ pub struct AuditMove {
     pub kind: Kind,
     /// Who moved.
     pub by: Id,
-    /// Whom it addressed; empty means every other party.
+    /// Whom it addressed; empty means every other party whose role is `party`
+    /// ([`Moves::made_to`]).
     pub to: Few<Id, 2>,
     /// The issues.
     pub issues: Few<Id, 3>,
@@ -161,11 +162,6 @@ impl AuditMove {
     /// True for rhetoric: `channel: public`.
     pub fn is_public(&self) -> bool {
         self.channel == Channel::Public
-    }
-
-    /// True when the move was made to `party`: by someone else, and to everyone or to it.
-    pub fn addresses(&self, party: Id) -> bool {
-        self.by != party && (self.to.is_empty() || self.to.contains(&party))
     }
 
     /// True when it shares an issue with `other`.
@@ -335,6 +331,8 @@ pub struct Moves<'t> {
     /// every measure walks and few state one.
     stated: Vec<(usize, Id, f64, bool)>,
     table: Table,
+    /// Per party id, true when its role is `party`: the addressee of a move "to everyone".
+    sides: Vec<bool>,
     timeline: &'t Timeline,
     /// How far the view reaches ([`Timeline::horizon`]).
     pub horizon: Millis,
@@ -394,9 +392,13 @@ impl<'t> Moves<'t> {
         for i in 0..all.len() {
             all[i].answers = all[i].responds_to.filter(|&t| all[t].by != all[i].by);
         }
+        let sides = (table.parties.names.iter())
+            .map(|code| agenda.party(code).is_none_or(|p| p.role.is_party()))
+            .collect();
         Moves {
             all,
             stated,
+            sides,
             table,
             timeline,
             horizon: timeline.horizon(),
@@ -425,6 +427,23 @@ impl<'t> Moves<'t> {
     /// The code of party `id`.
     pub fn party(&self, id: Id) -> Option<&PartyCode> {
         self.table.parties.names.get(id)
+    }
+
+    /// True when `m` was made to `party`: by someone else, and to it by name, or without
+    /// `to` when `party`'s role is `party` (a mediator or observer is not addressed by a
+    /// move "to everyone").
+    pub fn made_to(&self, m: &AuditMove, party: Id) -> bool {
+        m.by != party
+            && if m.to.is_empty() {
+                self.sides.get(party).copied().unwrap_or(true)
+            } else {
+                m.to.contains(&party)
+            }
+    }
+
+    /// True when `party`'s role is `party`: it gets a posture verdict.
+    pub fn is_side(&self, party: Id) -> bool {
+        self.sides.get(party).copied().unwrap_or(true)
     }
 
     /// How many parties have an id.
