@@ -5,6 +5,7 @@
 //! - `checkpoints`: a checkpointed positions view equals a full replay (issue 3 item 6)
 //! - `convert`: GDELT 1.0 rows into journals, on real third-party rows
 //! - `decode`: the fast decode of views agrees with the strict one
+//! - `invariance`: no figure depends on party codes, opening order or the order of ties (issue 19)
 //! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
@@ -30,6 +31,7 @@ mod common;
 mod contract;
 mod convert;
 mod decode;
+mod invariance;
 mod journal;
 mod library;
 mod memo;
