@@ -134,6 +134,8 @@ vocabulary!(
     PartyRole, "role", { Party = "party", Mediator = "mediator", Observer = "observer" }
 );
 
+// The vocabulary macro declares the enum, so its default cannot be derived on a variant.
+#[allow(clippy::derivable_impls)]
 impl Default for PartyRole {
     fn default() -> PartyRole {
         PartyRole::Party
