@@ -41,11 +41,14 @@ fn render_side(
     lookup: &dyn Fn(u64) -> Option<EventLine>,
     explain: bool,
 ) -> String {
+    let confidence = side.confidence;
     let mut out = format!(
-        "{party}  {name}: {}   ({})
+        "{party}  {name}: {}   ({}, {}{})
 ",
         side.verdict.as_str().to_uppercase(),
-        crate::format::count(side.moves as u64, "move")
+        crate::format::count(confidence.moves as u64, "move"),
+        crate::format::count(confidence.windows as u64, "judged window"),
+        if confidence.weak { "; weak" } else { "" }
     );
     let _ = writeln!(
         out,

@@ -119,6 +119,7 @@ pub fn rule(rule: &Rule) -> String {
         Rule::Rose { first, last, drift } => {
             format!("{}: rose by at least {drift:.2}", change(*first, *last))
         }
+        Rule::Role(role) => format!("a {role} gets no posture verdict"),
         Rule::Path(path) => {
             let path: Vec<&str> = path.iter().map(|v| v.as_str()).collect();
             format!("windows went {}", path.join(" → "))

@@ -529,9 +529,9 @@ fn audit_takes_the_number_after_a_retraction_as_a_new_start() {
     assert_eq!(
         stdout(&env, &["audit", "withdrawn", "--window", "1"]),
         r#"withdrawn — posture audit, now, every correction applied
-method: docs/audit-method.md; verdicts: stayed-proactive, drifted-defensive, stayed-defensive, turned-proactive, mixed, too-few-moves
+method: docs/audit-method.md; verdicts: stayed-proactive, drifted-defensive, stayed-defensive, turned-proactive, mixed, too-few-moves, not-judged
 
-KR  Korea: TOO-FEW-MOVES   (2 moves)
+KR  Korea: TOO-FEW-MOVES   (2 moves, 0 judged windows; weak)
   index — with every move (public at reduced weight) · — from table moves only
   · 2 moves: no window has the 3 moves and the data a verdict needs
 
@@ -551,7 +551,7 @@ KR  Korea: TOO-FEW-MOVES   (2 moves)
   flag                       events  finding
   unreciprocated-concession  4       no counterpart concession within 30 days of seq 4
 
-US  United States: STAYED-PROACTIVE   (3 moves)
+US  United States: STAYED-PROACTIVE   (3 moves, 1 judged window; weak)
   index +0.33 with every move (public at reduced weight) · +0.33 from table moves only
   · no window defensive
   · last window proactive (≥ +0.20)

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Millis, format_date};
+use crate::model::{Millis, PartyRole, format_date};
 use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
@@ -58,8 +58,36 @@ pub struct SideAudit {
     pub table_index: Option<f64>,
     /// The whole-talks verdict.
     pub verdict: Verdict,
+    /// What the verdict rests on.
+    pub confidence: Confidence,
     /// Per window.
     pub windows: Vec<WindowAudit>,
+}
+
+/// What a verdict rests on: its judged windows and the side's moves; weak when one
+/// window or fewer than [`Confidence::MIN_MOVES`] moves.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Confidence {
+    /// The side's moves.
+    pub moves: usize,
+    /// True when the verdict rests on one judged window or fewer than 9 moves.
+    pub weak: bool,
+    /// Its judged windows.
+    pub windows: usize,
+}
+
+impl Confidence {
+    /// The fewest moves a verdict that is not weak rests on.
+    pub const MIN_MOVES: usize = 9;
+
+    fn of(windows: &[WindowAudit], moves: usize) -> Confidence {
+        let judged = windows.iter().filter(|w| w.verdict.is_judged()).count();
+        Confidence {
+            moves,
+            weak: judged <= 1 || moves < Confidence::MIN_MOVES,
+            windows: judged,
+        }
+    }
 }
 
 /// One window of a side's moves.
@@ -131,6 +159,8 @@ pub enum Rule {
     },
     /// The judged windows' verdicts, in order.
     Path(Vec<WindowVerdict>),
+    /// The party is a mediator or observer, which gets no posture verdict.
+    Role(PartyRole),
 }
 
 /// Audits every side of `timeline` with `rubric`.
@@ -195,8 +225,16 @@ fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudi
         (index, table_index)
     };
     let windows = windows(ctx, side, &own);
-    let (verdict, rules) = verdict(&windows, own.len(), ctx.rubric);
+    let (verdict, rules) = if ctx.moves.is_side(side) {
+        verdict(&windows, own.len(), ctx.rubric)
+    } else {
+        let role = (ctx.moves.party(side))
+            .and_then(|code| ctx.moves.agenda().party(code))
+            .map_or(PartyRole::Party, |p| p.role);
+        (Verdict::NotJudged, vec![Rule::Role(role)])
+    };
     SideAudit {
+        confidence: Confidence::of(&windows, own.len()),
         verdict,
         index,
         table_index,

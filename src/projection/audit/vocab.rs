@@ -108,6 +108,8 @@ identifiers!(
         Mixed = "mixed",
         /// No window is judged.
         TooFewMoves = "too-few-moves",
+        /// A mediator or observer: shown, but given no posture verdict.
+        NotJudged = "not-judged",
     }
 );
 
