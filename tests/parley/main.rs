@@ -9,6 +9,7 @@
 //! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
+//! - `many_party`: a three-party journal with a chair, worked out by hand; roles; pairwise gaps (issue 19)
 //! - `memo`: a kept audit is served only for the same request and log
 //! - `properties`: random journals; known-at agrees with the log history
 //! - `reliability`: crash, concurrency, bad input, fuzz regressions, tamper, faults, fixtures (issue 6)
@@ -34,6 +35,7 @@ mod decode;
 mod invariance;
 mod journal;
 mod library;
+mod many_party;
 mod memo;
 mod properties;
 mod references;
