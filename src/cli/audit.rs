@@ -9,7 +9,8 @@ use clap::Args;
 use super::{Global, ViewFlags, io_error, json_text, print, print_bytes, print_json};
 use parley::journal::recorded_events;
 use parley::model::Invalid;
-use parley::projection::audit::{AuditReport, Rubric, Verdict, audit};
+use parley::model::PartyCode;
+use parley::projection::audit::{AuditReport, Rubric, Verdict, audit, audit_toward};
 use parley::projection::{Entry, Timeline, memo};
 use parley::report::audit_json::AuditJson;
 use parley::report::audit_text::{self, EventLine};
@@ -45,6 +46,10 @@ pub struct AuditArgs {
     /// A JSON rubric with the weights and thresholds to change (see --print-rubric).
     #[arg(long, value_name = "FILE")]
     rubric: Option<PathBuf>,
+    /// Audit each side's dealings with PARTY alone (PARTY's moves made to the side and
+    /// the side's made to PARTY).
+    #[arg(long, value_name = "PARTY")]
+    toward: Option<String>,
     /// List the events behind every figure, and every flag.
     #[arg(long)]
     explain: bool,
@@ -84,7 +89,10 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
     // The audit needs nothing more from the store: let writers in while it works.
     drop(store);
     let timeline = super::kept_until_exit(Timeline::build(meta.slug.clone(), records, spec));
-    let report = super::kept_until_exit(audit(&timeline, &rubric));
+    let report = super::kept_until_exit(match &args.toward {
+        Some(party) => audit_toward(&timeline, &rubric, &counterpart(&timeline, party)?),
+        None => audit(&timeline, &rubric),
+    });
     let output = if args.json {
         json_text(&AuditJson::new(&report))?
     } else {
@@ -122,14 +130,36 @@ fn keep(global: &Global, meta: &StreamMeta, request: &memo::Request, output: &st
 fn request(args: &AuditArgs, rubric: &Rubric) -> Result<memo::Request> {
     let text = |flag: &Option<String>| flag.as_deref().unwrap_or("\0none").as_bytes().to_vec();
     let rubric = serde_json::to_vec(rubric).map_err(|e| io_error(e.into()))?;
-    Ok(memo::Request::new(&[
+    let mut parts: Vec<&[u8]> = vec![
         b"audit",
         if args.json { b"json" } else { b"text" },
         if args.explain { b"explain" } else { b"brief" },
-        &text(&args.view.as_of),
-        &text(&args.view.known_at),
-        &rubric,
-    ]))
+    ];
+    let (as_of, known_at) = (text(&args.view.as_of), text(&args.view.known_at));
+    parts.extend([as_of.as_slice(), known_at.as_slice(), rubric.as_slice()]);
+    // Only a dyadic view adds a part, so the keys of the others stay as they were.
+    let toward = args
+        .toward
+        .as_ref()
+        .map(|p| format!("toward {p}").into_bytes());
+    parts.extend(toward.as_deref());
+    Ok(memo::Request::new(&parts))
+}
+
+/// The party `--toward` names, when the negotiation has it.
+fn counterpart(timeline: &Timeline, party: &str) -> Result<PartyCode> {
+    let codes: Vec<&str> = (timeline.agenda.parties.iter())
+        .map(|p| p.code.as_str())
+        .collect();
+    if !codes.contains(&party) {
+        let message = format!(
+            "party {party:?} is not in negotiation {} (parties: {})",
+            timeline.slug,
+            codes.join(", ")
+        );
+        return Err(Error::input("--toward", Invalid::new(message)));
+    }
+    PartyCode::parse(party).map_err(|e| Error::input("--toward", e))
 }
 
 /// `--window 4` or `--window 30d`.

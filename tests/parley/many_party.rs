@@ -163,3 +163,65 @@ fn an_unknown_role_is_refused_by_name() {
     );
     assert!(!env.store().exists(), "the refused import wrote a store");
 }
+
+/// In bilateral talks, each side's dealings with the other are all its dealings:
+/// `--toward US` is the audit without the US.
+#[test]
+fn toward_the_other_side_of_bilateral_talks_changes_nothing() {
+    let env = TestEnv::new();
+    let path = bundled("korea-us-sma-2019-2021.ndjson");
+    env.run(&["import", path.to_str().expect("utf-8 path")])
+        .ok();
+    let mut whole = json_of(&env, &["audit", "korea-us-sma-2019-2021", "--json"]);
+    if let Some(sides) = whole["sides"].as_object_mut() {
+        sides.remove("US");
+    }
+    let toward = json_of(
+        &env,
+        &["audit", "korea-us-sma-2019-2021", "--json", "--toward", "US"],
+    );
+    assert_eq!(toward, whole);
+}
+
+/// Toward BB, Alpha's dealings are its offer and concession to Beta and Beta's demand,
+/// threat and concession to it: its acceptance of the chair's text and Beta's moves to
+/// the chair drop out (two moves: too few for a verdict).
+#[test]
+fn toward_one_party_counts_only_the_moves_between_the_two() {
+    let env = three_party();
+    let audit = json_of(
+        &env,
+        &[
+            "audit",
+            "three-party",
+            "--window",
+            "1",
+            "--json",
+            "--toward",
+            "BB",
+        ],
+    );
+    let aa = figures(&audit["sides"]["AA"]);
+    let value = |code: &str| aa["measures"][code]["value"].clone();
+    let values = ["INI", "CB", "CUP", "REC", "PK", "RV"].map(value);
+    assert_eq!(
+        json!([aa["verdict"], aa["confidence"], values, aa["flags"]]),
+        json!(["too-few-moves", {"moves": 2, "weak": true, "windows": 0}, [0.5, 0.5, 1.0, 1.0, 0.0, 2.0],
+            [["concession-under-threat", [6, 5]], ["irreversible-for-reversible", [6, 7]]]])
+    );
+    let sides: Vec<&String> = audit["sides"].as_object().expect("sides").keys().collect();
+    assert_eq!(sides, ["AA", "CH"]);
+}
+
+#[test]
+fn toward_a_party_not_in_the_talks_is_refused() {
+    let env = three_party();
+    let run = env.run(&["audit", "three-party", "--toward", "ZZ"]);
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        (
+            "",
+            "parley: --toward: party \"ZZ\" is not in negotiation three-party (parties: AA, BB, CH)\n"
+        )
+    );
+}

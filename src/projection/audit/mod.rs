@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Millis, PartyRole, format_date};
+use crate::model::{Millis, PartyCode, PartyRole, format_date};
 use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
@@ -199,6 +199,32 @@ pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
             })
             .collect()
     });
+    AuditReport {
+        negotiation: timeline.slug.to_string(),
+        sides,
+    }
+}
+
+/// Audits each side's dealings with `toward` alone: for side S, only `toward`'s moves made
+/// to S and S's moves made to `toward` count (docs/audit-method.md). `toward` itself is
+/// not audited.
+pub fn audit_toward(timeline: &Timeline, rubric: &Rubric, toward: &PartyCode) -> AuditReport {
+    let agenda = &timeline.agenda;
+    let sides = (agenda.parties.iter())
+        .filter(|party| party.code != *toward)
+        .filter_map(|party| {
+            let side = &party.code;
+            let keep = |m: &crate::model::Move| {
+                (m.by == *toward && moves::made_to_code(agenda, m, side))
+                    || (m.by == *side && moves::made_to_code(agenda, m, toward))
+            };
+            let moves = Moves::kept(timeline, &keep);
+            let ctx = Context::new(&moves, rubric);
+            let exchanges = flags::Exchanges::new(&ctx);
+            let id = moves.party_id(side)?;
+            Some((side.to_string(), side_audit(&ctx, &exchanges, id)))
+        })
+        .collect();
     AuditReport {
         negotiation: timeline.slug.to_string(),
         sides,

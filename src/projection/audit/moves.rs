@@ -341,6 +341,12 @@ pub struct Moves<'t> {
 impl<'t> Moves<'t> {
     /// Reads the moves of `timeline`.
     pub fn new(timeline: &'t Timeline) -> Moves<'t> {
+        Moves::kept(timeline, &|_| true)
+    }
+
+    /// Reads the moves of `timeline` that `keep` keeps; a reference to a move left out
+    /// answers nothing.
+    pub fn kept(timeline: &'t Timeline, keep: &dyn Fn(&Move) -> bool) -> Moves<'t> {
         let agenda = &timeline.agenda;
         let mut table = Table::default();
         for party in &agenda.parties {
@@ -355,7 +361,11 @@ impl<'t> Moves<'t> {
         let answering: Vec<Option<u64>> = timeline
             .entries
             .iter()
-            .filter_map(|e| e.event.as_move().filter(|_| e.event.kind.is_move()))
+            .filter_map(|e| {
+                e.event
+                    .as_move()
+                    .filter(|m| e.event.kind.is_move() && keep(m))
+            })
             .map(|m| m.responds_to.as_deref().and_then(|r| refs.seq(r)))
             .collect();
         let mut answered: FastMap<u64, Option<usize>> =
@@ -365,7 +375,11 @@ impl<'t> Moves<'t> {
         // (party, issue) whose number a retraction withdrew and no number replaced yet.
         let mut withdrawn: Vec<(Id, Id)> = Vec::new();
         for (entry, e) in timeline.entries.iter().enumerate() {
-            let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
+            let Some(m) = e
+                .event
+                .as_move()
+                .filter(|m| e.event.kind.is_move() && keep(m))
+            else {
                 continue;
             };
             if let Some(slot) = answered.get_mut(&e.seq()) {
@@ -515,6 +529,17 @@ impl<'t> Moves<'t> {
         }
         Series { by_issue }
     }
+}
+
+/// True when the move `m` was made to `party` under `agenda`'s roles: by someone else,
+/// and to it by name, or without `to` when `party`'s role is `party` ([`Moves::made_to`]).
+pub fn made_to_code(agenda: &Agenda, m: &Move, party: &PartyCode) -> bool {
+    m.by != *party
+        && if m.to.is_empty() {
+            agenda.party(party).is_none_or(|p| p.role.is_party())
+        } else {
+            m.to.contains(party)
+        }
 }
 
 /// A package's moves share their tracks: bundling security with trade across several
