@@ -178,7 +178,13 @@ fn toward_the_other_side_of_bilateral_talks_changes_nothing() {
     }
     let toward = json_of(
         &env,
-        &["audit", "korea-us-sma-2019-2021", "--json", "--toward", "US"],
+        &[
+            "audit",
+            "korea-us-sma-2019-2021",
+            "--json",
+            "--toward",
+            "US",
+        ],
     );
     assert_eq!(toward, whole);
 }

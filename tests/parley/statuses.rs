@@ -535,8 +535,8 @@ KR  Korea: TOO-FEW-MOVES   (2 moves, 0 judged windows; weak)
   index — with every move (public at reduced weight) · — from table moves only
   · 2 moves: no window has the 3 moves and the data a verdict needs
 
-  window                   moves  index  verdict        -1 ─── 0 ─── +1
-  2025-03-03 … 2025-03-04      2      —  too-few-moves
+  window                   moves  index  top  verdict        -1 ─── 0 ─── +1
+  2025-03-03 … 2025-03-04      2      —   0%  too-few-moves
 
   measure                         value  counts, all moves                   table moves only
   INI initiative share             1.00  2 of 2 moves initiated              1.00 (2 of 2)
@@ -557,8 +557,8 @@ US  United States: STAYED-PROACTIVE   (3 moves, 1 judged window; weak)
   · last window proactive (≥ +0.20)
   · index +0.33 in the first judged window, +0.33 in the last (+0.00)
 
-  window                   moves  index  verdict    -1 ─── 0 ─── +1
-  2025-03-02 … 2025-03-06      3  +0.33  proactive  │─────┼─●───│
+  window                   moves  index  top  verdict    -1 ─── 0 ─── +1
+  2025-03-02 … 2025-03-06      3  +0.33   0%  proactive  │─────┼─●───│
 
   measure                         value  counts, all moves                 table moves only
   INI initiative share             1.00  2 of 2 moves initiated            1.00 (2 of 2)

@@ -49,6 +49,18 @@ pub enum Flag {
         /// The move that dealt with it alone.
         seq: u64,
     },
+    /// The window `from`…`to` holds table moves of the side, none an offer, linkage or
+    /// demand at leader or minister level, and its index fell from `before` to `index`.
+    NoTopLevelDirection {
+        /// `at` of the window's first move.
+        from: String,
+        /// `at` of its last move.
+        to: String,
+        /// The judged window before it: its index.
+        before: f64,
+        /// The window's index.
+        index: f64,
+    },
     /// The public move at `seq` has no table move on its issue within `days` days.
     RhetoricWithoutFollowUp {
         /// The public threat or offer.
@@ -69,6 +81,7 @@ impl Flag {
             Flag::IrreversibleForReversible { .. } => FlagKind::IrreversibleForReversible,
             Flag::IssuePeeledOffPackage { .. } => FlagKind::IssuePeeledOffPackage,
             Flag::RhetoricWithoutFollowUp { .. } => FlagKind::RhetoricWithoutFollowUp,
+            Flag::NoTopLevelDirection { .. } => FlagKind::NoTopLevelDirection,
         }
     }
 
@@ -80,6 +93,7 @@ impl Flag {
             Flag::ConcessionUnderThreat { seq, threat, .. } => vec![seq, threat],
             Flag::IrreversibleForReversible { seq, got_seq, .. } => vec![seq, got_seq],
             Flag::IssuePeeledOffPackage { package, seq, .. } => vec![package, seq],
+            Flag::NoTopLevelDirection { .. } => Vec::new(),
         }
     }
 }

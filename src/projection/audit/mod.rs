@@ -106,6 +106,9 @@ pub struct WindowAudit {
     pub moves: usize,
     /// `at` of its last move (the end of its span, for an empty calendar window).
     pub to: String,
+    /// The share of the side's table moves in it made at leader or minister level (None:
+    /// no table moves). Not a component of the index.
+    pub top: Option<f64>,
     /// Its verdict.
     pub verdict: WindowVerdict,
 }
@@ -265,12 +268,50 @@ fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudi
         index,
         table_index,
         moves: own.len(),
-        windows,
         measures,
         left_out,
         rules,
-        flags: flags::flags(ctx, exchanges, side, &own),
+        flags: [
+            flags::flags(ctx, exchanges, side, &own),
+            undirected(&own, &windows),
+        ]
+        .concat(),
+        windows,
     }
+}
+
+/// `no-top-level-direction`: each judged window with table moves of the side, none of
+/// them an offer, linkage or demand at leader or minister level, whose index is lower
+/// than the judged window's before it.
+fn undirected(own: &[&AuditMove], windows: &[WindowAudit]) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let mut before: Option<f64> = None;
+    let mut rest = own;
+    for w in windows {
+        let (mine, tail) = rest.split_at(w.moves.min(rest.len()));
+        rest = tail;
+        let Some(index) = w.index.filter(|_| w.verdict.is_judged()) else {
+            continue;
+        };
+        let table = mine
+            .iter()
+            .filter(|m| m.channel == crate::model::Channel::Table);
+        let directed = table.clone().any(|m| m.directs());
+        if let Some(b) = before
+            && table.count() > 0
+            && !directed
+            && index < b
+        {
+            out.push(Flag::NoTopLevelDirection {
+                from: w.from.clone(),
+                to: w.to.clone(),
+                before: b,
+                index,
+            });
+        }
+        before = Some(index);
+    }
+    out
 }
 
 /// The weighted mean of the components that have data, and the codes left out (None:
@@ -347,7 +388,13 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
         }
     };
     let at_text = |m: Option<&&AuditMove>| m.map(|m| ctx.moves.at_text(m)).unwrap_or_default();
+    let table: Vec<&&AuditMove> = (slice.moves.iter())
+        .filter(|m| m.channel == crate::model::Channel::Table)
+        .collect();
+    let top = (!table.is_empty())
+        .then(|| table.iter().filter(|m| m.from_the_top()).count() as f64 / table.len() as f64);
     WindowAudit {
+        top,
         from: at_text(slice.moves.first()),
         to: at_text(slice.moves.last()),
         moves: slice.moves.len(),

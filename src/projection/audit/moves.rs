@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::model::{
-    Agenda, Channel, Direction, IssueKey, Kind, Millis, Move, PartyCode, Reversibility,
+    Agenda, Channel, Direction, IssueKey, Kind, Level, Millis, Move, PartyCode, Reversibility,
 };
 use crate::projection::positions::concession_direction;
 use crate::projection::{Entry, Timeline};
@@ -154,6 +154,8 @@ pub struct AuditMove {
     pub conditional: bool,
     /// How hard what it gives is to undo.
     pub reversibility: Option<Reversibility>,
+    /// Who made it, by rank.
+    pub level: Option<Level>,
     /// Its place in [`Timeline::entries`], for the text shown of it.
     entry: usize,
 }
@@ -162,6 +164,16 @@ impl AuditMove {
     /// True for rhetoric: `channel: public`.
     pub fn is_public(&self) -> bool {
         self.channel == Channel::Public
+    }
+
+    /// True when it was made at leader or minister level.
+    pub fn from_the_top(&self) -> bool {
+        matches!(self.level, Some(Level::Leader | Level::Minister))
+    }
+
+    /// True when it was made at the top and sets a framework: an offer, linkage or demand.
+    pub fn directs(&self) -> bool {
+        self.from_the_top() && matches!(self.kind, Kind::Offer | Kind::Linkage | Kind::Demand)
     }
 
     /// True when it shares an issue with `other`.
@@ -299,6 +311,7 @@ impl Table {
             package: m.package.as_ref().map(|p| self.packages.intern(p).0),
             conditional: !m.conditional_on.is_empty(),
             reversibility: m.reversibility,
+            level: m.level,
             entry,
         }
     }

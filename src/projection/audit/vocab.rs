@@ -126,6 +126,9 @@ identifiers!(
         IssuePeeledOffPackage = "issue-peeled-off-package",
         /// A public threat or offer with no table move following it.
         RhetoricWithoutFollowUp = "rhetoric-without-follow-up",
+        /// A window of table moves with no framework set at leader or minister level,
+        /// while the index fell.
+        NoTopLevelDirection = "no-top-level-direction",
     }
 );
 
