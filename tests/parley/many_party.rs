@@ -231,3 +231,28 @@ fn toward_a_party_not_in_the_talks_is_refused() {
         )
     );
 }
+
+/// Issue 19's cases 4 and 5: Alpha gives something sunk to Beta and Beta gives a pledge
+/// to Gamma, which is no exchange for Alpha; and a rebuttal on two issues is no package,
+/// so Alpha's later concession on one of them peels nothing off. What is left is Alpha's
+/// concession with no concession made to Alpha.
+#[test]
+fn a_give_to_a_third_party_and_a_rebuttal_on_two_issues_flag_nothing_for_alpha() {
+    let env = TestEnv::new();
+    env.import(concat!(
+        r#"{"kind":"opening","negotiation":"abc","at":"2025-01-01","title":"T","parties":[{"code":"AA","name":"Alpha"},{"code":"BB","name":"Beta"},{"code":"CC","name":"Gamma"}],"issues":[{"key":"quota","title":"Quota"},{"key":"fund","title":"Fund"}],"summary":"open"}"#,
+        "\n",
+        r#"{"kind":"rebuttal","at":"2025-01-02","by":"AA","issues":["quota","fund"],"summary":"Alpha rebuts both"}"#,
+        "\n",
+        r#"{"kind":"concession","at":"2025-01-03","by":"AA","to":["BB"],"issue":"quota","reversibility":"sunk","summary":"Alpha pays"}"#,
+        "\n",
+        r#"{"kind":"concession","at":"2025-01-04","by":"BB","to":["CC"],"issue":"quota","reversibility":"pledge","summary":"Beta pledges to Gamma"}"#,
+        "\n",
+    ));
+    let audit = json_of(&env, &["audit", "abc", "--json"]);
+    let aa = figures(&audit["sides"]["AA"]);
+    assert_eq!(
+        json!([aa["flags"], aa["measures"]["RV"]["value"]]),
+        json!([[["unreciprocated-concession", [3]]], 3.0])
+    );
+}
