@@ -39,7 +39,7 @@ pub struct Point {
 pub type Points = Vec<Point>;
 
 /// Each side's stated numbers on each issue: per issue id, the parties that stated one,
-/// in the order of their codes (the order figures are summed in).
+/// in the order of their codes (the order events are listed in; sums do not depend on it).
 #[derive(Debug, Default)]
 pub struct Series {
     by_issue: Vec<Vec<(Id, Points)>>,
