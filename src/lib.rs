@@ -71,6 +71,7 @@
 //!     spec: ViewSpec::default(),
 //!     rubric: Rubric::default(),
 //!     form: AuditForm::Json,
+//!     toward: None,
 //! };
 //! let first = views::audit(&log, "t", &request)?;
 //! let document: serde_json::Value = serde_json::from_str(&first.output)?;

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Args;
 
 use super::{Global, ViewFlags, print, print_json};
-use parley::model::Invalid;
+use parley::model::{Invalid, PartyCode};
 use parley::projection::audit::Rubric;
 use parley::store::{Access, Upkeep};
 use parley::views::audit::{self, Audited, Begun};
@@ -42,6 +42,10 @@ pub struct AuditArgs {
     /// A JSON rubric with the weights and thresholds to change (see --print-rubric).
     #[arg(long, value_name = "FILE")]
     rubric: Option<PathBuf>,
+    /// Audit each side's dealings with PARTY alone (PARTY's moves made to the side and
+    /// the side's made to PARTY).
+    #[arg(long, value_name = "PARTY")]
+    toward: Option<String>,
     /// List the events behind every figure, and every flag.
     #[arg(long)]
     explain: bool,
@@ -72,6 +76,11 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
     let request = AuditRequest {
         spec: args.view.spec()?,
         rubric,
+        toward: args
+            .toward
+            .as_deref()
+            .map(|p| PartyCode::parse(p).map_err(|e| Error::input("--toward", e)))
+            .transpose()?,
         form: if args.json {
             AuditForm::Json
         } else {

@@ -46,7 +46,7 @@ pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
             "negotiation": view.slug.as_str(),
             "as_of": args.view.as_of,
             "known_at": args.view.known_at,
-            "issues": issues.iter().map(issue_json).collect::<Vec<_>>(),
+            "issues": issues.iter().map(|i| with_pairs(issue_json(i), i, &view.agenda)).collect::<Vec<_>>(),
         }));
     }
     if args.csv {
@@ -63,7 +63,48 @@ pub fn run(global: &Global, args: &PositionsArgs) -> Result<()> {
 pub fn text(view: &PositionsView, described: &str, colour: bool) -> String {
     let issues = view.positions.report(&view.agenda);
     let heading = format!("{} — positions {described}\n\n", view.slug);
-    heading + &table(&issues, &view.agenda, colour).render() + &terms(&issues)
+    heading
+        + &table(&issues, &view.agenda, colour).render()
+        + &pairs(&issues, &view.agenda)
+        + &terms(&issues)
+}
+
+/// With three or more parties, the gap between each pair of sides, per issue.
+fn pairs(issues: &[IssueView], agenda: &Agenda) -> String {
+    if agenda.parties.len() < 3 {
+        return String::new();
+    }
+    let mut out = String::new();
+    for view in issues.iter().filter(|v| !v.pairwise_gaps.is_empty()) {
+        let gaps: Vec<String> = view
+            .pairwise_gaps
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}–{} {}",
+                    p.between[0],
+                    p.between[1],
+                    format::number(p.gap)
+                )
+            })
+            .collect();
+        out.push_str(&format!("  {}: {}\n", view.issue, gaps.join(" · ")));
+    }
+    if out.is_empty() {
+        out
+    } else {
+        format!("\nPairwise gaps:\n{out}")
+    }
+}
+
+/// `issue` with its `pairwise_gaps` when the talks have three or more parties.
+fn with_pairs(mut issue: Value, view: &IssueView, agenda: &Agenda) -> Value {
+    if agenda.parties.len() >= 3
+        && let Some(object) = issue.as_object_mut()
+    {
+        object.insert("pairwise_gaps".into(), json!(view.pairwise_gaps));
+    }
+    issue
 }
 
 /// One issue in the cli.md shape, plus `title`, `status` and `last_move`.

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::{
-    Action, At, Channel, Direction, IssueKey, Kind, Level, PartyCode, Reversibility, Slug,
+    Action, At, Channel, Direction, IssueKey, Kind, Level, PartyCode, PartyRole, Reversibility,
+    Slug,
 };
 
 /// One authored event: a move by a party or a journal entry.
@@ -53,6 +54,9 @@ pub struct Party {
     pub code: PartyCode,
     /// Full name.
     pub name: String,
+    /// Its part in the talks (`party` unless the opening says `mediator` or `observer`).
+    #[serde(default, skip_serializing_if = "PartyRole::is_party")]
+    pub role: PartyRole,
 }
 
 /// An issue on the agenda.

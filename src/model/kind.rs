@@ -1,5 +1,5 @@
 //! The closed vocabularies of the journal: kinds of event and the values of the
-//! enumerated fields (`channel`, `level`, `reversibility`, `prefer`, `action`).
+//! enumerated fields (`channel`, `level`, `reversibility`, `prefer`, `action`, a party's `role`).
 //!
 //! Each vocabulary is one enum with its words listed once, so an error message can
 //! always say which words are allowed.
@@ -132,6 +132,27 @@ vocabulary!(
     /// Who made the move, by rank.
     Level, "level", { Leader = "leader", Minister = "minister", Senior = "senior", Working = "working" }
 );
+
+vocabulary!(
+    /// What part a party plays in the talks: a side with stakes of its own, a chair, or
+    /// a party that watches.
+    PartyRole, "role", { Party = "party", Mediator = "mediator", Observer = "observer" }
+);
+
+// The vocabulary macro declares the enum, so its default cannot be derived on a variant.
+#[allow(clippy::derivable_impls)]
+impl Default for PartyRole {
+    fn default() -> PartyRole {
+        PartyRole::Party
+    }
+}
+
+impl PartyRole {
+    /// True for the default role, which the journal leaves unwritten.
+    pub fn is_party(&self) -> bool {
+        *self == PartyRole::Party
+    }
+}
 
 vocabulary!(
     /// How hard a step is to undo; the audit scores it 0 (`pledge`) to 3 (`sunk`).

@@ -24,7 +24,7 @@ pub use envelope::{
 };
 pub use event::{AgendaChange, Annotation, Body, Correction, Event, IssueDef, Move, Party};
 pub use invalid::Invalid;
-pub use kind::{Action, Channel, Direction, Kind, Level, Reversibility};
+pub use kind::{Action, Channel, Direction, Kind, Level, PartyRole, Reversibility};
 pub use names::{IssueKey, PartyCode, Slug};
 pub(crate) use parse::describe;
 pub use parse::{FastLine, LineCache, MAX_SUMMARY_CHARS};

@@ -17,7 +17,7 @@ pub use fast::{FastLine, LineCache};
 use super::schema::{Field, Shape};
 use super::{
     Action, AgendaChange, Annotation, At, Body, Channel, Correction, Direction, Event, Invalid,
-    IssueDef, IssueKey, Kind, Level, Move, Party, PartyCode, Reversibility, Slug,
+    IssueDef, IssueKey, Kind, Level, Move, Party, PartyCode, PartyRole, Reversibility, Slug,
 };
 
 /// The longest `summary` (and other one-line texts) in characters.
@@ -108,6 +108,11 @@ fn party(value: &Value) -> Result<Party, Invalid> {
         name: fields
             .line(Field::Name)?
             .ok_or_else(|| Invalid::field(Field::Name.name(), "a party needs a name"))?,
+        role: fields
+            .word(Field::Role)?
+            .map(PartyRole::parse)
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 

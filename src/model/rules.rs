@@ -412,6 +412,7 @@ mod tests {
         let party = |c: &str| Party {
             code: PartyCode::parse(c).unwrap(),
             name: c.into(),
+            role: Default::default(),
         };
         agenda
             .apply(&AgendaChange {

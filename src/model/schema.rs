@@ -123,6 +123,7 @@ schema! {
     PARTY {
         Code => "code": Word,
         Name => "name": Line,
+        Role => "role": Word,
     }
     /// The fields of an issue in an agenda event's `issues`.
     ISSUE {

@@ -6,11 +6,11 @@
 //! else is derived from those when asked, so a snapshot costs nothing to keep current.
 //!
 //! Concession share (cli.md): Δ_S is the net movement from S's first stated number to its
-//! position now, toward the other side's preferred direction (0 if it moved away), and
-//! share_S = Δ_S / (Δ_S + Δ_other), null while both Δ are 0. Where the other side states no
-//! `prefer`, the opposite of S's own preference is used; with neither, no share is given.
-//! With more than two sides, "the other" is every other side: their Δ are summed, and the
-//! gap is the spread between the highest and lowest position.
+//! position now, in S's direction of concession (0 if it moved away), and
+//! share_S = Δ_S / ΣΔ over every side with a Δ, null while every Δ is 0. The direction is
+//! away from S's own `prefer`, else the one every other side's `prefer` agrees on
+//! ([`concession_direction`]); with neither, no share is given. The gap is the spread
+//! between the highest and lowest position, the opening gap that of the first numbers.
 //!
 //! A `retraction` withdraws the side's standing number and terms on the issue: it has no
 //! position until it states one again, and the gap is over the sides that still stand.
@@ -109,10 +109,21 @@ pub struct IssueView {
     pub opening_gap: Option<f64>,
     /// Each side's share of the movement toward the other.
     pub concession_share: BTreeMap<PartyCode, Option<f64>>,
+    /// The distance between each pair of sides that stand on a number, pairs in code order.
+    pub pairwise_gaps: Vec<PairGap>,
     /// `open`, `converged` or `agreed` (see [`Status`]).
     pub status: Status,
     /// The latest move on the issue.
     pub last_move: Option<LastMove>,
+}
+
+/// The distance between two sides' positions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PairGap {
+    /// The two sides, in code order.
+    pub between: [PartyCode; 2],
+    /// The distance between their positions.
+    pub gap: f64,
 }
 
 /// Where an issue stands.
@@ -219,6 +230,7 @@ impl Positions {
             gap,
             opening_gap: spread(&firsts),
             concession_share: shares(def, state),
+            pairwise_gaps: pairwise(state),
             status,
             last_move: state.last_move.clone(),
         }
@@ -409,6 +421,21 @@ fn spread(numbers: &[f64]) -> Option<f64> {
     Some(max - min)
 }
 
+/// The gap between each pair of sides that stand on a number.
+fn pairwise(state: &IssueState) -> Vec<PairGap> {
+    let standing: Vec<(&PartyCode, f64)> = state.standing().collect();
+    let mut out = Vec::new();
+    for (i, (a, x)) in standing.iter().enumerate() {
+        for (b, y) in &standing[i + 1..] {
+            out.push(PairGap {
+                between: [(*a).clone(), (*b).clone()],
+                gap: (x - y).abs(),
+            });
+        }
+    }
+    out
+}
+
 /// Each numeric side's concession share (see the module doc).
 fn shares(def: &IssueDef, state: &IssueState) -> BTreeMap<PartyCode, Option<f64>> {
     let deltas: BTreeMap<&PartyCode, f64> = state
@@ -427,7 +454,10 @@ fn shares(def: &IssueDef, state: &IssueState) -> BTreeMap<PartyCode, Option<f64>
     if deltas.len() < 2 {
         return BTreeMap::new();
     }
-    let total: f64 = deltas.values().sum();
+    // Summed smallest first, so the total does not depend on the parties' codes.
+    let mut sorted: Vec<f64> = deltas.values().copied().collect();
+    sorted.sort_by(f64::total_cmp);
+    let total: f64 = sorted.iter().sum();
     deltas
         .into_iter()
         .map(|(party, delta)| {
@@ -440,18 +470,22 @@ fn shares(def: &IssueDef, state: &IssueState) -> BTreeMap<PartyCode, Option<f64>
 }
 
 /// The direction in which a move by `party` is a concession: away from what `party`
-/// itself prefers or, when it states no preference, toward what another side prefers.
-/// Its own preference comes first because with three or more parties another side may
-/// want what `party` wants.
+/// itself prefers or, when it states no preference, the direction every other side that
+/// states one prefers, when they agree (none when they disagree). Its own preference
+/// comes first because with three or more parties another side may want what `party`
+/// wants; no answer depends on the parties' codes.
 pub fn concession_direction(def: &IssueDef, party: &PartyCode) -> Option<Direction> {
-    let away_from_own = def.prefer.get(party).map(|own| match own {
-        Direction::Lower => Direction::Higher,
-        Direction::Higher => Direction::Lower,
-    });
-    away_from_own.or_else(|| {
-        def.prefer
-            .iter()
-            .find(|(p, _)| *p != party)
-            .map(|(_, d)| *d)
-    })
+    if let Some(own) = def.prefer.get(party) {
+        return Some(match own {
+            Direction::Lower => Direction::Higher,
+            Direction::Higher => Direction::Lower,
+        });
+    }
+    let mut others = def
+        .prefer
+        .iter()
+        .filter(|(p, _)| *p != party)
+        .map(|(_, d)| *d);
+    let first = others.next()?;
+    others.all(|d| d == first).then_some(first)
 }

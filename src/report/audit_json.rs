@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::audit_words;
 use crate::projection::audit::{
-    AuditReport, ByMeasure, Code, Counted, Figure, FlagKind, Measure, SideAudit, Verdict,
-    WindowAudit,
+    AuditReport, ByMeasure, Code, Confidence, Counted, Figure, FlagKind, Measure, SideAudit,
+    Verdict, WindowAudit,
 };
 
 /// The audit of a negotiation, as one JSON document.
@@ -40,6 +40,7 @@ impl<'a> AuditJson<'a> {
 
 #[derive(Serialize)]
 struct SideJson<'a> {
+    confidence: Confidence,
     flags: Vec<FlagJson>,
     index: Option<f64>,
     left_out: &'a [Code],
@@ -54,6 +55,7 @@ struct SideJson<'a> {
 impl<'a> SideJson<'a> {
     fn new(side: &'a SideAudit) -> SideJson<'a> {
         SideJson {
+            confidence: side.confidence,
             flags: side
                 .flags
                 .iter()

@@ -41,11 +41,14 @@ fn render_side(
     lookup: &dyn Fn(u64) -> Option<EventLine>,
     explain: bool,
 ) -> String {
+    let confidence = side.confidence;
     let mut out = format!(
-        "{party}  {name}: {}   ({})
+        "{party}  {name}: {}   ({}, {}{})
 ",
         side.verdict.as_str().to_uppercase(),
-        crate::format::count(side.moves as u64, "move")
+        crate::format::count(confidence.moves as u64, "move"),
+        crate::format::count(confidence.windows as u64, "judged window"),
+        if confidence.weak { "; weak" } else { "" }
     );
     let _ = writeln!(
         out,
@@ -57,8 +60,15 @@ fn render_side(
         let _ = writeln!(out, "  · {}", audit_words::rule(rule));
     }
     out.push('\n');
-    let mut windows =
-        Table::new(&["window", "moves", "index", "verdict", "-1 ─── 0 ─── +1"]).right(&[1, 2]);
+    let mut windows = Table::new(&[
+        "window",
+        "moves",
+        "index",
+        "top",
+        "verdict",
+        "-1 ─── 0 ─── +1",
+    ])
+    .right(&[1, 2, 3]);
     for w in &side.windows {
         let span = if w.from == w.to {
             w.from.clone()
@@ -69,6 +79,7 @@ fn render_side(
             span,
             format_count(w.moves as f64),
             signed(w.index),
+            w.top.map_or("—".into(), |t| format!("{:.0}%", t * 100.0)),
             w.verdict.to_string(),
             bar(w.index),
         ]);

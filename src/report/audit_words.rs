@@ -89,6 +89,14 @@ pub fn note(flag: &Flag) -> String {
             package,
             seq,
         } => format!("{issue} was bundled at seq {package} and dealt with alone at seq {seq}"),
+        Flag::NoTopLevelDirection {
+            from,
+            to,
+            before,
+            index,
+        } => format!(
+            "no offer, linkage or demand at leader or minister level in {from} … {to} while the index fell from {before:+.2} to {index:+.2}"
+        ),
         Flag::RhetoricWithoutFollowUp { seq, kind, days } => format!(
             "public {kind} at seq {seq} with no {} move on its issue within {days} days",
             Channel::Table
@@ -119,6 +127,7 @@ pub fn rule(rule: &Rule) -> String {
         Rule::Rose { first, last, drift } => {
             format!("{}: rose by at least {drift:.2}", change(*first, *last))
         }
+        Rule::Role(role) => format!("a {role} gets no posture verdict"),
         Rule::Path(path) => {
             let path: Vec<&str> = path.iter().map(|v| v.as_str()).collect();
             format!("windows went {}", path.join(" → "))

@@ -62,6 +62,10 @@ pub(crate) fn headline(event: &Event) -> String {
     match event.as_move() {
         Some(m) => {
             let mut parts = vec![format!("{} {}", m.by, event.kind)];
+            if !m.to.is_empty() {
+                let to: Vec<&str> = m.to.iter().map(|p| p.as_str()).collect();
+                parts.push(format!("to {}", to.join(", ")));
+            }
             if m.channel != Channel::Table {
                 parts.push(format!("[{}]", m.channel));
             }

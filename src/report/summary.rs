@@ -127,6 +127,7 @@ fn weight(flag: &Flag) -> u8 {
         Flag::UnreciprocatedConcession { .. } => 2,
         Flag::IssuePeeledOffPackage { .. } => 3,
         Flag::RhetoricWithoutFollowUp { .. } => 4,
+        Flag::NoTopLevelDirection { .. } => 5,
     }
 }
 

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use super::memo::{self, Request};
 use crate::journal::recorded_events;
-use crate::model::Stored;
+use crate::model::{PartyCode, Stored};
 use crate::projection::audit::{AuditReport, Rubric, Verdict};
 use crate::projection::{Entry, Timeline, ViewSpec};
 use crate::report::audit_json::AuditJson;
@@ -48,6 +48,8 @@ pub struct AuditRequest {
     pub rubric: Rubric,
     /// Text or JSON.
     pub form: AuditForm,
+    /// Audit each side's dealings with this party alone (`--toward`).
+    pub toward: Option<PartyCode>,
 }
 
 impl AuditRequest {
@@ -64,15 +66,17 @@ impl AuditRequest {
                 described.as_bytes(),
             ),
         };
-        Ok(Request::new(&[
-            b"audit",
-            form,
-            explain,
-            described,
-            &bound(self.spec.as_of),
-            &bound(self.spec.known_at),
-            &rubric,
-        ]))
+        let (as_of, known_at) = (bound(self.spec.as_of), bound(self.spec.known_at));
+        let mut parts: Vec<&[u8]> = vec![
+            b"audit", form, explain, described, &as_of, &known_at, &rubric,
+        ];
+        // Only a dyadic view adds a part, so the names of the others stay as they were.
+        let toward = self
+            .toward
+            .as_ref()
+            .map(|p| format!("toward {p}").into_bytes());
+        parts.extend(toward.as_deref());
+        Ok(Request::new(&parts))
     }
 }
 
@@ -145,7 +149,14 @@ impl Pending {
     /// Builds the timeline, audits it and writes the output.
     pub fn compute(self) -> Result<Audited> {
         let timeline = Timeline::build(self.meta.slug.clone(), self.records, self.request.spec);
-        let report = crate::projection::audit::audit(&timeline, &self.request.rubric);
+        let rubric = &self.request.rubric;
+        let report = match &self.request.toward {
+            Some(party) => {
+                counterpart(&timeline, party)?;
+                crate::projection::audit::audit_toward(&timeline, rubric, party)
+            }
+            None => crate::projection::audit::audit(&timeline, rubric),
+        };
         let output = match &self.request.form {
             AuditForm::Json => json_text(&AuditJson::new(&report))?,
             AuditForm::Text { described, explain } => text(&timeline, &report, described, *explain),
@@ -236,4 +247,27 @@ fn text(timeline: &Timeline, report: &AuditReport, described: &str, explain: boo
         verdicts.join(", ")
     );
     heading + &audit_text::render(report, &names, &lookup, explain)
+}
+
+/// Refuses a `--toward` party the negotiation does not have, naming the ones it has.
+fn counterpart(timeline: &Timeline, party: &PartyCode) -> Result<()> {
+    let codes: Vec<&str> = timeline
+        .agenda
+        .parties
+        .iter()
+        .map(|p| p.code.as_str())
+        .collect();
+    if codes.contains(&party.as_str()) {
+        return Ok(());
+    }
+    let message = format!(
+        "party {:?} is not in negotiation {} (parties: {})",
+        party.as_str(),
+        timeline.slug,
+        codes.join(", ")
+    );
+    Err(Error::input(
+        "--toward",
+        crate::model::Invalid::new(message),
+    ))
 }

@@ -5,9 +5,11 @@
 //! - `checkpoints`: a checkpointed positions view equals a full replay (issue 3 item 6)
 //! - `convert`: GDELT 1.0 rows into journals, on real third-party rows
 //! - `decode`: the fast decode of views agrees with the strict one
+//! - `invariance`: no figure depends on party codes, opening order or the order of ties (issue 19)
 //! - `audit`: the posture audit, one constructed journal per verdict and per flag
 //! - `journal`: recording, import/export, corrections, verify, concurrency (issue: journal core)
 //! - `library`: the write path and timeline through the library API
+//! - `many_party`: a three-party journal with a chair, worked out by hand; roles; pairwise gaps (issue 19)
 //! - `memo`: a kept audit is served only for the same request and log
 //! - `pg`: a throw-away PostgreSQL cluster for the tests, a database per test
 //! - `properties`: random journals; known-at agrees with the log history
@@ -36,8 +38,10 @@ mod common;
 mod contract;
 mod convert;
 mod decode;
+mod invariance;
 mod journal;
 mod library;
+mod many_party;
 mod memo;
 mod pg;
 mod properties;

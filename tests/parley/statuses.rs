@@ -307,6 +307,11 @@ issue   unit                 CN               JP               KR  gap  opening 
 quota   kt      10 (2025-03-02)  10 (2025-03-04)  20 (2025-03-03)   10           10                    open    JP acceptance 2025-03-04
 fund    USD bn   5 (2025-03-05)   5 (2025-03-06)                —    0            0                    agreed  JP acceptance 2025-03-06
 tariff  %       10 (2025-03-07)  14 (2025-03-08)  30 (2025-03-09)   20           20                    open    KR offer 2025-03-09
+
+Pairwise gaps:
+  quota: CN–JP 0 · CN–KR 10 · JP–KR 10
+  fund: CN–JP 0
+  tariff: CN–JP 4 · CN–KR 20 · JP–KR 16
 "#
     );
 }
@@ -324,6 +329,11 @@ issue   unit                 CN               JP               KR  gap  opening 
 quota   kt      10 (2025-03-02)  10 (2025-03-04)  10 (2025-04-02)    0           10                    converged  KR concession 2025-04-02
 fund    USD bn   5 (2025-03-05)   5 (2025-03-06)                —    0            0                    agreed     JP acceptance 2025-03-06
 tariff  %       10 (2025-03-07)  14 (2025-03-08)                —    4           20                    open       KR retraction 2025-04-03
+
+Pairwise gaps:
+  quota: CN–JP 0 · CN–KR 0 · JP–KR 0
+  fund: CN–JP 0
+  tariff: CN–JP 4
 "#
     );
 }
@@ -341,6 +351,11 @@ issue   unit                 CN               JP               KR  gap  opening 
 quota   kt      10 (2025-03-02)  10 (2025-03-04)  10 (2025-04-02)    0           10                    agreed  KR acceptance 2025-05-02
 fund    USD bn   5 (2025-03-05)   5 (2025-03-06)                —    0            0                    agreed  JP acceptance 2025-03-06
 tariff  %       10 (2025-03-07)  14 (2025-03-08)                —    4           20                    open    KR retraction 2025-04-03
+
+Pairwise gaps:
+  quota: CN–JP 0 · CN–KR 0 · JP–KR 0
+  fund: CN–JP 0
+  tariff: CN–JP 4
 "#
     );
 }
@@ -364,6 +379,7 @@ fn three_parties_json() {
         "seq": 10
       },
       "opening_gap": 10.0,
+      "pairwise_gaps": [{"between": ["CN", "JP"], "gap": 0.0}, {"between": ["CN", "KR"], "gap": 0.0}, {"between": ["JP", "KR"], "gap": 0.0}],
       "sides": {
         "CN": {
           "position": 10.0,
@@ -399,6 +415,7 @@ fn three_parties_json() {
         "seq": 6
       },
       "opening_gap": 0.0,
+      "pairwise_gaps": [{"between": ["CN", "JP"], "gap": 0.0}],
       "sides": {
         "CN": {
           "position": 5.0,
@@ -428,6 +445,7 @@ fn three_parties_json() {
         "seq": 11
       },
       "opening_gap": 20.0,
+      "pairwise_gaps": [{"between": ["CN", "JP"], "gap": 4.0}],
       "sides": {
         "CN": {
           "position": 10.0,
@@ -511,14 +529,14 @@ fn audit_takes_the_number_after_a_retraction_as_a_new_start() {
     assert_eq!(
         stdout(&env, &["audit", "withdrawn", "--window", "1"]),
         r#"withdrawn — posture audit, now, every correction applied
-method: docs/audit-method.md; verdicts: stayed-proactive, drifted-defensive, stayed-defensive, turned-proactive, mixed, too-few-moves
+method: docs/audit-method.md; verdicts: stayed-proactive, drifted-defensive, stayed-defensive, turned-proactive, mixed, too-few-moves, not-judged
 
-KR  Korea: TOO-FEW-MOVES   (2 moves)
+KR  Korea: TOO-FEW-MOVES   (2 moves, 0 judged windows; weak)
   index — with every move (public at reduced weight) · — from table moves only
   · 2 moves: no window has the 3 moves and the data a verdict needs
 
-  window                   moves  index  verdict        -1 ─── 0 ─── +1
-  2025-03-03 … 2025-03-04      2      —  too-few-moves
+  window                   moves  index  top  verdict        -1 ─── 0 ─── +1
+  2025-03-03 … 2025-03-04      2      —   0%  too-few-moves
 
   measure                         value  counts, all moves                   table moves only
   INI initiative share             1.00  2 of 2 moves initiated              1.00 (2 of 2)
@@ -533,14 +551,14 @@ KR  Korea: TOO-FEW-MOVES   (2 moves)
   flag                       events  finding
   unreciprocated-concession  4       no counterpart concession within 30 days of seq 4
 
-US  United States: STAYED-PROACTIVE   (3 moves)
+US  United States: STAYED-PROACTIVE   (3 moves, 1 judged window; weak)
   index +0.33 with every move (public at reduced weight) · +0.33 from table moves only
   · no window defensive
   · last window proactive (≥ +0.20)
   · index +0.33 in the first judged window, +0.33 in the last (+0.00)
 
-  window                   moves  index  verdict    -1 ─── 0 ─── +1
-  2025-03-02 … 2025-03-06      3  +0.33  proactive  │─────┼─●───│
+  window                   moves  index  top  verdict    -1 ─── 0 ─── +1
+  2025-03-02 … 2025-03-06      3  +0.33   0%  proactive  │─────┼─●───│
 
   measure                         value  counts, all moves                 table moves only
   INI initiative share             1.00  2 of 2 moves initiated            1.00 (2 of 2)

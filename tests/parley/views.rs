@@ -22,6 +22,7 @@ fn request(form: AuditForm) -> AuditRequest {
         spec: ViewSpec::default(),
         rubric: Rubric::default(),
         form,
+        toward: None,
     }
 }
 

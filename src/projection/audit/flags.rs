@@ -4,7 +4,7 @@
 //! A flag is data: its kind, its events and what the finding rests on. Putting it in
 //! words is the report's (`report::audit_words::note`).
 
-use super::measures::{Context, Give, is_packaged};
+use super::measures::{Context, Give, bundling_kind, is_packaged};
 use super::moves::{AuditMove, DAY, FastMap, Id};
 use super::vocab::FlagKind;
 use crate::model::{Channel, IssueKey, Kind, Millis, Reversibility};
@@ -49,6 +49,18 @@ pub enum Flag {
         /// The move that dealt with it alone.
         seq: u64,
     },
+    /// The window `from`…`to` holds table moves of the side, none an offer, linkage or
+    /// demand at leader or minister level, and its index fell from `before` to `index`.
+    NoTopLevelDirection {
+        /// `at` of the window's first move.
+        from: String,
+        /// `at` of its last move.
+        to: String,
+        /// The judged window before it: its index.
+        before: f64,
+        /// The window's index.
+        index: f64,
+    },
     /// The public move at `seq` has no table move on its issue within `days` days.
     RhetoricWithoutFollowUp {
         /// The public threat or offer.
@@ -69,6 +81,7 @@ impl Flag {
             Flag::IrreversibleForReversible { .. } => FlagKind::IrreversibleForReversible,
             Flag::IssuePeeledOffPackage { .. } => FlagKind::IssuePeeledOffPackage,
             Flag::RhetoricWithoutFollowUp { .. } => FlagKind::RhetoricWithoutFollowUp,
+            Flag::NoTopLevelDirection { .. } => FlagKind::NoTopLevelDirection,
         }
     }
 
@@ -80,6 +93,7 @@ impl Flag {
             Flag::ConcessionUnderThreat { seq, threat, .. } => vec![seq, threat],
             Flag::IrreversibleForReversible { seq, got_seq, .. } => vec![seq, got_seq],
             Flag::IssuePeeledOffPackage { package, seq, .. } => vec![package, seq],
+            Flag::NoTopLevelDirection { .. } => Vec::new(),
         }
     }
 }
@@ -172,7 +186,8 @@ impl Exchanges {
 }
 
 /// Exchanges where the side gave something binding or sunk for something the other side
-/// can undo (a pledge or one executive decision). An exchange is two gives that answer
+/// can undo (a pledge or one executive decision), given to the side by a party the side
+/// gave to. An exchange is two gives that answer
 /// each other, share a package, or share an issue within the reciprocity span; the
 /// partner is the first such give in `gives` order.
 fn irreversible_for_reversible(ctx: &Context, exchanges: &Exchanges, side: Id) -> Vec<Flag> {
@@ -203,6 +218,8 @@ fn irreversible_for_reversible(ctx: &Context, exchanges: &Exchanges, side: Id) -
             let (theirs, theirs_at) = (&all[theirs.giver], &all[theirs.dated]);
             theirs.by != side
                 && soft(theirs.reversibility)
+                && ctx.moves.made_to(theirs, side)
+                && ctx.moves.made_to(mine, theirs.by)
                 && (mine.responds_to == Some(theirs.index)
                     || theirs.responds_to == Some(mine.index)
                     || (mine.package.is_some() && mine.package == theirs.package)
@@ -250,6 +267,12 @@ fn irreversible_for_reversible(ctx: &Context, exchanges: &Exchanges, side: Id) -
     out
 }
 
+/// True when `m` is a package as PK counts one: an offer, demand, concession or linkage
+/// that bundles (a rebuttal on two issues is not).
+fn bundles(m: &AuditMove) -> bool {
+    bundling_kind(m.kind) && is_packaged(m)
+}
+
 /// An issue the side had bundled, later given or settled on its own.
 fn peeled_off(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
     let mut out = Vec::new();
@@ -258,7 +281,7 @@ fn peeled_off(ctx: &Context, own: &[&AuditMove]) -> Vec<Flag> {
     // rescanning the moves before it.
     let mut first_package: FastMap<Id, usize> = FastMap::default();
     for (i, p) in own.iter().enumerate() {
-        if is_packaged(p) && p.issues.len() >= 2 {
+        if bundles(p) && p.issues.len() >= 2 {
             for &issue in &p.issues {
                 first_package.entry(issue).or_insert(i);
             }

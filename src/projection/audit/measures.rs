@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::moves::{AuditMove, DAY, FastMap, Id, Moves, Points, Series};
+use super::moves::{AuditMove, DAY, FastMap, Id, Moves, Point, Points, Series};
 use super::rubric::Rubric;
 use super::vocab::{ByMeasure, Code, Role};
 use crate::model::{Direction, Kind};
@@ -215,6 +215,9 @@ impl<'a> Context<'a> {
             Channels::TableOnly => &self.series_table,
         };
         let mut numeric = vec![false; self.moves.issue_count()];
+        // Every side's movement, summed smallest first once all is known, so the sums
+        // do not depend on the order of the issues or the parties' codes.
+        let (mut mine_moved, mut all_moved) = (Vec::new(), Vec::new());
         for def in &self.moves.agenda().issues {
             // Numbers count only where `prefer` says which way is a concession; an issue
             // with numbers and no preference counts its concessions, as one without numbers.
@@ -224,7 +227,7 @@ impl<'a> Context<'a> {
             let Some(issue) = self.moves.issue_id(&def.key) else {
                 continue;
             };
-            let Some(gap) = opening_gap(series, issue, slice.side) else {
+            let Some(gap) = opening_gap(series, issue) else {
                 continue;
             };
             numeric[issue] = true;
@@ -232,15 +235,18 @@ impl<'a> Context<'a> {
                 let Some(direction) = self.moves.concession_direction(issue, *party) else {
                     continue;
                 };
+                let mine = *party == slice.side;
+                // The side's own steps all count; another side's when made to the side.
+                let counts =
+                    |p: &Point| mine || self.moves.made_to(&self.moves.all[p.index], slice.side);
                 let stated = in_span(points, &slice.span);
-                let moved = movement(points, stated.clone(), direction) / gap;
+                let moved = movement(points, stated.clone(), direction, counts) / gap;
                 if moved <= 0.0 {
                     continue;
                 }
-                let mine = *party == slice.side;
-                figure.denominator += moved;
+                all_moved.push(moved);
                 if mine {
-                    figure.numerator += moved;
+                    mine_moved.push(moved);
                 }
                 if let Some(point) = points[stated].last() {
                     figure.note(
@@ -258,6 +264,8 @@ impl<'a> Context<'a> {
                 }
             }
         }
+        figure.numerator += sum_sorted(mine_moved);
+        figure.denominator += sum_sorted(all_moved);
         let counted_by_number = |m: &AuditMove| m.issues.iter().all(|&i| numeric[i]);
         for m in slice
             .moves
@@ -278,7 +286,7 @@ impl<'a> Context<'a> {
         }
         for m in self
             .concessions_in(&slice.span)
-            .filter(|m| m.addresses(slice.side) && !counted_by_number(m))
+            .filter(|m| self.moves.made_to(m, slice.side) && !counted_by_number(m))
         {
             let weight = self.weight(m, channels);
             figure.denominator += weight;
@@ -396,12 +404,7 @@ impl<'a> Context<'a> {
             cross_track: Some(0.0),
             ..Figure::with_room(slice, slice.moves.len())
         };
-        for m in slice.moves.iter().filter(|m| {
-            matches!(
-                m.kind,
-                Kind::Offer | Kind::Demand | Kind::Concession | Kind::Linkage
-            )
-        }) {
+        for m in slice.moves.iter().filter(|m| bundling_kind(m.kind)) {
             let weight = self.weight(m, channels);
             if weight == 0.0 {
                 continue;
@@ -440,7 +443,7 @@ impl<'a> Context<'a> {
         for give in &self.gives[start..end.max(start)] {
             let (giver, dated) = (&self.moves.all[give.giver], &self.moves.all[give.dated]);
             let mine = giver.by == slice.side;
-            if !mine && !giver.addresses(slice.side) {
+            if !mine && !self.moves.made_to(giver, slice.side) {
                 continue;
             }
             let Some(level) = giver.reversibility else {
@@ -524,7 +527,7 @@ fn pressure(moves: &Moves, days: u32) -> Vec<Option<u64>> {
     let span = i64::from(days) * DAY;
     let mut made_to: FastMap<(Id, Id), Vec<usize>> = FastMap::default();
     for t in moves.all.iter().filter(|t| coercive(t)) {
-        for party in (0..moves.party_count()).filter(|&p| t.addresses(p)) {
+        for party in (0..moves.party_count()).filter(|&p| moves.made_to(t, p)) {
             for &issue in &t.issues {
                 let list = made_to.entry((party, issue)).or_default();
                 if list.last() != Some(&t.index) {
@@ -569,7 +572,7 @@ fn reciprocated(moves: &Moves, concessions: &[usize], days: u32) -> Vec<bool> {
     let mut made_to: Vec<Vec<i64>> = vec![Vec::new(); moves.party_count()];
     for c in concessions.iter().map(|&i| &moves.all[i]) {
         for (party, ats) in made_to.iter_mut().enumerate() {
-            if c.addresses(party) {
+            if moves.made_to(c, party) {
                 ats.push(c.at);
             }
         }
@@ -611,6 +614,15 @@ impl Figure {
     }
 }
 
+/// True for the kinds PK counts, whose bundles are packages: offers, demands, concessions
+/// and linkages.
+pub fn bundling_kind(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Offer | Kind::Demand | Kind::Concession | Kind::Linkage
+    )
+}
+
 /// True when a move bundles: several issues, a package, a condition, or a linkage.
 pub fn is_packaged(m: &AuditMove) -> bool {
     m.issues.len() >= 2 || m.package.is_some() || m.conditional || m.kind == Kind::Linkage
@@ -637,18 +649,24 @@ pub fn component(code: Code, value: f64) -> f64 {
     }
 }
 
-/// The gap between the side's first number and the first number of another side, when
-/// both stated one and it is not zero.
-fn opening_gap(series: &Series, issue: Id, side: Id) -> Option<f64> {
-    let mine = series.points(issue, side)?.first()?.value;
-    let theirs = series
+/// The issue's opening gap: the highest first number any side stated minus the lowest,
+/// when two or more sides stated one and it is not zero.
+fn opening_gap(series: &Series, issue: Id) -> Option<f64> {
+    let firsts = series
         .issue(issue)
         .iter()
-        .find(|(p, _)| *p != side)
-        .and_then(|(_, points)| points.first())
-        .map(|p| p.value)?;
-    let gap = (mine - theirs).abs();
-    (gap > 0.0).then_some(gap)
+        .filter_map(|(_, points)| points.first());
+    let (low, high, count) = firsts.fold((f64::MAX, f64::MIN, 0), |(low, high, n), p| {
+        (low.min(p.value), high.max(p.value), n + 1)
+    });
+    let gap = high - low;
+    (count >= 2 && gap > 0.0).then_some(gap)
+}
+
+/// `values` summed smallest first: the same total in whatever order they came.
+fn sum_sorted(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.iter().sum()
 }
 
 /// The run of `points` (in valid-time order) stated within `span`.
@@ -658,17 +676,22 @@ fn in_span(points: &Points, span: &Range<usize>) -> Range<usize> {
     start..end.max(start)
 }
 
-/// The net movement in `direction` of the numbers `points[stated]`, each step from
-/// the number before it weighted by the stating move's channel weight; a number stated
-/// after a retraction is a new start, not a step.
-fn movement(points: &Points, stated: Range<usize>, direction: Direction) -> f64 {
+/// The net movement in `direction` of the numbers `points[stated]` over the steps whose
+/// stating point `counts`, each step from the number before it weighted by the stating
+/// move's channel weight; a number stated after a retraction is a new start, not a step.
+fn movement(
+    points: &Points,
+    stated: Range<usize>,
+    direction: Direction,
+    counts: impl Fn(&Point) -> bool,
+) -> f64 {
     // Each step pairs a stated number with the one before it, stated in the span or not.
     let from = stated.start.saturating_sub(1);
     points
         .get(from..stated.end)
         .unwrap_or_default()
         .windows(2)
-        .filter(|pair| !pair[1].fresh)
+        .filter(|pair| !pair[1].fresh && counts(&pair[1]))
         .map(|pair| pair[1].weight * toward(direction, pair[0].value, pair[1].value))
         .sum()
 }

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Millis, format_date};
+use crate::model::{Millis, PartyCode, PartyRole, format_date};
 use crate::projection::Timeline;
 pub use flags::Flag;
 use measures::{Context, Slice};
@@ -58,8 +58,36 @@ pub struct SideAudit {
     pub table_index: Option<f64>,
     /// The whole-talks verdict.
     pub verdict: Verdict,
+    /// What the verdict rests on.
+    pub confidence: Confidence,
     /// Per window.
     pub windows: Vec<WindowAudit>,
+}
+
+/// What a verdict rests on: its judged windows and the side's moves; weak when one
+/// window or fewer than [`Confidence::MIN_MOVES`] moves.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Confidence {
+    /// The side's moves.
+    pub moves: usize,
+    /// True when the verdict rests on one judged window or fewer than 9 moves.
+    pub weak: bool,
+    /// Its judged windows.
+    pub windows: usize,
+}
+
+impl Confidence {
+    /// The fewest moves a verdict that is not weak rests on.
+    pub const MIN_MOVES: usize = 9;
+
+    fn of(windows: &[WindowAudit], moves: usize) -> Confidence {
+        let judged = windows.iter().filter(|w| w.verdict.is_judged()).count();
+        Confidence {
+            moves,
+            weak: judged <= 1 || moves < Confidence::MIN_MOVES,
+            windows: judged,
+        }
+    }
 }
 
 /// One window of a side's moves.
@@ -78,6 +106,9 @@ pub struct WindowAudit {
     pub moves: usize,
     /// `at` of its last move (the end of its span, for an empty calendar window).
     pub to: String,
+    /// The share of the side's table moves in it made at leader or minister level (None:
+    /// no table moves). Not a component of the index.
+    pub top: Option<f64>,
     /// Its verdict.
     pub verdict: WindowVerdict,
 }
@@ -131,6 +162,8 @@ pub enum Rule {
     },
     /// The judged windows' verdicts, in order.
     Path(Vec<WindowVerdict>),
+    /// The party is a mediator or observer, which gets no posture verdict.
+    Role(PartyRole),
 }
 
 /// Audits every side of `timeline` with `rubric`.
@@ -175,6 +208,32 @@ pub fn audit(timeline: &Timeline, rubric: &Rubric) -> AuditReport {
     }
 }
 
+/// Audits each side's dealings with `toward` alone: for side S, only `toward`'s moves made
+/// to S and S's moves made to `toward` count (docs/audit-method.md). `toward` itself is
+/// not audited.
+pub fn audit_toward(timeline: &Timeline, rubric: &Rubric, toward: &PartyCode) -> AuditReport {
+    let agenda = &timeline.agenda;
+    let sides = (agenda.parties.iter())
+        .filter(|party| party.code != *toward)
+        .filter_map(|party| {
+            let side = &party.code;
+            let keep = |m: &crate::model::Move| {
+                (m.by == *toward && moves::made_to_code(agenda, m, side))
+                    || (m.by == *side && moves::made_to_code(agenda, m, toward))
+            };
+            let moves = Moves::kept(timeline, &keep);
+            let ctx = Context::new(&moves, rubric);
+            let exchanges = flags::Exchanges::new(&ctx);
+            let id = moves.party_id(side)?;
+            Some((side.to_string(), side_audit(&ctx, &exchanges, id)))
+        })
+        .collect();
+    AuditReport {
+        negotiation: timeline.slug.to_string(),
+        sides,
+    }
+}
+
 fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudit {
     let own: Vec<&AuditMove> = ctx.moves.all.iter().filter(|m| m.by == side).collect();
     let whole = Slice {
@@ -195,18 +254,64 @@ fn side_audit(ctx: &Context, exchanges: &flags::Exchanges, side: Id) -> SideAudi
         (index, table_index)
     };
     let windows = windows(ctx, side, &own);
-    let (verdict, rules) = verdict(&windows, own.len(), ctx.rubric);
+    let (verdict, rules) = if ctx.moves.is_side(side) {
+        verdict(&windows, own.len(), ctx.rubric)
+    } else {
+        let role = (ctx.moves.party(side))
+            .and_then(|code| ctx.moves.agenda().party(code))
+            .map_or(PartyRole::Party, |p| p.role);
+        (Verdict::NotJudged, vec![Rule::Role(role)])
+    };
     SideAudit {
+        confidence: Confidence::of(&windows, own.len()),
         verdict,
         index,
         table_index,
         moves: own.len(),
-        windows,
         measures,
         left_out,
         rules,
-        flags: flags::flags(ctx, exchanges, side, &own),
+        flags: [
+            flags::flags(ctx, exchanges, side, &own),
+            undirected(&own, &windows),
+        ]
+        .concat(),
+        windows,
     }
+}
+
+/// `no-top-level-direction`: each judged window with table moves of the side, none of
+/// them an offer, linkage or demand at leader or minister level, whose index is lower
+/// than the judged window's before it.
+fn undirected(own: &[&AuditMove], windows: &[WindowAudit]) -> Vec<Flag> {
+    let mut out = Vec::new();
+    let mut before: Option<f64> = None;
+    let mut rest = own;
+    for w in windows {
+        let (mine, tail) = rest.split_at(w.moves.min(rest.len()));
+        rest = tail;
+        let Some(index) = w.index.filter(|_| w.verdict.is_judged()) else {
+            continue;
+        };
+        let table = mine
+            .iter()
+            .filter(|m| m.channel == crate::model::Channel::Table);
+        let directed = table.clone().any(|m| m.directs());
+        if let Some(b) = before
+            && table.count() > 0
+            && !directed
+            && index < b
+        {
+            out.push(Flag::NoTopLevelDirection {
+                from: w.from.clone(),
+                to: w.to.clone(),
+                before: b,
+                index,
+            });
+        }
+        before = Some(index);
+    }
+    out
 }
 
 /// The weighted mean of the components that have data, and the codes left out (None:
@@ -243,7 +348,7 @@ fn windows(ctx: &Context, side: Id, own: &[&AuditMove]) -> Vec<WindowAudit> {
     let all = &ctx.moves.all;
     let groups = match ctx.rubric.window_days {
         Some(days) => calendar_groups(own, days, all),
-        None => equal_groups(own, ctx.rubric.windows),
+        None => equal_groups(own, ctx.rubric.windows, all),
     };
     let starts: Vec<usize> = groups.iter().map(|group| group.first_index).collect();
     groups
@@ -283,7 +388,13 @@ fn window_audit(ctx: &Context, slice: &Slice) -> WindowAudit {
         }
     };
     let at_text = |m: Option<&&AuditMove>| m.map(|m| ctx.moves.at_text(m)).unwrap_or_default();
+    let table: Vec<&&AuditMove> = (slice.moves.iter())
+        .filter(|m| m.channel == crate::model::Channel::Table)
+        .collect();
+    let top = (!table.is_empty())
+        .then(|| table.iter().filter(|m| m.from_the_top()).count() as f64 / table.len() as f64);
     WindowAudit {
+        top,
         from: at_text(slice.moves.first()),
         to: at_text(slice.moves.last()),
         moves: slice.moves.len(),
@@ -306,21 +417,27 @@ struct Group<'a> {
     moves: Vec<&'a AuditMove>,
 }
 
-/// `count` windows with equal numbers of moves (the first ones take the remainder).
-fn equal_groups<'a>(own: &[&'a AuditMove], count: usize) -> Vec<Group<'a>> {
+/// `count` windows with equal numbers of moves (the first ones take the remainder),
+/// except that moves sharing an `at` stay in one window. Each begins at the first move of
+/// any side at its first move's `at`, so no order among lines that share an `at` decides
+/// which window a move falls in.
+fn equal_groups<'a>(own: &[&'a AuditMove], count: usize, all: &[AuditMove]) -> Vec<Group<'a>> {
     let count = count.clamp(1, own.len().max(1));
     let (base, extra) = (own.len() / count, own.len() % count);
     let mut out = Vec::new();
     let mut rest = own;
     for i in 0..count {
-        let size = base + usize::from(i < extra);
-        let (group, tail) = rest.split_at(size.min(rest.len()));
+        let mut size = (base + usize::from(i < extra)).min(rest.len());
+        while size > 0 && size < rest.len() && rest[size].at == rest[size - 1].at {
+            size += 1;
+        }
+        let (group, tail) = rest.split_at(size);
         rest = tail;
         if let (Some(first), Some(last)) = (group.first(), group.last()) {
             out.push(Group {
                 start: first.at,
                 end: last.at,
-                first_index: first.index,
+                first_index: all.partition_point(|m| m.at < first.at),
                 moves: group.to_vec(),
             });
         }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::model::{
-    Agenda, Channel, Direction, IssueKey, Kind, Millis, Move, PartyCode, Reversibility,
+    Agenda, Channel, Direction, IssueKey, Kind, Level, Millis, Move, PartyCode, Reversibility,
 };
 use crate::projection::positions::concession_direction;
 use crate::projection::{Entry, Timeline};
@@ -39,7 +39,7 @@ pub struct Point {
 pub type Points = Vec<Point>;
 
 /// Each side's stated numbers on each issue: per issue id, the parties that stated one,
-/// in the order of their codes (the order figures are summed in).
+/// in the order of their codes (the order events are listed in; sums do not depend on it).
 #[derive(Debug, Default)]
 pub struct Series {
     by_issue: Vec<Vec<(Id, Points)>>,
@@ -134,7 +134,8 @@ pub struct AuditMove {
     pub kind: Kind,
     /// Who moved.
     pub by: Id,
-    /// Whom it addressed; empty means every other party.
+    /// Whom it addressed; empty means every other party whose role is `party`
+    /// ([`Moves::made_to`]).
     pub to: Few<Id, 2>,
     /// The issues.
     pub issues: Few<Id, 3>,
@@ -153,6 +154,8 @@ pub struct AuditMove {
     pub conditional: bool,
     /// How hard what it gives is to undo.
     pub reversibility: Option<Reversibility>,
+    /// Who made it, by rank.
+    pub level: Option<Level>,
     /// Its place in [`Timeline::entries`], for the text shown of it.
     entry: usize,
 }
@@ -163,9 +166,14 @@ impl AuditMove {
         self.channel == Channel::Public
     }
 
-    /// True when the move was made to `party`: by someone else, and to everyone or to it.
-    pub fn addresses(&self, party: Id) -> bool {
-        self.by != party && (self.to.is_empty() || self.to.contains(&party))
+    /// True when it was made at leader or minister level.
+    pub fn from_the_top(&self) -> bool {
+        matches!(self.level, Some(Level::Leader | Level::Minister))
+    }
+
+    /// True when it was made at the top and sets a framework: an offer, linkage or demand.
+    pub fn directs(&self) -> bool {
+        self.from_the_top() && matches!(self.kind, Kind::Offer | Kind::Linkage | Kind::Demand)
     }
 
     /// True when it shares an issue with `other`.
@@ -303,6 +311,7 @@ impl Table {
             package: m.package.as_ref().map(|p| self.packages.intern(p).0),
             conditional: !m.conditional_on.is_empty(),
             reversibility: m.reversibility,
+            level: m.level,
             entry,
         }
     }
@@ -335,6 +344,8 @@ pub struct Moves<'t> {
     /// every measure walks and few state one.
     stated: Vec<(usize, Id, f64, bool)>,
     table: Table,
+    /// Per party id, true when its role is `party`: the addressee of a move "to everyone".
+    sides: Vec<bool>,
     timeline: &'t Timeline,
     /// How far the view reaches ([`Timeline::horizon`]).
     pub horizon: Millis,
@@ -343,6 +354,12 @@ pub struct Moves<'t> {
 impl<'t> Moves<'t> {
     /// Reads the moves of `timeline`.
     pub fn new(timeline: &'t Timeline) -> Moves<'t> {
+        Moves::kept(timeline, &|_| true)
+    }
+
+    /// Reads the moves of `timeline` that `keep` keeps; a reference to a move left out
+    /// answers nothing.
+    pub fn kept(timeline: &'t Timeline, keep: &dyn Fn(&Move) -> bool) -> Moves<'t> {
         let agenda = &timeline.agenda;
         let mut table = Table::default();
         for party in &agenda.parties {
@@ -357,7 +374,11 @@ impl<'t> Moves<'t> {
         let answering: Vec<Option<u64>> = timeline
             .entries
             .iter()
-            .filter_map(|e| e.event.as_move().filter(|_| e.event.kind.is_move()))
+            .filter_map(|e| {
+                e.event
+                    .as_move()
+                    .filter(|m| e.event.kind.is_move() && keep(m))
+            })
             .map(|m| m.responds_to.as_deref().and_then(|r| refs.seq(r)))
             .collect();
         let mut answered: FastMap<u64, Option<usize>> =
@@ -367,7 +388,11 @@ impl<'t> Moves<'t> {
         // (party, issue) whose number a retraction withdrew and no number replaced yet.
         let mut withdrawn: Vec<(Id, Id)> = Vec::new();
         for (entry, e) in timeline.entries.iter().enumerate() {
-            let Some(m) = e.event.as_move().filter(|_| e.event.kind.is_move()) else {
+            let Some(m) = e
+                .event
+                .as_move()
+                .filter(|m| e.event.kind.is_move() && keep(m))
+            else {
                 continue;
             };
             if let Some(slot) = answered.get_mut(&e.seq()) {
@@ -394,9 +419,13 @@ impl<'t> Moves<'t> {
         for i in 0..all.len() {
             all[i].answers = all[i].responds_to.filter(|&t| all[t].by != all[i].by);
         }
+        let sides = (table.parties.names.iter())
+            .map(|code| agenda.party(code).is_none_or(|p| p.role.is_party()))
+            .collect();
         Moves {
             all,
             stated,
+            sides,
             table,
             timeline,
             horizon: timeline.horizon(),
@@ -425,6 +454,23 @@ impl<'t> Moves<'t> {
     /// The code of party `id`.
     pub fn party(&self, id: Id) -> Option<&PartyCode> {
         self.table.parties.names.get(id)
+    }
+
+    /// True when `m` was made to `party`: by someone else, and to it by name, or without
+    /// `to` when `party`'s role is `party` (a mediator or observer is not addressed by a
+    /// move "to everyone").
+    pub fn made_to(&self, m: &AuditMove, party: Id) -> bool {
+        m.by != party
+            && if m.to.is_empty() {
+                self.sides.get(party).copied().unwrap_or(true)
+            } else {
+                m.to.contains(&party)
+            }
+    }
+
+    /// True when `party`'s role is `party`: it gets a posture verdict.
+    pub fn is_side(&self, party: Id) -> bool {
+        self.sides.get(party).copied().unwrap_or(true)
     }
 
     /// How many parties have an id.
@@ -496,6 +542,17 @@ impl<'t> Moves<'t> {
         }
         Series { by_issue }
     }
+}
+
+/// True when the move `m` was made to `party` under `agenda`'s roles: by someone else,
+/// and to it by name, or without `to` when `party`'s role is `party` ([`Moves::made_to`]).
+pub fn made_to_code(agenda: &Agenda, m: &Move, party: &PartyCode) -> bool {
+    m.by != *party
+        && if m.to.is_empty() {
+            agenda.party(party).is_none_or(|p| p.role.is_party())
+        } else {
+            m.to.contains(party)
+        }
 }
 
 /// A package's moves share their tracks: bundling security with trade across several

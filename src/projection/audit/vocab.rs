@@ -108,6 +108,8 @@ identifiers!(
         Mixed = "mixed",
         /// No window is judged.
         TooFewMoves = "too-few-moves",
+        /// A mediator or observer: shown, but given no posture verdict.
+        NotJudged = "not-judged",
     }
 );
 
@@ -124,6 +126,9 @@ identifiers!(
         IssuePeeledOffPackage = "issue-peeled-off-package",
         /// A public threat or offer with no table move following it.
         RhetoricWithoutFollowUp = "rhetoric-without-follow-up",
+        /// A window of table moves with no framework set at leader or minister level,
+        /// while the index fell.
+        NoTopLevelDirection = "no-top-level-direction",
     }
 );
 
