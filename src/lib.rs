@@ -24,6 +24,7 @@
 //! - [`projection`]: the timeline (corrections applied, `--as-of`/`--known-at`) and one
 //!   module per view.
 //! - [`report`]: rendering for people; reports return data, rendering is separate.
+//! - [`merkle`]: the RFC 6962 Merkle tree over a negotiation's event hashes, and its proofs.
 //! - [`format`]: numbers as every output writes them, one rule.
 //! - [`clock`]: "now" from one place (`PARLEY_NOW` in tests).
 //! - [`synth`]: seeded synthetic journals for benchmarks, 10^3 to 10^6 events.
@@ -35,6 +36,7 @@ pub mod clock;
 mod error;
 pub mod format;
 pub mod journal;
+pub mod merkle;
 pub mod model;
 pub mod projection;
 pub mod report;
