@@ -25,6 +25,7 @@
 //!   module per view.
 //! - [`report`]: rendering for people; reports return data, rendering is separate.
 //! - [`merkle`]: the RFC 6962 Merkle tree over a negotiation's event hashes, and its proofs.
+//! - [`transparency`]: checkpoints of that tree and inclusion proofs of one event.
 //! - [`format`]: numbers as every output writes them, one rule.
 //! - [`clock`]: "now" from one place (`PARLEY_NOW` in tests).
 //! - [`synth`]: seeded synthetic journals for benchmarks, 10^3 to 10^6 events.
@@ -43,5 +44,6 @@ pub mod report;
 mod splitmix;
 pub mod store;
 pub mod synth;
+pub mod transparency;
 
 pub use error::{Error, Result};

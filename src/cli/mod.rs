@@ -4,6 +4,7 @@
 mod agenda;
 mod annotate;
 mod audit;
+mod checkpoint;
 mod convert;
 mod correct;
 mod diff;
@@ -82,6 +83,9 @@ enum Command {
     List(list::ListArgs),
     Events(events::EventsArgs),
     Verify(verify::VerifyArgs),
+    Checkpoint(checkpoint::CheckpointArgs),
+    Prove(checkpoint::ProveArgs),
+    VerifyProof(checkpoint::VerifyProofArgs),
     Positions(positions::PositionsArgs),
     Replay(replay::ReplayArgs),
     Diff(diff::DiffArgs),
@@ -108,6 +112,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list::run(global, args),
         Command::Events(args) => events::run(global, args),
         Command::Verify(args) => verify::run(global, args),
+        Command::Checkpoint(args) => checkpoint::run(global, args),
+        Command::Prove(args) => checkpoint::prove(global, args),
+        Command::VerifyProof(args) => checkpoint::verify_proof(args),
         Command::Positions(args) => positions::run(global, args),
         Command::Replay(args) => replay::run(global, args),
         Command::Diff(args) => diff::run(global, args),
