@@ -53,9 +53,8 @@ pub fn check_against(
     let old = usize::try_from(checkpoint.size).unwrap_or(usize::MAX);
     let Some(old_root) = tree.root(old) else {
         return Err(refused(format!(
-            "the checkpoint names {} and this copy holds {}: it is not this copy's, or this copy lost events",
+            "the checkpoint names {} and this copy holds {size}: it is not this copy's, or this copy lost events",
             crate::format::count(checkpoint.size, "event"),
-            crate::format::count(size, "event"),
         )));
     };
     let consistent = tree.consistency(old, tree.size()).is_some_and(|proof| {

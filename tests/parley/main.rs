@@ -21,6 +21,7 @@
 //! - `seams_store`: a failed first write removes only what it made; a store the user may
 //!   not write is read unchanged (issue 13)
 //! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
+//! - `transparency`: checkpoints, inclusion proofs, copies checked against a checkpoint (issue 18)
 //! - `vocabulary`: the audit's rules and findings in words; the rubric's measure codes
 
 mod audit;
@@ -43,4 +44,5 @@ mod seams_store;
 mod snapshots;
 mod statuses;
 mod terminal;
+mod transparency;
 mod vocabulary;

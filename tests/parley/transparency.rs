@@ -1,0 +1,326 @@
+//! Checkpoints and proofs (issue 18): a negotiation's RFC 6962 tree head as a C2SP
+//! checkpoint, one event proven to a third party with no store, and a copy checked to
+//! begin with another's checkpoint; tampered proofs and forked copies refused, naming
+//! the seq or the size.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::common::{TestEnv, journal};
+
+const FIRST: &str = r#"{"kind":"offer","at":"2025-03-02","by":"KR","issue":"tariff","position":10,"summary":"Korea offers 10%"}"#;
+const SECOND: &str = r#"{"kind":"demand","at":"2025-03-03","by":"US","issue":"tariff","position":25,"summary":"The US demands 25%"}"#;
+const OTHER: &str = r#"{"kind":"demand","at":"2025-03-03","by":"US","issue":"tariff","position":40,"summary":"The US demands 40%"}"#;
+const LATER: &str = r#"US concession tariff=20 "The US comes down to 20%" @2025-03-04"#;
+
+/// A store holding the opening, `FIRST` and `SECOND` of negotiation `t`.
+fn three_events() -> TestEnv {
+    let env = TestEnv::new();
+    env.import(&journal(&[FIRST, SECOND]));
+    env
+}
+
+/// The recorded events of `t`, as exported.
+fn events(env: &TestEnv) -> Vec<Value> {
+    env.export("t")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("an exported line is JSON"))
+        .collect()
+}
+
+/// RFC 6962 leaf hash of an event's `hash`, computed here from the definition.
+fn leaf(event: &Value) -> [u8; 32] {
+    let hex = event["hash"].as_str().expect("hash");
+    let bytes: Vec<u8> = (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect();
+    Sha256::new()
+        .chain_update([0])
+        .chain_update(bytes)
+        .finalize()
+        .into()
+}
+
+fn node(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
+    Sha256::new()
+        .chain_update([1])
+        .chain_update(left)
+        .chain_update(right)
+        .finalize()
+        .into()
+}
+
+fn b64(hash: &[u8; 32]) -> String {
+    STANDARD.encode(hash)
+}
+
+/// The head of the three-event tree: node(node(l1, l2), l3).
+fn head_of_three(events: &[Value]) -> [u8; 32] {
+    node(
+        &node(&leaf(&events[0]), &leaf(&events[1])),
+        &leaf(&events[2]),
+    )
+}
+
+fn write_checkpoint(env: &TestEnv, name: &str) -> String {
+    let text = env.run(&["checkpoint", "t"]).ok().stdout;
+    env.write(name, &text);
+    text
+}
+
+#[test]
+fn checkpoint_names_the_rfc_6962_tree_head() {
+    let env = three_events();
+    let events = events(&env);
+    let run = env.run(&["checkpoint", "t"]).ok();
+    assert_eq!(
+        run.stdout,
+        format!("parley/t\n3\n{}\n", b64(&head_of_three(&events)))
+    );
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn a_proof_shows_one_event_to_a_third_party_with_no_store() {
+    let env = three_events();
+    let events = events(&env);
+    let checkpoint = write_checkpoint(&env, "t.checkpoint");
+    let proof = env.run(&["prove", "t", "2"]).ok().stdout;
+    let head = b64(&head_of_three(&events));
+    assert_eq!(
+        serde_json::from_str::<Value>(&proof).expect("the proof is JSON"),
+        json!({
+            "origin": "parley/t",
+            "tree_size": 3,
+            "root_hash": head,
+            "leaf_index": 1,
+            "inclusion_proof": [b64(&leaf(&events[0])), b64(&leaf(&events[2]))],
+            "event": events[1],
+        })
+    );
+
+    // The third party has the proof and the checkpoint, and no store.
+    let third = TestEnv::new();
+    third.write("seq-2.proof.json", &proof);
+    third.write("t.checkpoint", &checkpoint);
+    let hash = &events[1]["hash"].as_str().expect("hash")[..16];
+    let run = third
+        .run(&[
+            "verify-proof",
+            "seq-2.proof.json",
+            "--checkpoint",
+            "t.checkpoint",
+        ])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "seq 2 of t (hash {hash}) is in the tree of 3 events with head {head}\n\
+             that is the tree t.checkpoint names\n"
+        )
+    );
+    let run = third.run(&["verify-proof", "seq-2.proof.json"]).ok();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "seq 2 of t (hash {hash}) is in the tree of 3 events with head {head}\n\
+             that head is the proof's own: check it against a checkpoint you trust (--checkpoint FILE)\n"
+        )
+    );
+    assert!(!third.store().exists(), "verify-proof made no store");
+}
+
+/// The proof of seq 2 in the three-event store, changed by `change`, then checked.
+fn tampered(change: impl FnOnce(&mut Value, &[Value])) -> (i32, String, String) {
+    let env = three_events();
+    let events = events(&env);
+    let mut proof: Value =
+        serde_json::from_str(&env.run(&["prove", "t", "2"]).ok().stdout).expect("JSON");
+    change(&mut proof, &events);
+    env.write("p.json", &proof.to_string());
+    let run = env.run(&["verify-proof", "p.json"]).user_error();
+    (run.status, run.stdout, run.stderr)
+}
+
+#[test]
+fn a_proof_carrying_another_event_is_refused_naming_both_seqs() {
+    let (_, stdout, stderr) = tampered(|proof, events| proof["event"] = events[2].clone());
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "parley: p.json: event seq 3 of t is not the event the proof is for: leaf 1 is seq 2 of t\n"
+    );
+}
+
+#[test]
+fn a_proof_whose_event_was_changed_is_refused() {
+    let (_, _, stderr) =
+        tampered(|proof, _| proof["event"]["summary"] = json!("The US demands 5%"));
+    assert_eq!(
+        stderr,
+        "parley: p.json: event seq 2 does not hash to its `hash`: it was changed\n"
+    );
+}
+
+#[test]
+fn a_proof_moved_to_another_leaf_or_with_a_changed_hash_is_refused() {
+    let (_, _, stderr) = tampered(|proof, events| {
+        proof["event"] = events[2].clone();
+        proof["leaf_index"] = json!(2);
+    });
+    let env = three_events();
+    let head = b64(&head_of_three(&events(&env)));
+    assert_eq!(
+        stderr,
+        format!(
+            "parley: p.json: the proof does not lead from event seq 3 to the tree head {head} of size 3\n"
+        )
+    );
+    let (_, _, stderr) = tampered(|proof, _| {
+        proof["inclusion_proof"][0] = json!(b64(&[7; 32]));
+    });
+    assert_eq!(
+        stderr,
+        format!(
+            "parley: p.json: the proof does not lead from event seq 2 to the tree head {head} of size 3\n"
+        )
+    );
+}
+
+#[test]
+fn a_proof_of_a_bigger_tree_than_the_checkpoint_says_how_to_prove_under_it() {
+    let env = three_events();
+    let old = write_checkpoint(&env, "old.checkpoint");
+    env.run(&["log", "t", "--line", LATER]).ok();
+    let proof = env.run(&["prove", "t", "2"]).ok().stdout;
+    env.write("p.json", &proof);
+    let new_head = serde_json::from_str::<Value>(&proof).expect("JSON")["root_hash"]
+        .as_str()
+        .expect("root_hash")
+        .to_owned();
+    let old_head = old.lines().nth(2).expect("head line");
+    let run = env
+        .run(&["verify-proof", "p.json", "--checkpoint", "old.checkpoint"])
+        .user_error();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "parley: p.json: the proof is for the tree of 4 events of t with head {new_head}, \
+             and old.checkpoint names the tree of 3 events of t with head {old_head}: \
+             prove it under the checkpoint with `parley prove t SEQ --checkpoint old.checkpoint`\n"
+        )
+    );
+    env.run(&[
+        "prove",
+        "t",
+        "2",
+        "--checkpoint",
+        "old.checkpoint",
+        "--out",
+        "p.json",
+    ])
+    .ok();
+    env.run(&["verify-proof", "p.json", "--checkpoint", "old.checkpoint"])
+        .ok();
+}
+
+#[test]
+fn a_copy_that_grew_since_the_checkpoint_is_consistent_with_it() {
+    let env = three_events();
+    write_checkpoint(&env, "t.checkpoint");
+    env.run(&["log", "t", "--line", LATER]).ok();
+    let run = env.run(&["verify", "--against", "t.checkpoint"]).ok();
+    assert_eq!(
+        run.stdout,
+        "t: consistent with t.checkpoint: its 3 events are the first of this copy's 4 (consistency proof checked)\n"
+    );
+}
+
+#[test]
+fn a_copy_that_forked_before_the_checkpoint_is_refused_naming_the_size() {
+    let ours = three_events();
+    let checkpoint = write_checkpoint(&ours, "ours.checkpoint");
+    ours.run(&["log", "t", "--line", LATER]).ok();
+
+    let theirs = TestEnv::new();
+    theirs.import(&journal(&[FIRST, OTHER]));
+    theirs.write("ours.checkpoint", &checkpoint);
+    let their_head = theirs.run(&["checkpoint", "t"]).ok().stdout;
+    let their_head = their_head.lines().nth(2).expect("head line");
+    let our_head = checkpoint.lines().nth(2).expect("head line");
+    let run = theirs
+        .run(&["verify", "--against", "ours.checkpoint"])
+        .user_error();
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "parley: ours.checkpoint: this copy's first 3 events have the tree head {their_head}, \
+             the checkpoint says {our_head}: the copies differ at or before seq 3\n"
+        )
+    );
+
+    // A copy shorter than the checkpoint cannot hold it.
+    let short = TestEnv::new();
+    short.import(&journal(&[FIRST]));
+    short.write("ours.checkpoint", &checkpoint);
+    let run = short
+        .run(&["verify", "--against", "ours.checkpoint"])
+        .user_error();
+    assert_eq!(
+        run.stderr,
+        "parley: ours.checkpoint: the checkpoint names 3 events and this copy holds 2: \
+         it is not this copy's, or this copy lost events\n"
+    );
+}
+
+#[test]
+fn a_bad_checkpoint_is_refused_naming_its_line() {
+    let env = three_events();
+    let cases = [
+        (
+            "",
+            "x.checkpoint:1: a checkpoint's line 1 is its origin; this one ends before it",
+        ),
+        (
+            "example.com/log\n3\nAAAA\n",
+            "x.checkpoint:1: the origin \"example.com/log\" is not parley/SLUG: this is not a parley checkpoint",
+        ),
+        (
+            "parley/t\n03\nAAAA\n",
+            "x.checkpoint:2: the tree size \"03\" is not a whole number in decimal",
+        ),
+        (
+            "parley/t\n3\nAAAA\n",
+            "x.checkpoint:3: the tree head \"AAAA\" is not 32 bytes in standard base64",
+        ),
+    ];
+    for (text, message) in cases {
+        env.write("x.checkpoint", text);
+        let run = env
+            .run(&["verify", "--against", "x.checkpoint"])
+            .user_error();
+        assert_eq!(run.stderr, format!("parley: {message}\n"), "{text:?}");
+    }
+    env.write("x.checkpoint", "parley/u\n3\nAAAA\n");
+    let run = env
+        .run(&["prove", "t", "1", "--checkpoint", "x.checkpoint"])
+        .user_error();
+    assert_eq!(
+        run.stderr,
+        "parley: x.checkpoint:3: the tree head \"AAAA\" is not 32 bytes in standard base64\n"
+    );
+}
+
+#[test]
+fn prove_refuses_a_seq_past_the_head() {
+    let env = three_events();
+    let run = env.run(&["prove", "t", "4"]).user_error();
+    assert_eq!(
+        run.stderr,
+        "parley: SEQ: t holds seqs 1 to 3 in this tree; there is no seq 4\n"
+    );
+}
