@@ -12,8 +12,8 @@ use parley::projection::{PositionsView, ViewSpec, positions_view};
 use parley::report::Table;
 use parley::store::Access;
 
-/// Each side's position on each issue: latest number and terms, since when, the gap, the
-/// opening gap, concession shares, status and the last move.
+/// Each side's position on each issue: latest number and terms, since when, the gap,
+/// the opening gap, concession shares, status and the last move.
 ///
 /// Example:
 ///   parley positions korea-us-2025

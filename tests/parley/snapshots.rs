@@ -111,6 +111,8 @@ fn every_reviewer_command_on_the_bundled_journals() {
             vec!["export", slug],
             vec!["verify"],
             vec!["verify", slug],
+            vec!["checkpoint", slug],
+            vec!["prove", slug, "3"],
             vec!["minutes", slug, "--on", day],
             vec!["list", "--csv"],
             vec![
@@ -325,6 +327,9 @@ fn help_and_the_manual_page() {
         "list",
         "events",
         "verify",
+        "checkpoint",
+        "prove",
+        "verify-proof",
         "positions",
         "replay",
         "diff",
