@@ -324,3 +324,60 @@ fn prove_refuses_a_seq_past_the_head() {
         "parley: SEQ: t holds seqs 1 to 3 in this tree; there is no seq 4\n"
     );
 }
+
+/// The README's two delegations, command by command, on the bundled korea-us-2025: Korea
+/// sends a checkpoint, the US checks its copy (which has one move more) against it, and a
+/// third party checks one event under it with no store.
+#[test]
+fn the_readme_two_delegations_and_a_third_party() {
+    let journal = crate::common::bundled("korea-us-2025.ndjson");
+    let mut korea = TestEnv::new();
+    korea.now = "2026-01-01T00:00:00Z".to_owned();
+    korea
+        .run(&["import", journal.to_str().expect("utf-8 path")])
+        .ok();
+    let mut transcript = String::new();
+    let mut step = |env: &TestEnv, who: &str, args: &[&str]| {
+        let run = env.run(args).ok();
+        transcript.push_str(&format!("{who}$ parley {}\n{}", args.join(" "), run.stdout));
+        run.stdout
+    };
+    let checkpoint = step(&korea, "korea", &["checkpoint", "korea-us-2025"]);
+
+    let mut us = TestEnv::new();
+    us.now = korea.now.clone();
+    us.import(&korea.export("korea-us-2025"));
+    us.write("round.checkpoint", &checkpoint);
+    us.run(&[
+        "log",
+        "korea-us-2025",
+        "--line",
+        r#"US statement "The US welcomes the fact sheet" @2025-11-15"#,
+    ])
+    .ok();
+    step(&us, "us", &["verify", "--against", "round.checkpoint"]);
+
+    korea.write("round.checkpoint", &checkpoint);
+    let args = [
+        "prove",
+        "korea-us-2025",
+        "3",
+        "--checkpoint",
+        "round.checkpoint",
+        "--out",
+        "seq-3.proof.json",
+    ];
+    step(&korea, "korea", &args);
+    let third = TestEnv::new();
+    let proof = std::fs::read_to_string(korea.path("seq-3.proof.json")).expect("proof written");
+    third.write("seq-3.proof.json", &proof);
+    third.write("round.checkpoint", &checkpoint);
+    let args = [
+        "verify-proof",
+        "seq-3.proof.json",
+        "--checkpoint",
+        "round.checkpoint",
+    ];
+    step(&third, "third", &args);
+    insta::assert_snapshot!("transparency__readme", transcript);
+}
