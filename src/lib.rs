@@ -25,6 +25,7 @@
 //!   module per view.
 //! - [`report`]: rendering for people; reports return data, rendering is separate.
 //! - [`merkle`]: the RFC 6962 Merkle tree over a negotiation's event hashes, and its proofs.
+//! - [`signing`]: SSH signatures of events (SSHSIG over the hash), `allowed_signers`.
 //! - [`transparency`]: checkpoints of that tree and inclusion proofs of one event.
 //! - [`format`]: numbers as every output writes them, one rule.
 //! - [`clock`]: "now" from one place (`PARLEY_NOW` in tests).
@@ -41,6 +42,7 @@ pub mod merkle;
 pub mod model;
 pub mod projection;
 pub mod report;
+pub mod signing;
 mod splitmix;
 pub mod store;
 pub mod synth;

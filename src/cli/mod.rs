@@ -33,6 +33,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use parley::journal::{Appender, Outcome};
 use parley::model::{Invalid, Slug};
+use parley::signing::Signer;
 use parley::store::{Access, Log, Store, Upkeep};
 use parley::{Error, Result, clock};
 use serde_json::{Map, Value};
@@ -66,6 +67,15 @@ struct Global {
     /// Print long output directly, not through the pager (PARLEY_PAGER, PAGER or less).
     #[arg(long, global = true)]
     no_pager: bool,
+    /// Sign each event a command records with this OpenSSH ed25519 private key (an SSH
+    /// signature over its hash, namespace `parley`, as `signer` the `--as` name).
+    #[arg(
+        long,
+        global = true,
+        env = "PARLEY_SIGNING_KEY",
+        value_name = "KEYFILE"
+    )]
+    sign_with: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -167,6 +177,14 @@ impl Global {
     fn recorder(&self) -> String {
         clock::recorder(self.recorder.as_deref())
     }
+
+    /// The key `--sign-with` names, read, if one is named.
+    fn signer(&self) -> Result<Option<Signer>> {
+        self.sign_with
+            .as_deref()
+            .map(|path| Signer::load(path, &self.recorder(), "--sign-with"))
+            .transpose()
+    }
 }
 
 /// Appends one event built from flags, durably, and prints where it landed.
@@ -211,7 +229,9 @@ fn record_built(
             None => Default::default(),
         };
         let map = build(&agenda)?;
-        let mut appender = Appender::new(store, clock::now()?, global.recorder())?;
+        let signer = global.signer()?;
+        let mut appender =
+            Appender::new(store, clock::now()?, global.recorder())?.sign_with(signer.as_ref());
         if let Some(expected) = expect_seq {
             let actual = appender.head(&slug)?.map_or(0, |h| h.seq);
             if actual != expected {

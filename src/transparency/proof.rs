@@ -171,9 +171,7 @@ fn inclusion(tree: &Tree, index: u64, size: u64) -> Option<Vec<Hash>> {
 }
 
 /// Whether the event object hashes to `hash` over `prev`: the chain rule, on the
-/// object without its `hash`.
+/// object without its `hash` and signature.
 fn hash_holds(event: &Map<String, Value>, prev: &Digest32, hash: &Digest32) -> bool {
-    let mut content = event.clone();
-    content.remove("hash");
-    chain_hash(prev, &content) == *hash
+    chain_hash(prev, &crate::signing::hashed_content(event)) == *hash
 }
