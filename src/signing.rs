@@ -136,3 +136,53 @@ pub fn hashed_content(map: &Map<String, Value>) -> Map<String, Value> {
     }
     content
 }
+
+/// How the events of one negotiation are signed, against an `allowed_signers` file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Signers {
+    /// Events signed by a key allowed to sign as their signer.
+    pub allowed: u64,
+    /// Events with no signature, by seq.
+    pub unsigned: Vec<u64>,
+    /// The first event signed by a key the file does not allow: its seq, and why.
+    pub unknown: Option<(u64, String)>,
+}
+
+/// Reads `meta`'s events and sorts their signatures by `allowed`. A signature that
+/// does not verify is an error naming its seq (as `verify` reports it).
+pub fn signers(
+    store: &dyn crate::store::Log,
+    meta: &crate::store::StreamMeta,
+    allowed: &AllowedSigners,
+) -> Result<Signers> {
+    let mut tally = Signers::default();
+    for event in crate::journal::recorded_events(store, meta)? {
+        let envelope = &event.envelope;
+        let integrity = |what: String| Error::Integrity {
+            slug: meta.slug.to_string(),
+            seq: envelope.seq,
+            what,
+        };
+        match Signature::of(&event.raw(), &envelope.hash).map_err(integrity)? {
+            None => tally.unsigned.push(envelope.seq),
+            Some(signature) if signature.allowed(allowed, envelope.recorded_at) => {
+                tally.allowed += 1
+            }
+            Some(signature) => {
+                tally.unknown.get_or_insert_with(|| {
+                    (
+                        envelope.seq,
+                        format!(
+                            "signed as {} by {}, a key the allowed signers do not let sign as {} (namespace parley) at {}",
+                            signature.signer,
+                            signature.fingerprint(),
+                            signature.signer,
+                            crate::model::format_instant(envelope.recorded_at),
+                        ),
+                    )
+                });
+            }
+        }
+    }
+    Ok(tally)
+}

@@ -7,20 +7,24 @@ use clap::Args;
 use super::checkpoint::{place, read_checkpoint, same_negotiation};
 use super::{Global, print};
 use parley::journal::verify;
+use parley::model::Invalid;
 use parley::report::Table;
-use parley::store::{Access, Log};
+use parley::signing::{AllowedSigners, Signers, signers};
+use parley::store::{Access, Log, StreamMeta};
 use parley::transparency;
 use parley::{Error, Result};
 
 /// Re-read every stored event, decode it and check the hash chain; exit 1 naming the
 /// first bad seq. With --against CHECKPOINT, check instead that this copy begins with
 /// the tree the checkpoint names (`parley checkpoint` on another copy): exit 1 naming
-/// the size where the copies part.
+/// the size where the copies part. With --allowed-signers FILE, also say who signed:
+/// exit 1 naming the seq of an event signed by a key the file does not allow.
 ///
 /// Example:
 ///   parley verify
 ///   parley verify kr-us-2025
 ///   parley verify --against theirs.checkpoint
+///   parley verify --allowed-signers allowed_signers --require-signed
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
@@ -29,6 +33,14 @@ pub struct VerifyArgs {
     /// A checkpoint (from `parley checkpoint`) whose tree this copy must begin with.
     #[arg(long, value_name = "CHECKPOINT")]
     against: Option<PathBuf>,
+    /// Also check who signed each event against this `allowed_signers` file (git's
+    /// format; `namespaces` and validity dates honoured): exit 1 on a key it does not
+    /// allow.
+    #[arg(long, value_name = "FILE")]
+    allowed_signers: Option<PathBuf>,
+    /// With --allowed-signers, exit 1 on an unsigned event too.
+    #[arg(long, requires = "allowed_signers")]
+    require_signed: bool,
 }
 
 /// Runs `verify`.
@@ -41,31 +53,85 @@ pub fn run(global: &Global, args: &VerifyArgs) -> Result<()> {
         Some(slug) => vec![store.require(slug)?],
         None => store.negotiations()?,
     };
-    let mut table = Table::new(&["negotiation", "events", "chain", "head hash"]).right(&[1]);
+    let allowed = args
+        .allowed_signers
+        .as_deref()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            AllowedSigners::parse(&text, &place(path))
+        })
+        .transpose()?;
+    let mut headers = vec!["negotiation", "events", "chain"];
+    if allowed.is_some() {
+        headers.push("signatures");
+    }
+    headers.push("head hash");
+    let mut table = Table::new(&headers).right(&[1]);
     let mut first_failure: Option<Error> = None;
     for meta in &metas {
-        match verify(&store, meta) {
-            Ok(verified) => table.row(vec![
-                meta.slug.to_string(),
-                verified.events.to_string(),
-                "ok".into(),
-                verified.head.to_hex()[..16].to_owned(),
-            ]),
+        let checked = verify(&store, meta).and_then(|verified| {
+            let signed = match &allowed {
+                Some(allowed) => Some(signers(&store, meta, allowed)?),
+                None => None,
+            };
+            Ok((verified, signed))
+        });
+        let mut row = vec![meta.slug.to_string()];
+        match checked {
+            Ok((verified, signed)) => {
+                row.extend([verified.events.to_string(), "ok".into()]);
+                if let Some(signed) = signed {
+                    row.push(signatures_cell(&signed));
+                    if let Some(e) = signature_failure(meta, &signed, args.require_signed) {
+                        first_failure.get_or_insert(e);
+                    }
+                }
+                row.push(verified.head.to_hex()[..16].to_owned());
+            }
             Err(e) => {
-                table.row(vec![
-                    meta.slug.to_string(),
-                    meta.head.seq.to_string(),
-                    "BROKEN".into(),
-                    String::new(),
-                ]);
+                row.extend([meta.head.seq.to_string(), "BROKEN".into()]);
+                if allowed.is_some() {
+                    row.push(String::new());
+                }
+                row.push(String::new());
                 first_failure.get_or_insert(e);
             }
         }
+        table.row(row);
     }
     print(&table.render())?;
     match first_failure {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+/// What the signatures column says of one negotiation.
+fn signatures_cell(signed: &Signers) -> String {
+    if let Some((seq, _)) = &signed.unknown {
+        return format!("UNKNOWN KEY at seq {seq}");
+    }
+    let mut cell = format!("{} allowed", signed.allowed);
+    if !signed.unsigned.is_empty() {
+        cell.push_str(&format!(", {} unsigned", signed.unsigned.len()));
+    }
+    cell
+}
+
+/// The error a negotiation's signatures make `verify` exit with, if any.
+fn signature_failure(meta: &StreamMeta, signed: &Signers, require_signed: bool) -> Option<Error> {
+    let refuse = |seq: u64, what: String| {
+        Error::input(format!("{} seq {seq}", meta.slug), Invalid::new(what))
+    };
+    if let Some((seq, why)) = &signed.unknown {
+        return Some(refuse(*seq, why.clone()));
+    }
+    match signed.unsigned.first() {
+        Some(&seq) if require_signed => Some(refuse(
+            seq,
+            "the event is not signed, and --require-signed was given".into(),
+        )),
+        _ => None,
     }
 }
 
