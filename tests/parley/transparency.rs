@@ -381,3 +381,297 @@ fn the_readme_two_delegations_and_a_third_party() {
     step(&third, "third", &args);
     insta::assert_snapshot!("transparency__readme", transcript);
 }
+
+/// Makes an unencrypted ed25519 key `name` (and `name.pub`) with ssh-keygen, and an
+/// `allowed_signers` line for it as `principal`; `None` when ssh-keygen is missing
+/// (which fails under CI).
+fn ssh_key(env: &TestEnv, name: &str, principal: &str, options: &str) -> Option<String> {
+    if !crate::common::tool_present("ssh-keygen") {
+        return None;
+    }
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(env.path(name))
+        .status()
+        .expect("run ssh-keygen");
+    assert!(status.success(), "ssh-keygen made no key");
+    let public = std::fs::read_to_string(env.path(&format!("{name}.pub"))).expect("public key");
+    Some(format!("{principal} {options}{public}"))
+}
+
+/// The `SHA256:…` fingerprint ssh-keygen gives the key `name`.
+fn fingerprint(env: &TestEnv, name: &str) -> String {
+    let out = std::process::Command::new("ssh-keygen")
+        .args(["-l", "-f"])
+        .arg(env.path(&format!("{name}.pub")))
+        .output()
+        .expect("run ssh-keygen -l");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    text.split_whitespace()
+        .nth(1)
+        .expect("fingerprint")
+        .to_owned()
+}
+
+/// Records an opening and two moves of `t`, signed with `key` (none when `None`).
+fn signed_events(env: &TestEnv, key: Option<&str>) {
+    let open = [
+        "open",
+        "t",
+        "--title",
+        "Test talks",
+        "--party",
+        "KR=Korea",
+        "--party",
+        "US=United States",
+        "--issue",
+        "tariff=Tariff;unit=%",
+        "--at",
+        "2025-03-01",
+    ];
+    let first = [
+        "log",
+        "t",
+        "--line",
+        r#"KR offer tariff=10 "Korea offers 10%" @2025-03-02"#,
+    ];
+    let second = [
+        "log",
+        "t",
+        "--line",
+        r#"US demand tariff=25 "The US demands 25%" @2025-03-03"#,
+    ];
+    let sign: Vec<&str> = key.map_or(vec![], |k| vec!["--sign-with", k]);
+    for args in [&open[..], &first[..], &second[..]] {
+        env.run(&[args, &sign].concat()).ok();
+    }
+}
+
+#[test]
+fn signed_events_keep_their_hashes_and_check_with_ssh_keygen_alone() {
+    let env = TestEnv::new();
+    let Some(allowed) = ssh_key(&env, "kim", "tester", "namespaces=\"parley\" ") else {
+        return;
+    };
+    env.write("allowed_signers", &allowed);
+    signed_events(&env, Some("kim"));
+    let unsigned = TestEnv::new();
+    signed_events(&unsigned, None);
+    let hashes =
+        |env: &TestEnv| -> Vec<Value> { events(env).iter().map(|e| e["hash"].clone()).collect() };
+    assert_eq!(hashes(&env), hashes(&unsigned), "signing changes no hash");
+
+    let good = format!(
+        "Good \"parley\" signature for tester with ED25519 key {}\n",
+        fingerprint(&env, "kim")
+    );
+    for event in events(&env) {
+        assert_eq!(event["signer"], json!("tester"));
+        env.write("event.sig", event["signature"].as_str().expect("signature"));
+        let hash = event["hash"].as_str().expect("hash");
+        let mut check = std::process::Command::new("ssh-keygen")
+            .args([
+                "-Y",
+                "verify",
+                "-f",
+                "allowed_signers",
+                "-I",
+                "tester",
+                "-n",
+                "parley",
+                "-s",
+                "event.sig",
+            ])
+            .current_dir(env.dir.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run ssh-keygen -Y verify");
+        use std::io::Write;
+        check
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(hash.as_bytes())
+            .expect("write hash");
+        let out = check.wait_with_output().expect("ssh-keygen -Y verify");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            good,
+            "seq {}",
+            event["seq"]
+        );
+        assert!(out.status.success());
+    }
+    let run = env
+        .run(&["verify", "--allowed-signers", "allowed_signers"])
+        .ok();
+    let events = events(&env);
+    let head = &events[2]["hash"].as_str().expect("hash")[..16];
+    assert_eq!(
+        run.stdout,
+        format!(
+            "negotiation  events  chain  signatures  head hash\n\
+             t                 3  ok     3 allowed   {head}\n"
+        )
+    );
+}
+
+#[test]
+fn verify_names_the_seq_of_an_unknown_key_and_with_require_signed_an_unsigned_event() {
+    let env = TestEnv::new();
+    let Some(allowed) = ssh_key(&env, "kim", "tester", "") else {
+        return;
+    };
+    ssh_key(&env, "lee", "lee", "");
+    env.write("allowed_signers", &allowed);
+    signed_events(&env, Some("kim"));
+    env.run(&["log", "t", "--line", LATER]).ok();
+    let head = |env: &TestEnv| {
+        events(env).last().expect("events")["hash"]
+            .as_str()
+            .expect("hash")[..16]
+            .to_owned()
+    };
+    let run = env
+        .run(&["verify", "--allowed-signers", "allowed_signers"])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "negotiation  events  chain  signatures             head hash\n\
+             t                 4  ok     3 allowed, 1 unsigned  {}\n",
+            head(&env)
+        )
+    );
+    let run = env
+        .run(&[
+            "verify",
+            "--allowed-signers",
+            "allowed_signers",
+            "--require-signed",
+        ])
+        .user_error();
+    assert_eq!(
+        run.stderr,
+        "parley: t seq 4: the event is not signed, and --require-signed was given\n"
+    );
+
+    // Lee's key signs as tester: not a key the file allows for tester.
+    env.run(&[
+        "log",
+        "t",
+        "--sign-with",
+        "lee",
+        "--line",
+        r#"KR concession tariff=12 "Korea moves to 12%" @2025-03-05"#,
+    ])
+    .ok();
+    let run = env
+        .run(&["verify", "--allowed-signers", "allowed_signers"])
+        .user_error();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "negotiation  events  chain  signatures            head hash\n\
+             t                 5  ok     UNKNOWN KEY at seq 5  {}\n",
+            head(&env)
+        )
+    );
+    assert_eq!(
+        run.stderr,
+        format!(
+            "parley: t seq 5: signed as tester by {}, a key the allowed signers do not let sign as tester (namespace parley) at 2025-12-01T09:00:00.000Z\n",
+            fingerprint(&env, "lee")
+        )
+    );
+
+    // A key allowed only before the events were recorded, or in another namespace.
+    for options in ["valid-before=\"20250101\" ", "namespaces=\"git\" "] {
+        let line = std::fs::read_to_string(env.path("kim.pub")).expect("key");
+        env.write("allowed_signers", &format!("tester {options}{line}"));
+        let run = env
+            .run(&["verify", "--allowed-signers", "allowed_signers"])
+            .user_error();
+        assert_eq!(
+            run.stderr,
+            format!(
+                "parley: t seq 1: signed as tester by {}, a key the allowed signers do not let sign as tester (namespace parley) at 2025-12-01T09:00:00.000Z\n",
+                fingerprint(&env, "kim")
+            ),
+            "{options}"
+        );
+    }
+}
+
+#[test]
+fn import_refuses_a_changed_or_moved_signature_naming_the_line() {
+    let env = TestEnv::new();
+    if ssh_key(&env, "kim", "tester", "").is_none() {
+        return;
+    }
+    signed_events(&env, Some("kim"));
+    let events = events(&env);
+    let write = |events: &[Value]| {
+        let text: String = events.iter().map(|e| format!("{e}\n")).collect();
+        env.write("changed.ndjson", &text);
+    };
+    let fresh = TestEnv::new();
+    let import = |fresh: &TestEnv| {
+        let path = env.path("changed.ndjson");
+        fresh
+            .run(&["import", path.to_str().expect("utf-8")])
+            .user_error()
+            .stderr
+            .replace(path.to_str().expect("utf-8"), "FILE")
+    };
+    let moved: Vec<Value> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut e = e.clone();
+            if i == 1 {
+                e["signature"] = events[0]["signature"].clone();
+            }
+            e
+        })
+        .collect();
+    write(&moved);
+    assert_eq!(
+        import(&fresh),
+        format!(
+            "parley: FILE:2: signature: the signature by tester ({}) does not verify over this event's hash: it was changed or belongs to another event\n",
+            fingerprint(&env, "kim")
+        )
+    );
+    let mut changed = events.clone();
+    let signature = changed[0]["signature"]
+        .as_str()
+        .expect("signature")
+        .to_owned();
+    let mut lines: Vec<String> = signature.lines().map(str::to_owned).collect();
+    let last = lines.len() - 2;
+    let flipped = if lines[last].starts_with("AA") {
+        "AB"
+    } else {
+        "AA"
+    };
+    lines[last].replace_range(..2, flipped);
+    changed[0]["signature"] = json!(format!("{}\n", lines.join("\n")));
+    write(&changed);
+    assert_eq!(
+        import(&fresh),
+        format!(
+            "parley: FILE:1: signature: the signature by tester ({}) does not verify over this event's hash: it was changed or belongs to another event\n",
+            fingerprint(&env, "kim")
+        )
+    );
+    let mut changed = events.clone();
+    changed[2].as_object_mut().expect("object").remove("signer");
+    write(&changed);
+    assert_eq!(
+        import(&fresh),
+        "parley: FILE:3: signature: `signer` and `signature` must both be there, as text\n"
+    );
+    assert!(!fresh.store().exists(), "a refused import leaves no store");
+}
