@@ -72,6 +72,30 @@ impl Signer {
             .map_err(|e| Error::Invalid(Invalid::new(format!("signing failed: {e}"))))
     }
 
+    /// The name signatures are made under.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The raw ed25519 public key.
+    pub fn ed25519_public(&self) -> Option<[u8; 32]> {
+        self.key.public_key().key_data().ed25519().map(|k| k.0)
+    }
+
+    /// A raw ed25519 signature of `message` (for signed notes, not SSHSIG).
+    pub fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>> {
+        use signature::Signer as _;
+        let keypair = self
+            .key
+            .key_data()
+            .ed25519()
+            .ok_or_else(|| Error::Invalid(Invalid::new("the signing key is not ed25519")))?;
+        keypair
+            .try_sign(message)
+            .map(|sig| sig.as_bytes().to_vec())
+            .map_err(|e| Error::Invalid(Invalid::new(format!("signing failed: {e}"))))
+    }
+
     /// Adds `signer` and `signature` to an event object whose `hash` is `hash`.
     pub fn sign_into(&self, map: &mut Map<String, Value>, hash: &Digest32) -> Result<()> {
         map.insert("signer".into(), Value::String(self.name.clone()));
@@ -125,6 +149,17 @@ impl Signature {
     pub fn allowed(&self, allowed: &AllowedSigners, at: Millis) -> bool {
         allowed.allows(&self.signer, self.key.key_data(), at)
     }
+}
+
+/// Whether the raw ed25519 `signature` of `message` verifies under `public`.
+pub fn verify_raw(public: &[u8; 32], message: &[u8], signature: &[u8]) -> bool {
+    use signature::Verifier as _;
+    let Ok(sig) = ssh_key::Signature::new(ssh_key::Algorithm::Ed25519, signature.to_vec()) else {
+        return false;
+    };
+    ssh_key::public::Ed25519PublicKey(*public)
+        .verify(message, &sig)
+        .is_ok()
 }
 
 /// `map` without `hash` and the signature fields: what the chain hash covers.

@@ -7,20 +7,32 @@ use clap::Args;
 
 use super::{Global, json_text, print, write_file_atomically};
 use parley::store::{Access, Log};
-use parley::transparency::{self, Checkpoint, EventProof};
+use parley::transparency::{self, Checkpoint, EventProof, Note};
 use parley::{Error, Result};
 
-/// Print the checkpoint of a negotiation: the C2SP tlog-checkpoint note body naming its
-/// Merkle tree head (origin `parley/SLUG`, tree size, base64 head). Another copy checks
-/// it with `parley verify --against FILE`.
+/// Print the checkpoint of a negotiation: the C2SP tlog-checkpoint note naming its Merkle
+/// tree head (origin `parley/SLUG`, tree size, base64 head), with --sign-with a signed
+/// note. Another copy checks it with `parley verify --against FILE`.
 ///
 /// Example:
-///   parley checkpoint kr-us-2025 > kr-us-2025.checkpoint
+///   parley checkpoint kr-us-2025 --sign-with ~/.ssh/id_ed25519 > kr-us-2025.checkpoint
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct CheckpointArgs {
     /// The negotiation.
     slug: String,
+}
+
+/// Check a checkpoint against this copy (which must begin with its tree) and print it
+/// with this copy's signature line added (--sign-with): the other delegation's witness.
+///
+/// Example:
+///   parley cosign kr-us-2025.checkpoint --sign-with ~/.ssh/id_ed25519 > cosigned.checkpoint
+#[derive(Args, Debug)]
+#[command(verbatim_doc_comment)]
+pub struct CosignArgs {
+    /// The checkpoint.
+    file: PathBuf,
 }
 
 /// Write an inclusion proof of one event (JSON: tree size, head, leaf index, proof
@@ -64,7 +76,28 @@ pub struct VerifyProofArgs {
 pub fn run(global: &Global, args: &CheckpointArgs) -> Result<()> {
     let store = global.open(Access::Read)?;
     let meta = store.require(&args.slug)?;
-    print(&transparency::checkpoint(&store, &meta)?.render())
+    let mut note = Note::of(transparency::checkpoint(&store, &meta)?);
+    if let Some(signer) = global.signer()? {
+        note.sign(&signer)?;
+    }
+    print(&note.render())
+}
+
+/// Runs `cosign`.
+pub fn cosign(global: &Global, args: &CosignArgs) -> Result<()> {
+    let signer = global.signer()?.ok_or_else(|| {
+        Error::input(
+            "--sign-with",
+            parley::model::Invalid::new("cosign signs: name the key with --sign-with KEYFILE"),
+        )
+    })?;
+    let file = place(&args.file);
+    let mut note = Note::parse(&read(&args.file)?, &file)?;
+    let store = global.open(Access::Read)?;
+    let meta = store.require(note.checkpoint.slug.as_str())?;
+    transparency::check_against(&store, &meta, &note.checkpoint, &file)?;
+    note.sign(&signer)?;
+    print(&note.render())
 }
 
 /// Runs `prove`.
@@ -172,7 +205,12 @@ pub(super) fn same_negotiation(checkpoint: &Checkpoint, slug: &str, path: &Path)
 
 /// Reads a checkpoint file.
 pub(super) fn read_checkpoint(path: &Path) -> Result<Checkpoint> {
-    Checkpoint::parse(&read(path)?, &place(path))
+    Ok(read_note(path)?.checkpoint)
+}
+
+/// Reads a checkpoint file with its signature lines.
+pub(super) fn read_note(path: &Path) -> Result<Note> {
+    Note::parse(&read(path)?, &place(path))
 }
 
 fn read(path: &Path) -> Result<String> {

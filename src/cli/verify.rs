@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::checkpoint::{place, read_checkpoint, same_negotiation};
+use super::checkpoint::{place, read_note, same_negotiation};
 use super::{Global, print};
 use parley::journal::verify;
 use parley::model::Invalid;
@@ -12,13 +12,14 @@ use parley::report::Table;
 use parley::signing::{AllowedSigners, Signers, signers};
 use parley::store::{Access, Log, StreamMeta};
 use parley::transparency;
-use parley::{Error, Result};
+use parley::{Error, Result, clock};
 
 /// Re-read every stored event, decode it and check the hash chain; exit 1 naming the
 /// first bad seq. With --against CHECKPOINT, check instead that this copy begins with
 /// the tree the checkpoint names (`parley checkpoint` on another copy): exit 1 naming
 /// the size where the copies part. With --allowed-signers FILE, also say who signed:
-/// exit 1 naming the seq of an event signed by a key the file does not allow.
+/// exit 1 naming the seq of an event signed by a key the file does not allow; with
+/// --against too, that such a key signed the checkpoint.
 ///
 /// Example:
 ///   parley verify
@@ -45,14 +46,6 @@ pub struct VerifyArgs {
 
 /// Runs `verify`.
 pub fn run(global: &Global, args: &VerifyArgs) -> Result<()> {
-    if let Some(path) = &args.against {
-        return against(global, args.slug.as_deref(), path);
-    }
-    let store = global.open(Access::Read)?;
-    let metas = match &args.slug {
-        Some(slug) => vec![store.require(slug)?],
-        None => store.negotiations()?,
-    };
     let allowed = args
         .allowed_signers
         .as_deref()
@@ -61,6 +54,14 @@ pub fn run(global: &Global, args: &VerifyArgs) -> Result<()> {
             AllowedSigners::parse(&text, &place(path))
         })
         .transpose()?;
+    if let Some(path) = &args.against {
+        return against(global, args, path, allowed.as_ref());
+    }
+    let store = global.open(Access::Read)?;
+    let metas = match &args.slug {
+        Some(slug) => vec![store.require(slug)?],
+        None => store.negotiations()?,
+    };
     let mut headers = vec!["negotiation", "events", "chain"];
     if allowed.is_some() {
         headers.push("signatures");
@@ -135,22 +136,45 @@ fn signature_failure(meta: &StreamMeta, signed: &Signers, require_signed: bool) 
     }
 }
 
-/// Checks that this copy begins with the checkpoint's tree.
-fn against(global: &Global, slug: Option<&str>, path: &Path) -> Result<()> {
-    let checkpoint = read_checkpoint(path)?;
-    let slug = match slug {
+/// Checks that this copy begins with the checkpoint's tree; with `allowed`, also that
+/// a key it allows signed the checkpoint.
+fn against(
+    global: &Global,
+    args: &VerifyArgs,
+    path: &Path,
+    allowed: Option<&AllowedSigners>,
+) -> Result<()> {
+    let note = read_note(path)?;
+    let checkpoint = &note.checkpoint;
+    let slug = match args.slug.as_deref() {
         Some(slug) => {
-            same_negotiation(&checkpoint, slug, path)?;
+            same_negotiation(checkpoint, slug, path)?;
             slug.to_owned()
         }
         None => checkpoint.slug.to_string(),
     };
+    // A checkpoint nobody trusted signed is refused before the store is read.
+    let mut signed = String::new();
+    if let Some(allowed) = allowed {
+        let names = note.signed_by(allowed, clock::now()?, &place(path))?;
+        if names.is_empty() {
+            return Err(Error::input(
+                place(path),
+                Invalid::new(
+                    "no signature on the checkpoint is by a key the allowed signers allow",
+                ),
+            ));
+        }
+        signed = format!("signed by {}\n", names.join(", "));
+    }
     let store = global.open(Access::Read)?;
     let meta = store.require(&slug)?;
-    let size = transparency::check_against(&store, &meta, &checkpoint, &place(path))?;
-    print(&format!(
+    let size = transparency::check_against(&store, &meta, checkpoint, &place(path))?;
+    let mut text = format!(
         "{slug}: consistent with {}: its {} are the first of this copy's {size} (consistency proof checked)\n",
         place(path),
         parley::format::count(checkpoint.size, "event"),
-    ))
+    );
+    text.push_str(&signed);
+    print(&text)
 }

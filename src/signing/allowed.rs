@@ -60,6 +60,18 @@ impl AllowedSigners {
     }
 }
 
+impl AllowedSigners {
+    /// The ed25519 keys that may sign as `principal` in the `parley` namespace at `at`.
+    pub fn ed25519_keys(&self, principal: &str, at: Millis) -> Vec<[u8; 32]> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.key.ed25519().map(|k| (e, k.0)))
+            .filter(|(e, k)| self.allows(principal, &e.key, at) && k.len() == 32)
+            .map(|(_, k)| k)
+            .collect()
+    }
+}
+
 impl Entry {
     fn parse(line: &str) -> std::result::Result<Entry, String> {
         let mut words = Words(line);

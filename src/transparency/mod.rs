@@ -8,9 +8,11 @@
 //! that one journal is the start of another (consistency), without the other events.
 
 mod checkpoint;
+mod note;
 mod proof;
 
 pub use checkpoint::{Checkpoint, ORIGIN_PREFIX};
+pub use note::{Note, key_id};
 pub use proof::{EventProof, Proven};
 
 use base64::Engine;

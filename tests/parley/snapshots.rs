@@ -328,6 +328,7 @@ fn help_and_the_manual_page() {
         "events",
         "verify",
         "checkpoint",
+        "cosign",
         "prove",
         "verify-proof",
         "positions",

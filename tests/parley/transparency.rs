@@ -675,3 +675,137 @@ fn import_refuses_a_changed_or_moved_signature_naming_the_line() {
     );
     assert!(!fresh.store().exists(), "a refused import leaves no store");
 }
+
+/// A C2SP signed-note signature line's parts: the name, the key id and the signature.
+fn note_signature(line: &str) -> (String, Vec<u8>, Vec<u8>) {
+    let rest = line.strip_prefix("\u{2014} ").expect("a signature line");
+    let (name, blob) = rest.split_once(' ').expect("name and signature");
+    let blob = STANDARD.decode(blob).expect("base64");
+    (name.to_owned(), blob[..4].to_vec(), blob[4..].to_vec())
+}
+
+/// The raw ed25519 public key in an OpenSSH `.pub` file.
+fn raw_public(env: &TestEnv, name: &str) -> [u8; 32] {
+    let text = std::fs::read_to_string(env.path(&format!("{name}.pub"))).expect("public key");
+    let blob = STANDARD
+        .decode(text.split_whitespace().nth(1).expect("base64"))
+        .expect("base64");
+    blob[blob.len() - 32..].try_into().expect("32 bytes")
+}
+
+#[test]
+fn two_delegations_sign_and_cosign_a_checkpoint() {
+    let korea = three_events();
+    let Some(kim) = ssh_key(&korea, "kim", "kim", "namespaces=\"parley\" ") else {
+        return;
+    };
+    let signed = korea
+        .run(&["checkpoint", "t", "--sign-with", "kim", "--as", "kim"])
+        .ok()
+        .stdout;
+    let body = korea.run(&["checkpoint", "t"]).ok().stdout;
+    let kim_line = signed
+        .strip_prefix(&format!("{body}\n"))
+        .expect("the body, a blank line, then signatures")
+        .strip_suffix('\n')
+        .expect("a newline after the signature");
+    // The key id and signature are C2SP signed-note's, computed here from the definition.
+    let (name, id, _) = note_signature(kim_line);
+    assert_eq!(name, "kim");
+    let key = raw_public(&korea, "kim");
+    let digest = Sha256::new()
+        .chain_update(b"kim\n\x01")
+        .chain_update(key)
+        .finalize();
+    assert_eq!(id, digest[..4]);
+
+    let us = TestEnv::new();
+    us.import(&korea.export("t"));
+    us.run(&["log", "t", "--line", LATER]).ok();
+    let lee = ssh_key(&us, "lee", "lee", "namespaces=\"parley\" ").expect("ssh-keygen");
+    us.write("korea.checkpoint", &signed);
+    let cosigned = us
+        .run(&[
+            "cosign",
+            "korea.checkpoint",
+            "--sign-with",
+            "lee",
+            "--as",
+            "lee",
+        ])
+        .ok()
+        .stdout;
+    let lee_line = cosigned
+        .strip_prefix(&signed)
+        .expect("the signed note, then one more line");
+    assert_eq!(note_signature(lee_line.trim_end()).0, "lee");
+
+    korea.write("cosigned.checkpoint", &cosigned);
+    korea.write("allowed_signers", &format!("{kim}{lee}"));
+    let run = korea
+        .run(&[
+            "verify",
+            "--against",
+            "cosigned.checkpoint",
+            "--allowed-signers",
+            "allowed_signers",
+        ])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        "t: consistent with cosigned.checkpoint: its 3 events are the first of this copy's 3 (consistency proof checked)\n\
+         signed by kim, lee\n"
+    );
+
+    // A checkpoint whose size was changed keeps no signature; one by nobody allowed fails.
+    let changed = cosigned.replacen("\n3\n", "\n2\n", 1);
+    korea.write("changed.checkpoint", &changed);
+    let run = korea
+        .run(&[
+            "verify",
+            "--against",
+            "changed.checkpoint",
+            "--allowed-signers",
+            "allowed_signers",
+        ])
+        .user_error();
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "parley: changed.checkpoint: the signature of kim does not verify over the checkpoint: it was changed\n"
+    );
+    korea.write("allowed_signers", "");
+    let run = korea
+        .run(&[
+            "verify",
+            "--against",
+            "cosigned.checkpoint",
+            "--allowed-signers",
+            "allowed_signers",
+        ])
+        .user_error();
+    assert_eq!(
+        run.stderr,
+        "parley: cosigned.checkpoint: no signature on the checkpoint is by a key the allowed signers allow\n"
+    );
+
+    // Cosigning a checkpoint of a copy that forked is refused.
+    let forked = TestEnv::new();
+    forked.import(&journal(&[FIRST, OTHER]));
+    ssh_key(&forked, "lee", "lee", "").expect("ssh-keygen");
+    forked.write("korea.checkpoint", &signed);
+    let run = forked
+        .run(&["cosign", "korea.checkpoint", "--sign-with", "lee"])
+        .user_error();
+    assert_eq!(run.stdout, "");
+    let forked_head = forked.run(&["checkpoint", "t"]).ok().stdout;
+    let forked_head = forked_head.lines().nth(2).expect("head line");
+    let korea_head = body.lines().nth(2).expect("head line");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "parley: korea.checkpoint: this copy's first 3 events have the tree head {forked_head}, \
+             the checkpoint says {korea_head}: the copies differ at or before seq 3\n"
+        )
+    );
+}
