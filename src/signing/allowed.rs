@@ -76,28 +76,37 @@ impl Entry {
     fn parse(line: &str) -> std::result::Result<Entry, String> {
         let mut words = Words(line);
         let principals = words.next().ok_or("no principals")?;
-        let mut next = words.next().ok_or("no key after the principals")?;
-        let mut entry = Entry {
-            principals: principals.split(',').map(str::to_owned).collect(),
-            key: KeyData::Ed25519(ssh_key::public::Ed25519PublicKey([0; 32])),
-            namespaces: None,
-            valid_after: None,
-            valid_before: None,
-        };
-        if !is_key_type(&next) {
-            for option in split_options(&next) {
-                entry.option(&option)?;
+        let mut key_type = words.next().ok_or("no key after the principals")?;
+        let mut options = Options::default();
+        if !is_key_type(&key_type) {
+            for option in split_options(&key_type) {
+                options.read(&option)?;
             }
-            next = words.next().ok_or("no key after the options")?;
+            key_type = words.next().ok_or("no key after the options")?;
         }
         let base64 = words.next().ok_or("no key after its type")?;
-        let key = PublicKey::from_openssh(&format!("{next} {base64}"))
-            .map_err(|e| format!("the key {next} {base64} does not read ({e})"))?;
-        entry.key = key.key_data().clone();
-        Ok(entry)
+        let key = PublicKey::from_openssh(&format!("{key_type} {base64}"))
+            .map_err(|e| format!("the key {key_type} {base64} does not read ({e})"))?;
+        Ok(Entry {
+            principals: principals.split(',').map(str::to_owned).collect(),
+            key: key.key_data().clone(),
+            namespaces: options.namespaces,
+            valid_after: options.valid_after,
+            valid_before: options.valid_before,
+        })
     }
+}
 
-    fn option(&mut self, option: &str) -> std::result::Result<(), String> {
+/// The options of one line.
+#[derive(Default)]
+struct Options {
+    namespaces: Option<Vec<String>>,
+    valid_after: Option<Millis>,
+    valid_before: Option<Millis>,
+}
+
+impl Options {
+    fn read(&mut self, option: &str) -> std::result::Result<(), String> {
         let (name, value) = option.split_once('=').unwrap_or((option, ""));
         let value = value.trim_matches('"');
         match name.to_ascii_lowercase().as_str() {

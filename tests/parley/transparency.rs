@@ -809,3 +809,49 @@ fn two_delegations_sign_and_cosign_a_checkpoint() {
         )
     );
 }
+
+#[test]
+fn a_bad_allowed_signers_line_or_a_key_with_a_passphrase_is_refused_naming_it() {
+    let env = three_events();
+    let Some(allowed) = ssh_key(&env, "kim", "tester", "") else {
+        return;
+    };
+    env.write(
+        "allowed_signers",
+        &format!("# trusted\n{allowed}tester cert-authority {allowed}"),
+    );
+    let run = env
+        .run(&["verify", "--allowed-signers", "allowed_signers"])
+        .user_error();
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "parley: allowed_signers:3: cert-authority keys are not supported: list each signer's own key\n"
+    );
+    env.write(
+        "allowed_signers",
+        "tester valid-after=\"2025\" ssh-ed25519 AAAA\n",
+    );
+    let run = env
+        .run(&["verify", "--allowed-signers", "allowed_signers"])
+        .user_error();
+    assert_eq!(
+        run.stderr,
+        "parley: allowed_signers:1: \"2025\" is not a time as YYYYMMDD[HHMM[SS]]\n"
+    );
+
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "a passphrase", "-f"])
+        .arg(env.path("locked"))
+        .status()
+        .expect("run ssh-keygen");
+    assert!(status.success());
+    let run = env
+        .run(&["log", "t", "--sign-with", "locked", "--line", LATER])
+        .user_error();
+    assert_eq!(
+        run.stderr,
+        "parley: --sign-with: locked: the key has a passphrase; parley signs with an unencrypted key (ssh-keygen -t ed25519 -N '')\n"
+    );
+    assert_eq!(events(&env).len(), 3, "nothing recorded");
+}
