@@ -17,7 +17,7 @@ mod verify;
 pub use append::{Appender, MAX_EVENT_BYTES, Outcome, Spent};
 pub use export::export;
 pub use gdelt::{Converted, GdeltOptions, RELATIONS_ISSUE, convert_gdelt};
-pub use import::{Added, ImportOptions, ImportSummary, import};
+pub use import::{Added, ImportOptions, ImportSummary, import, import_signed};
 pub use line::{
     MOVE_KINDS, did_you_mean, move_kind, read_line, resolve_names, typed_number, when_text, words,
 };

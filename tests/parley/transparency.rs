@@ -855,3 +855,37 @@ fn a_bad_allowed_signers_line_or_a_key_with_a_passphrase_is_refused_naming_it() 
     );
     assert_eq!(events(&env).len(), 3, "nothing recorded");
 }
+
+#[test]
+fn import_signs_authored_lines_and_keeps_recorded_signatures() {
+    let env = TestEnv::new();
+    let Some(allowed) = ssh_key(&env, "kim", "tester", "") else {
+        return;
+    };
+    env.write("allowed_signers", &allowed);
+    env.write("authored.ndjson", &journal(&[FIRST, SECOND]));
+    env.run(&["import", "authored.ndjson", "--sign-with", "kim"])
+        .ok();
+    let signers: Vec<Value> = events(&env).iter().map(|e| e["signer"].clone()).collect();
+    assert_eq!(signers, [json!("tester"), json!("tester"), json!("tester")]);
+
+    let copy = TestEnv::new();
+    copy.import(&env.export("t"));
+    assert_eq!(
+        copy.export("t"),
+        env.export("t"),
+        "recorded lines keep their signatures"
+    );
+    copy.write("allowed_signers", &allowed);
+    let head = &events(&copy)[2]["hash"].as_str().expect("hash")[..16].to_owned();
+    let run = copy
+        .run(&["verify", "--allowed-signers", "allowed_signers"])
+        .ok();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "negotiation  events  chain  signatures  head hash\n\
+             t                 3  ok     3 allowed   {head}\n"
+        )
+    );
+}
