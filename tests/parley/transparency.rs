@@ -889,3 +889,41 @@ fn import_signs_authored_lines_and_keeps_recorded_signatures() {
         )
     );
 }
+
+#[test]
+fn verify_names_the_seq_of_a_signature_changed_in_the_store() {
+    let env = TestEnv::new();
+    if ssh_key(&env, "kim", "tester", "").is_none() {
+        return;
+    }
+    signed_events(&env, Some("kim"));
+    {
+        let store = parley::store::Store::open(
+            &env.store(),
+            parley::store::Access::Write,
+            std::time::Duration::from_secs(5),
+        )
+        .expect("open store");
+        let meta = parley::store::Log::require(&store, "t").expect("negotiation t");
+        store
+            .tamper_with_segment(&meta, 2, |bytes| {
+                let end = b"\\n-----END SSH SIGNATURE-----";
+                let at = bytes
+                    .windows(end.len())
+                    .position(|w| w == end)
+                    .expect("seq 2's signature is stored");
+                let byte = &mut bytes[at - 12];
+                *byte = if *byte == b'A' { b'B' } else { b'A' };
+            })
+            .expect("tamper");
+    }
+    let run = env.run(&["verify"]).user_error();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "parley: integrity failure in t at seq 2: the signature by tester ({}) does not verify over this event's hash: it was changed or belongs to another event\n\
+             hint: the store has been altered or damaged; restore it from an export or a backup\n",
+            fingerprint(&env, "kim")
+        )
+    );
+}
