@@ -138,6 +138,9 @@ pub fn verify_proof(args: &VerifyProofArgs) -> Result<()> {
         parley::format::count(tree.size, "event"),
         transparency::base64(&tree.root),
     );
+    if let Some(signed_by) = &proven.signed_by {
+        text.push_str(&format!("signed by {signed_by}\n"));
+    }
     match &args.checkpoint {
         Some(path) => {
             let checkpoint = read_checkpoint(path)?;

@@ -13,7 +13,7 @@
 //! ```
 //!
 //! Checking one proves three things: the event hashes to its own `hash` (so no field of
-//! it changed), it is the event its leaf index names (seq = leaf index + 1, in the
+//! it changed) and any signature it carries verifies over that hash, it is the event its leaf index names (seq = leaf index + 1, in the
 //! origin's negotiation), and the proof leads from its `hash` to the root. The root is
 //! the proof's own until it is compared with a checkpoint the reader trusts.
 
@@ -52,6 +52,9 @@ pub struct Proven {
     pub seq: u64,
     /// Its hash.
     pub hash: Digest32,
+    /// Who signed it and with which key (a signature that verifies over its hash; whether
+    /// that key is trusted is for an `allowed_signers` file).
+    pub signed_by: Option<String>,
     /// The tree it is in: its negotiation, size and head.
     pub checkpoint: Checkpoint,
 }
@@ -127,6 +130,8 @@ impl EventProof {
                 "event seq {seq} does not hash to its `hash`: it was changed"
             )));
         }
+        let signature = crate::signing::Signature::of(&self.event, &envelope.hash)
+            .map_err(|e| refused(format!("event seq {seq}: {e}")))?;
         if envelope.negotiation != slug || self.leaf_index.checked_add(1) != Some(seq) {
             return Err(refused(format!(
                 "event seq {seq} of {} is not the event the proof is for: leaf {} is seq {} of {slug}",
@@ -145,6 +150,7 @@ impl EventProof {
         Ok(Proven {
             seq,
             hash: envelope.hash,
+            signed_by: signature.map(|s| format!("{} ({})", s.signer, s.fingerprint())),
             checkpoint: Checkpoint {
                 slug,
                 size: self.tree_size,

@@ -927,3 +927,26 @@ fn verify_names_the_seq_of_a_signature_changed_in_the_store() {
         )
     );
 }
+
+#[test]
+fn verify_proof_says_who_signed_the_event() {
+    let env = TestEnv::new();
+    if ssh_key(&env, "kim", "tester", "").is_none() {
+        return;
+    }
+    signed_events(&env, Some("kim"));
+    let events = events(&env);
+    env.run(&["prove", "t", "2", "--out", "p.json"]).ok();
+    let run = env.run(&["verify-proof", "p.json"]).ok();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "seq 2 of t (hash {}) is in the tree of 3 events with head {}\n\
+             signed by tester ({})\n\
+             that head is the proof's own: check it against a checkpoint you trust (--checkpoint FILE)\n",
+            &events[1]["hash"].as_str().expect("hash")[..16],
+            b64(&head_of_three(&events)),
+            fingerprint(&env, "kim"),
+        )
+    );
+}
