@@ -27,6 +27,9 @@
 //! - [`projection`]: pure functions of a timeline (corrections applied,
 //!   `--as-of`/`--known-at`): one module per view, and the checkpoint's pure part.
 //! - [`report`]: rendering for people; reports return data, rendering is separate.
+//! - [`merkle`]: the RFC 6962 Merkle tree over a negotiation's event hashes, and its proofs.
+//! - [`signing`]: SSH signatures of events (SSHSIG over the hash), `allowed_signers`.
+//! - [`transparency`]: checkpoints of that tree and inclusion proofs of one event.
 //! - [`format`](mod@format): numbers as every output writes them, one rule.
 //! - [`clock`]: "now" from one place (`PARLEY_NOW` in tests).
 //! - [`synth`]: seeded synthetic journals for benchmarks, 10^3 to 10^6 events.
@@ -88,12 +91,15 @@ pub mod clock;
 mod error;
 pub mod format;
 pub mod journal;
+pub mod merkle;
 pub mod model;
 pub mod projection;
 pub mod report;
+pub mod signing;
 mod splitmix;
 pub mod store;
 pub mod synth;
+pub mod transparency;
 pub mod views;
 
 pub use error::{Error, Result};

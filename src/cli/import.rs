@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Global, print};
-use parley::journal::{ImportOptions, import};
+use parley::journal::{ImportOptions, import_signed};
 use parley::model::Slug;
 use parley::report::Table;
 use parley::{Error, Result, clock};
@@ -54,7 +54,9 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<()> {
         Box::new(File::open(&args.file).map_err(|e| Error::io(&args.file, e))?)
     };
     let reader = BufReader::with_capacity(1 << 20, reader);
-    let summary = global.write(|store| import(store, reader, &name, &options))?;
+    let signer = global.signer()?;
+    let summary =
+        global.write(|store| import_signed(store, reader, &name, &options, signer.as_ref()))?;
     let mut table = Table::new(&["negotiation", "added", "seq"]).right(&[1]);
     for (slug, added) in &summary.added {
         table.row(vec![

@@ -4,6 +4,7 @@
 mod agenda;
 mod annotate;
 mod audit;
+mod checkpoint;
 mod convert;
 mod correct;
 mod diff;
@@ -32,6 +33,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use parley::journal::{Appender, Outcome};
 use parley::model::{Invalid, Slug};
+use parley::signing::Signer;
 use parley::store::{Access, Backend, Log, Upkeep};
 use parley::{Error, Result, clock};
 use serde_json::{Map, Value};
@@ -67,6 +69,15 @@ struct Global {
     /// Print long output directly, not through the pager (PARLEY_PAGER, PAGER or less).
     #[arg(long, global = true)]
     no_pager: bool,
+    /// Sign each event a command records with this OpenSSH ed25519 private key (an SSH
+    /// signature over its hash, namespace `parley`, as `signer` the `--as` name).
+    #[arg(
+        long,
+        global = true,
+        env = "PARLEY_SIGNING_KEY",
+        value_name = "KEYFILE"
+    )]
+    sign_with: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -84,6 +95,10 @@ enum Command {
     List(list::ListArgs),
     Events(events::EventsArgs),
     Verify(verify::VerifyArgs),
+    Checkpoint(checkpoint::CheckpointArgs),
+    Cosign(checkpoint::CosignArgs),
+    Prove(checkpoint::ProveArgs),
+    VerifyProof(checkpoint::VerifyProofArgs),
     Positions(positions::PositionsArgs),
     Replay(replay::ReplayArgs),
     Diff(diff::DiffArgs),
@@ -110,6 +125,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list::run(global, args),
         Command::Events(args) => events::run(global, args),
         Command::Verify(args) => verify::run(global, args),
+        Command::Checkpoint(args) => checkpoint::run(global, args),
+        Command::Cosign(args) => checkpoint::cosign(global, args),
+        Command::Prove(args) => checkpoint::prove(global, args),
+        Command::VerifyProof(args) => checkpoint::verify_proof(args),
         Command::Positions(args) => positions::run(global, args),
         Command::Replay(args) => replay::run(global, args),
         Command::Diff(args) => diff::run(global, args),
@@ -171,6 +190,14 @@ impl Global {
 
     fn recorder(&self) -> String {
         clock::recorder(self.recorder.as_deref())
+    }
+
+    /// The key `--sign-with` names, read, if one is named.
+    fn signer(&self) -> Result<Option<Signer>> {
+        self.sign_with
+            .as_deref()
+            .map(|path| Signer::load(path, &self.recorder(), "--sign-with"))
+            .transpose()
     }
 }
 
@@ -254,7 +281,9 @@ fn append_built(
         None => Default::default(),
     };
     let map = build(&agenda)?;
-    let mut appender = Appender::new(store, clock::now()?, global.recorder())?;
+    let signer = global.signer()?;
+    let mut appender =
+        Appender::new(store, clock::now()?, global.recorder())?.sign_with(signer.as_ref());
     if let Some(expected) = expect_seq {
         let actual = appender.head(slug)?.map_or(0, |h| h.seq);
         if actual != expected {
@@ -504,6 +533,13 @@ fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
 /// An error writing to standard output (a closed pipe is handled in `main`).
 fn io_error(e: std::io::Error) -> Error {
     Error::io(std::path::Path::new("stdout"), e)
+}
+
+/// `value` as [`print_json`] prints it, for a command that writes it elsewhere too.
+fn json_text(value: &impl serde::Serialize) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| io_error(e.into()))?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Prints a value as one JSON document.

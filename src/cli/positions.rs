@@ -13,8 +13,8 @@ use parley::report::Table;
 use parley::store::Access;
 use parley::views::{self, PositionsView};
 
-/// Each side's position on each issue: latest number and terms, since when, the gap, the
-/// opening gap, concession shares, status and the last move.
+/// Each side's position on each issue: latest number and terms, since when, the gap,
+/// the opening gap, concession shares, status and the last move.
 ///
 /// Example:
 ///   parley positions korea-us-2025

@@ -159,7 +159,9 @@ impl Session<'_> {
     fn append(&mut self, map: Map<String, Value>) -> Result<u64> {
         let slug = Slug::parse(&self.slug).map_err(|e| Error::input("SLUG", e))?;
         let store = self.open(Access::Write)?;
-        let mut appender = Appender::new(&store, clock::now()?, self.global.recorder())?;
+        let signer = self.global.signer()?;
+        let mut appender = Appender::new(&store, clock::now()?, self.global.recorder())?
+            .sign_with(signer.as_ref());
         let outcome = appender.append(map, Some(&slug))?;
         appender.commit()?;
         store.close()?;

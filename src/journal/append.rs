@@ -18,6 +18,7 @@ use crate::model::{
     Recorded, References, SCHEMA, Sealer, Slug, Target, amended, canonical, chain_hash,
     check_changes, check_in_context, fingerprint, format_instant,
 };
+use crate::signing::Signer;
 use crate::splitmix::SplitMix64;
 use crate::store::{
     Compressor, Head, Log, StagedEvent, StagedLog, StreamCommit, StreamId, StreamMeta,
@@ -67,6 +68,8 @@ pub struct Appender<'s> {
     compressor: Compressor,
     /// What staged events leave behind, kept for the caller to free ([`Appender::keep_spent`]).
     spent: Option<Spent>,
+    /// Signs each event recorded anew ([`Appender::sign_with`]).
+    signer: Option<&'s Signer>,
 }
 
 /// What the appender is done with once an event is staged: the event (holding the
@@ -113,6 +116,7 @@ impl<'s> Appender<'s> {
             scratch: Vec::new(),
             compressor: Compressor::default(),
             spent: None,
+            signer: None,
         })
     }
 
@@ -120,6 +124,13 @@ impl<'s> Appender<'s> {
     /// count as already present instead of being added again: re-importing a file is safe.
     pub fn dedupe_authored(mut self, on: bool) -> Self {
         self.dedupe_authored = on;
+        self
+    }
+
+    /// Signs every event recorded anew with `signer` (docs/journal-format.md, "Signed
+    /// events"); recorded lines keep the signatures they carry.
+    pub fn sign_with(mut self, signer: Option<&'s Signer>) -> Self {
+        self.signer = signer;
         self
     }
 
@@ -258,6 +269,9 @@ impl<'s> Appender<'s> {
         let mut bytes = std::mem::take(&mut self.scratch);
         let hash = self.sealer.seal_into(&fields, &envelope, &mut bytes);
         let envelope = Envelope { hash, ..envelope };
+        if let Some(signer) = self.signer {
+            bytes = signed(signer, &bytes, &hash)?;
+        }
         let staged = self.stage(envelope, &mut event, &bytes);
         self.scratch = bytes;
         if let Some(spent) = &mut self.spent {
@@ -270,8 +284,7 @@ impl<'s> Appender<'s> {
     fn append_recorded(&mut self, map: Map<String, Value>) -> Result<Outcome> {
         let recorded = Recorded::from_map(map)?;
         let envelope = &recorded.envelope;
-        let mut content = recorded.raw.clone();
-        content.remove("hash");
+        let content = crate::signing::hashed_content(&recorded.raw);
         if chain_hash(&envelope.prev_hash, &content) != envelope.hash {
             return Err(Invalid::field(
                 "hash",
@@ -279,6 +292,8 @@ impl<'s> Appender<'s> {
             )
             .into());
         }
+        crate::signing::Signature::of(&recorded.raw, &envelope.hash)
+            .map_err(|e| Invalid::field("signature", e))?;
         let slug = envelope.negotiation.clone();
         if self.pending(&slug)?.is_none() {
             if recorded.event.kind != Kind::Opening || envelope.seq != 1 {
@@ -718,6 +733,16 @@ impl IdSource {
 /// is swapped in, not cloned: the event, which the caller only drops, takes the old one,
 /// so the shared text's count is not touched on every event (its cache line was last
 /// written on the reading thread).
+/// `bytes` (a canonical event whose hash is `hash`) with `signer`'s signature added.
+fn signed(signer: &Signer, bytes: &[u8], hash: &Digest32) -> Result<Vec<u8>> {
+    let mut map = match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => map,
+        _ => return Err(Invalid::new("a sealed event does not read back").into()),
+    };
+    signer.sign_into(&mut map, hash)?;
+    Ok(canonical(&map))
+}
+
 fn widen(meta: &mut StreamMeta, event: &mut Event) {
     let key = event.at.sort_key();
     if meta

@@ -10,6 +10,7 @@ use std::io::BufRead;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 
 use crate::model::{Invalid, LineCache, Millis, Slug};
+use crate::signing::Signer;
 use crate::store::Log;
 use crate::{Error, Result};
 
@@ -78,11 +79,23 @@ pub fn import(
     name: &str,
     options: &ImportOptions,
 ) -> Result<ImportSummary> {
+    import_signed(store, reader, name, options, None)
+}
+
+/// [`import`], with each authored line signed by `signer` (recorded lines keep the
+/// signatures they carry).
+pub fn import_signed(
+    store: &dyn Log,
+    reader: impl BufRead + Send,
+    name: &str,
+    options: &ImportOptions,
+    signer: Option<&Signer>,
+) -> Result<ImportSummary> {
     std::thread::scope(|scope| {
         let (sender, receiver) = mpsc::sync_channel(BATCHES_AHEAD);
         let (returns, returned) = mpsc::channel();
         scope.spawn(move || read_ahead(reader, sender, &returned));
-        import_lines(store, receiver, returns, name, options)
+        import_lines(store, receiver, returns, name, options, signer)
     })
 }
 
@@ -132,8 +145,10 @@ fn import_lines(
     returns: Sender<Returned>,
     name: &str,
     options: &ImportOptions,
+    signer: Option<&Signer>,
 ) -> Result<ImportSummary> {
     let mut appender = Appender::new(store, options.now, options.recorder.clone())?
+        .sign_with(signer)
         .dedupe_authored(true)
         .compress_ahead(!options.dry_run)
         .keep_spent(true);

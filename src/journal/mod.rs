@@ -17,7 +17,7 @@ mod verify;
 pub use append::{Appender, MAX_EVENT_BYTES, Outcome, Spent};
 pub use export::export;
 pub use gdelt::{Converted, GdeltOptions, RELATIONS_ISSUE, convert_gdelt};
-pub use import::{Added, ImportOptions, ImportSummary, import};
+pub use import::{Added, ImportOptions, ImportSummary, import, import_signed};
 pub use line::{did_you_mean, move_kind, read_line, resolve_names, typed_number, when_text};
 pub use lines::{Line, Lines, MAX_LINE_BYTES, parse_object};
 pub use prepared::{Authored, Prepared};

@@ -17,6 +17,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread;
 
 use crate::model::{Digest32, Millis, Recorded, canonical, chain_hash_bytes};
+use crate::signing::{SIGNATURE_FIELDS, Signature, hashed_content};
 use crate::store::{Log, StreamMeta};
 use crate::{Error, Result};
 
@@ -76,9 +77,20 @@ fn check(meta: &StreamMeta, seq: u64, bytes: &[u8]) -> std::result::Result<Link,
         ));
     }
     // The bytes are canonical, so the content without `hash` is those bytes with the
-    // `hash` member cut out.
-    let hash_holds = without_hash(bytes, &envelope.hash)
-        .is_some_and(|content| chain_hash_bytes(&envelope.prev_hash, &content) == envelope.hash);
+    // `hash` member cut out; a signed event's content also leaves out its signature.
+    let signed = SIGNATURE_FIELDS
+        .iter()
+        .any(|f| recorded.raw.contains_key(*f));
+    let hash_holds = if signed {
+        let content = canonical(&hashed_content(&recorded.raw));
+        chain_hash_bytes(&envelope.prev_hash, &content) == envelope.hash
+    } else {
+        without_hash(bytes, &envelope.hash)
+            .is_some_and(|content| chain_hash_bytes(&envelope.prev_hash, &content) == envelope.hash)
+    };
+    if signed && hash_holds {
+        Signature::of(&recorded.raw, &envelope.hash)?;
+    }
     Ok(Link {
         prev_hash: envelope.prev_hash,
         hash: envelope.hash,

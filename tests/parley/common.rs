@@ -108,6 +108,7 @@ impl TestEnv {
             .env("PARLEY_USER", "tester")
             .env("PARLEY_SEED", "1")
             .env_remove("RUST_BACKTRACE")
+            .env_remove("PARLEY_SIGNING_KEY")
             .env_remove("COLUMNS")
             .stdin(Stdio::null());
         command

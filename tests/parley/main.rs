@@ -28,6 +28,7 @@
 //! - `shared`: a shared journal on PostgreSQL: the same output as sled, append-only rows,
 //!   concurrent writers (issue 17)
 //! - `statuses`: open, converged, agreed and retraction, for two parties and three (issue 13)
+//! - `transparency`: checkpoints, inclusion proofs, copies checked against a checkpoint (issue 18)
 //! - `views`: the views layer through the library: the audit and its memo, as the CLI reads them (issue 14)
 //! - `vocabulary`: the audit's rules and findings in words; the rubric's measure codes
 
@@ -56,5 +57,6 @@ mod shared;
 mod snapshots;
 mod statuses;
 mod terminal;
+mod transparency;
 mod views;
 mod vocabulary;
