@@ -52,6 +52,9 @@ pub struct AuditArgs {
     /// One JSON document (shape in docs/cli.md).
     #[arg(long)]
     json: bool,
+    /// A CSV table, a row per side and measure (verdict, index, value, table moves only).
+    #[arg(long, conflicts_with_all = ["json", "explain"])]
+    csv: bool,
     /// Print the default rubric as JSON and exit.
     #[arg(long)]
     print_rubric: bool,
@@ -83,6 +86,8 @@ pub fn run(global: &Global, args: &AuditArgs) -> Result<()> {
             .transpose()?,
         form: if args.json {
             AuditForm::Json
+        } else if args.csv {
+            AuditForm::Csv
         } else {
             AuditForm::Text {
                 described: args.view.describe(),

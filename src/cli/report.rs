@@ -26,7 +26,7 @@ use parley::{Error, Result};
 pub struct ReportArgs {
     /// The negotiation.
     slug: String,
-    /// The HTML file to write (replaced atomically).
+    /// The HTML file to write (replaced atomically); `-` for standard output.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
     #[command(flatten)]
@@ -59,9 +59,12 @@ pub fn run(global: &Global, args: &ReportArgs) -> Result<()> {
         ..Provenance::of(&timeline)
     };
     let html = parley::report::render(&report);
-    write_file_atomically(&args.out, |out| {
+    let Some(path) = super::out_file(Some(&args.out)) else {
+        return super::print(&html);
+    };
+    write_file_atomically(path, |out| {
         out.write_all(html.as_bytes())
-            .map_err(|e| Error::io(&args.out, e))
+            .map_err(|e| Error::io(path, e))
     })?;
     eprintln!(
         "wrote the report on {} ({} moves) to {} in {} ms",

@@ -16,6 +16,7 @@
 //!   inline SVG charts (`charts`, with scales and symbols from `svg`), and the page's
 //!   own CSS and script (`report.css`, `report.js`), both inlined.
 
+pub mod audit_csv;
 pub mod audit_json;
 pub mod audit_text;
 pub mod audit_words;

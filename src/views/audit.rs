@@ -37,6 +37,8 @@ pub enum AuditForm {
     },
     /// One JSON document (docs/cli.md).
     Json,
+    /// A CSV table, a row per side and measure.
+    Csv,
 }
 
 /// What an audit is asked for: the view, the rubric as applied, and the form.
@@ -60,6 +62,7 @@ impl AuditRequest {
         let rubric = serde_json::to_vec(&self.rubric).map_err(json_error)?;
         let (form, explain, described): (&[u8], &[u8], &[u8]) = match &self.form {
             AuditForm::Json => (b"json", b"brief", b""),
+            AuditForm::Csv => (b"csv", b"brief", b""),
             AuditForm::Text { described, explain } => (
                 b"text",
                 if *explain { b"explain" } else { b"brief" },
@@ -159,6 +162,7 @@ impl Pending {
         };
         let output = match &self.request.form {
             AuditForm::Json => json_text(&AuditJson::new(&report))?,
+            AuditForm::Csv => crate::report::audit_csv::csv(&report),
             AuditForm::Text { described, explain } => text(&timeline, &report, described, *explain),
         };
         Ok(Audited {

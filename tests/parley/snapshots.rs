@@ -137,6 +137,7 @@ fn every_reviewer_command_on_the_bundled_journals() {
                 as_of,
             ],
             vec!["positions", slug, "--csv"],
+            vec!["audit", slug, "--csv"],
             vec!["diff", slug, from, to, "--csv"],
             vec!["minutes", slug, "--from", from, "--to", as_of],
         ];
