@@ -308,6 +308,9 @@ fn bash_completes_commands_and_flags_from_parley_completions() {
 
 #[test]
 fn long_output_goes_through_the_pager_on_a_terminal_and_q_leaves_it() {
+    if !tool_present("less") {
+        return;
+    }
     let mut env = TestEnv::new();
     env.now = crate::reliability::LATER.into();
     let file = bundled("korea-us-2025.ndjson");
