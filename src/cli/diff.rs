@@ -93,7 +93,7 @@ pub fn run(global: &Global, args: &DiffArgs) -> Result<()> {
         later.slug, args.from, args.to
     );
     if args.csv {
-        return print(&table(&issues).csv());
+        return print(&table(&issues, true).csv());
     }
     let text = heading + &issues_text(&issues) + "\n" + &posture_table(&posture);
     super::output::print_long(&text, global.no_pager)
@@ -171,7 +171,9 @@ fn posture_table<V: fmt::Display>(posture: &Posture<V>) -> String {
     table.render()
 }
 
-fn table(issues: &[IssueDiff]) -> Table {
+/// The issues that moved, a row per side; the issue, gap and status on the first row of
+/// each issue, or on `every_row` (for CSV, where each row stands alone).
+fn table(issues: &[IssueDiff], every_row: bool) -> Table {
     let mut table = Table::new(&[
         "issue", "side", "from", "to", "change", "moves", "gap", "status",
     ])
@@ -191,23 +193,22 @@ fn table(issues: &[IssueDiff]) -> Table {
             format!("{} → {}", issue.status_from, issue.status_to)
         };
         for (n, (party, side)) in issue.sides.iter().enumerate() {
-            table.row(vec![
-                if n == 0 {
-                    issue.issue.to_string()
+            let shown = |cell: String| {
+                if n == 0 || every_row {
+                    cell
                 } else {
                     String::new()
-                },
+                }
+            };
+            table.row(vec![
+                shown(issue.issue.to_string()),
                 party.to_string(),
                 format::optional(side.from),
                 format::optional(side.to),
-                side.change.map_or(String::new(), |c| format!("{c:+}")),
+                side.change.map_or(String::new(), signed),
                 side.moves.to_string(),
-                if n == 0 { gap.clone() } else { String::new() },
-                if n == 0 {
-                    status.clone()
-                } else {
-                    String::new()
-                },
+                shown(gap.clone()),
+                shown(status.clone()),
             ]);
         }
     }
@@ -216,9 +217,19 @@ fn table(issues: &[IssueDiff]) -> Table {
 
 /// The issues table as text, or a sentence when nothing moved.
 fn issues_text(issues: &[IssueDiff]) -> String {
-    let table = table(issues);
+    let table = table(issues, false);
     if table.is_empty() {
         return "Nothing moved between these dates.\n".into();
     }
     table.render()
+}
+
+/// A change as a person writes it: `+15`, `-10`, `0`.
+fn signed(change: f64) -> String {
+    let text = format::number(change);
+    if change > 0.0 && text != "0" {
+        format!("+{text}")
+    } else {
+        text
+    }
 }

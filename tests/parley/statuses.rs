@@ -285,7 +285,7 @@ fn two_parties_diff_shows_the_agreement_withdrawn() {
         r#"two — what moved between 2025-03-10 and 2025-03-31
 
 issue  side  from   to  change  moves  gap    status
-steel  KR     200  200      +0      0  0 → —  agreed → open
+steel  KR     200  200       0      0  0 → —  agreed → open
        US     200    —              1
 
 side  posture then   index  posture now    index
@@ -495,11 +495,11 @@ fn three_parties_diff() {
         r#"three — what moved between 2025-03-31 and 2025-05-31
 
 issue   side  from  to  change  moves  gap     status
-quota   CN      10  10      +0      0  10 → 0  open → agreed
-        JP      10  10      +0      0
+quota   CN      10  10       0      0  10 → 0  open → agreed
+        JP      10  10       0      0
         KR      20  10     -10      2
-tariff  CN      10  10      +0      0  20 → 4  open
-        JP      14  14      +0      0
+tariff  CN      10  10       0      0  20 → 4  open
+        JP      14  14       0      0
         KR      30   —              1
 
 side  posture then   index  posture now    index
