@@ -1,9 +1,9 @@
 //! `audit --csv`: the audit as one table, a row per side and measure, for a spreadsheet.
-//! The figures are the text's (the same numbers, written the same way); the events
-//! behind them are in `--explain` and `--json`.
+//! The figures are the text's, written the same way (`audit_text::figure`, `signed`);
+//! the events behind them are in `--explain` and `--json`.
 
-use crate::format;
 use crate::projection::audit::AuditReport;
+use crate::report::audit_text::{figure, signed};
 use crate::report::Table;
 
 /// A row per side and measure: the side's verdict and index, the measure's value with
@@ -23,11 +23,11 @@ pub fn csv(report: &AuditReport) -> String {
             table.row(vec![
                 party.to_string(),
                 side.verdict.as_str().to_owned(),
-                format::optional(side.index),
+                signed(side.index),
                 if side.confidence.weak { "weak" } else { "" }.to_owned(),
                 code.as_str().to_owned(),
-                format::optional(measure.value()),
-                format::optional(measure.table.value),
+                figure(code, measure.value()),
+                figure(code, measure.table.value),
             ]);
         }
     }

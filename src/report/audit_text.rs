@@ -205,7 +205,13 @@ fn explanation(side: &SideAudit, lookup: &dyn Fn(u64) -> Option<EventLine>) -> S
 
 /// A measure's value with all moves: `0.26`, `+1.5` for RV, `—` without data.
 pub(crate) fn value(code: Code, m: &Measure) -> String {
-    match (code, m.value()) {
+    figure(code, m.value())
+}
+
+/// A measure's figure as the audit writes it: shares with two decimals, RV signed with
+/// one, `—` without data.
+pub(crate) fn figure(code: Code, value: Option<f64>) -> String {
+    match (code, value) {
         (_, None) => "—".into(),
         (Code::Rv, Some(v)) => format!("{v:+.1}"),
         (_, Some(v)) => format!("{v:.2}"),
@@ -230,7 +236,8 @@ pub(crate) fn table_only(code: Code, m: &Measure) -> String {
     }
 }
 
-fn signed(index: Option<f64>) -> String {
+/// An index as the audit writes it: `+0.47`, `—` without one.
+pub(crate) fn signed(index: Option<f64>) -> String {
     index.map_or("—".into(), |i| format!("{i:+.2}"))
 }
 
