@@ -41,9 +41,14 @@ fn io_hint(error: &Error, in_store: bool) -> Option<String> {
             .into(),
         );
     }
-    (error.is_not_writable() && in_store).then(|| {
-        "parley needs write access to the store directory to change it; copy the store \
-         somewhere writable, or use --store"
-            .into()
+    (error.is_not_writable() && in_store).then(|| match error {
+        Error::Store(store) if store.to_string().starts_with("PostgreSQL") => {
+            "your database role lacks the right this command needs; docs/postgres-roles.sql \
+             lists what a record-keeper's and a reviewer's roles may do"
+                .into()
+        }
+        _ => "parley needs write access to the store directory to change it; copy the store \
+              somewhere writable, or use --store"
+            .into(),
     })
 }

@@ -3,8 +3,8 @@
 //! the events behind them are in `--explain` and `--json`.
 
 use crate::projection::audit::AuditReport;
-use crate::report::audit_text::{figure, signed};
 use crate::report::Table;
+use crate::report::audit_text::{figure, signed};
 
 /// A row per side and measure: the side's verdict and index, the measure's value with
 /// every move and with table moves only.

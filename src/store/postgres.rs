@@ -536,12 +536,20 @@ fn failed(e: postgres::Error) -> Error {
     store_error("PostgreSQL", e)
 }
 
+/// The server's error in the store's terms. A role without the privilege it needs is the
+/// user's to fix, as a directory they may not write is: the error carries a
+/// permission-denied cause, so it is reported as theirs (exit 1) with the same hint.
 fn store_error(context: &str, e: postgres::Error) -> Error {
     let message = match e.as_db_error() {
         Some(db) => db.message().to_owned(),
         None => e.to_string(),
     };
-    Error::Store(StoreError::new(format!("{context}: {message}")))
+    let message = format!("{context}: {message}");
+    if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+        let denied = std::io::Error::new(std::io::ErrorKind::PermissionDenied, message.clone());
+        return Error::Store(StoreError::io(message, denied));
+    }
+    Error::Store(StoreError::new(message))
 }
 
 /// `url` with the password, if any, written `***`.

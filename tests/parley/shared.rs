@@ -307,9 +307,11 @@ fn a_role_per_record_keeper_has_the_rights_it_needs_and_no_more() {
             refused.stderr.as_str()
         ),
         (
-            3,
+            1,
             "",
-            "parley: store error: PostgreSQL: permission denied for table parley_heads\n"
+            "parley: store error: PostgreSQL: permission denied for table parley_heads\n\
+             hint: your database role lacks the right this command needs; \
+             docs/postgres-roles.sql lists what a record-keeper's and a reviewer's roles may do\n"
         )
     );
     let mut keeper = pg::admin(&trade);
