@@ -393,6 +393,7 @@ fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
     }
     out.push_str("</ul>");
     charts::posture_windows(out, party, side, n);
+    charts::posture_trend(out, party, side, n);
     in_scroll_box(out, |out| windows_table(out, side));
     in_scroll_box(out, |out| measures_table(out, side));
     if !side.left_out.is_empty() {

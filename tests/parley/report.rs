@@ -920,3 +920,31 @@ fn a_mediator_shows_its_role_and_not_judged_and_a_weak_verdict_says_what_it_rest
         ]
     );
 }
+
+#[test]
+fn the_trend_chart_names_each_windows_index_and_top_level_share() {
+    let timeline = timeline(&talks(), "t");
+    let every_move = Rubric {
+        min_moves: 1,
+        ..Rubric::default()
+    };
+    let html = render(&Report::build(
+        &timeline,
+        None,
+        Some(&audit(&timeline, &every_move)),
+    ));
+    let descs: Vec<String> = (0..2)
+        .map(|n| texts_between(&html, &format!("<desc id=\"trend-{n}-d\">"), "</desc>").concat())
+        .collect();
+    // KR has two windows with an index and US three: a point each; the US's first window
+    // holds only its public threat, so it has no top-level share.
+    assert_eq!(
+        descs,
+        [
+            "2025-03-10 to 2025-03-10: index −0.17, top 0%; 2025-04-02 to 2025-04-02: index 0.17, top 0%; 2025-04-03 to 2025-04-03: index no data, top 0%",
+            "2025-03-04 to 2025-03-04: index 1.00, top —; 2025-04-01 to 2025-04-01: index −0.06, top 0%; 2025-04-03 to 2025-04-03: index 0.00, top 0%",
+        ]
+    );
+    assert_eq!(count(&html, "<circle class=\"pt "), 5);
+    assert_eq!(count(&html, "<svg class=\"posture-chart trend\""), 2);
+}
