@@ -79,7 +79,7 @@ fn render_side(
             span,
             format_count(w.moves as f64),
             signed(w.index),
-            w.top.map_or("—".into(), |t| format!("{:.0}%", t * 100.0)),
+            audit_words::top(w.top),
             w.verdict.to_string(),
             bar(w.index),
         ]);

@@ -5,9 +5,11 @@
 //! rules with the figures they rest on. This module is the one place they become the
 //! words a person reads, in the terminal, on the HTML page and in `audit --json`.
 
-use crate::format::number;
-use crate::model::Channel;
-use crate::projection::audit::{Code, Figure, Flag, Role, Rule, WindowVerdict};
+use crate::format::{count, number};
+use crate::model::{Channel, PartyRole};
+use crate::projection::audit::{
+    Code, Confidence, Figure, Flag, Role, Rule, SideAudit, Verdict, WindowVerdict,
+};
 
 /// The measure's name, such as `initiative share`.
 pub fn name(code: Code) -> &'static str {
@@ -101,6 +103,46 @@ pub fn note(flag: &Flag) -> String {
             "public {kind} at seq {seq} with no {} move on its issue within {days} days",
             Channel::Table
         ),
+    }
+}
+
+/// A window's share of table moves at leader or minister level: `40%`, or `—` without
+/// table moves.
+pub fn top(top: Option<f64>) -> String {
+    top.map_or("—".into(), |t| format!("{:.0}%", t * 100.0))
+}
+
+/// What a weak verdict rests on: `weak: 5 moves, 1 judged window`; None when it is not
+/// weak.
+pub fn weak(confidence: Confidence) -> Option<String> {
+    confidence.weak.then(|| {
+        format!(
+            "weak: {}, {}",
+            count(confidence.moves as u64, "move"),
+            count(confidence.windows as u64, "judged window")
+        )
+    })
+}
+
+/// The role of a side the audit does not judge (a mediator or observer), from the rule
+/// that says so; None for a side it judges.
+pub fn unjudged_role(side: &SideAudit) -> Option<PartyRole> {
+    if side.verdict != Verdict::NotJudged {
+        return None;
+    }
+    side.rules.iter().find_map(|rule| match rule {
+        Rule::Role(role) => Some(*role),
+        _ => None,
+    })
+}
+
+/// A side's verdict as its badge reads: `stayed-proactive`, or for a mediator or
+/// observer its role and `not judged`: `mediator · not judged`.
+pub fn verdict_badge(side: &SideAudit) -> String {
+    match unjudged_role(side) {
+        Some(role) => format!("{role} · not judged"),
+        None if side.verdict == Verdict::NotJudged => "not judged".into(),
+        None => side.verdict.as_str().into(),
     }
 }
 

@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use crate::projection::Timeline;
-use crate::projection::audit::{AuditReport, SideAudit};
+use crate::projection::audit::{AuditReport, Confidence, SideAudit, Verdict};
 
 use super::audit_words;
 use super::charts::{self, css_word, index_text};
@@ -363,7 +363,11 @@ fn posture(out: &mut String, report: &Report) {
         out.push_str("<p class=\"notice\">The posture audit is not available in this report, so no verdicts, indices or flags are shown. Run <code>parley audit SLUG</code> for it.</p></section>");
         return;
     };
-    out.push_str("<p class=\"hint\">The audit's index per window, in [−1, 1]: at or above 0.2 is proactive, at or below −0.2 defensive, balanced between. The rules that fired and the measures behind the index, each with the counts it comes from, are listed under each side (<code>parley audit SLUG --explain</code> names the events).</p><div class=\"sides\">");
+    let _ = write!(
+        out,
+        "<p class=\"hint\">The audit's index per window, in [−1, 1]: at or above 0.2 is proactive, at or below −0.2 defensive, balanced between. Top is the share of the side's table moves made at leader or minister level, beside the index and not part of it. A verdict resting on one judged window or fewer than {} moves is marked weak; a mediator or observer is shown but not judged. The rules that fired and the measures behind the index, each with the counts it comes from, are listed under each side (<code>parley audit SLUG --explain</code> names the events).</p><div class=\"sides\">",
+        Confidence::MIN_MOVES
+    );
     for (n, (party, side)) in posture.sides.iter().enumerate() {
         posture_side(out, party, side, n);
     }
@@ -376,11 +380,10 @@ fn posture(out: &mut String, report: &Report) {
 fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
     let _ = write!(
         out,
-        "<article class=\"side\"><h3>{party} <span class=\"verdict v-{class}\">{verdict}</span></h3>\
+        "<article class=\"side\"><h3>{party} {badge}</h3>\
          <p>Index over the whole talks: <strong>{index}</strong> with every move (public at reduced weight), {table} from table moves only; {moves} moves.</p><ul class=\"rules\">",
         party = escape(party),
-        class = css_word(side.verdict.as_str()),
-        verdict = escape(side.verdict.as_str()),
+        badge = verdict_badge(side),
         index = escape(&index_text(side.index)),
         table = escape(&index_text(side.table_index)),
         moves = side.moves,
@@ -390,6 +393,7 @@ fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
     }
     out.push_str("</ul>");
     charts::posture_windows(out, party, side, n);
+    charts::posture_trend(out, party, side, n);
     in_scroll_box(out, |out| windows_table(out, side));
     in_scroll_box(out, |out| measures_table(out, side));
     if !side.left_out.is_empty() {
@@ -402,8 +406,26 @@ fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
     out.push_str("</article>");
 }
 
+/// A side's verdict badge, and beside it what a weak verdict rests on.
+pub(super) fn verdict_badge(side: &SideAudit) -> String {
+    // A mediator or observer is not judged, and `too-few-moves` already says it has no
+    // judged window: the mark is for a verdict that rests on too little.
+    let judged = side.verdict != Verdict::NotJudged && side.verdict != Verdict::TooFewMoves;
+    let weak = match audit_words::weak(side.confidence) {
+        Some(weak) if judged => {
+            format!(" <span class=\"weak\">{}</span>", escape(&weak))
+        }
+        _ => String::new(),
+    };
+    format!(
+        "<span class=\"verdict v-{}\">{}</span>{weak}",
+        css_word(side.verdict.as_str()),
+        escape(&audit_words::verdict_badge(side)),
+    )
+}
+
 fn windows_table(out: &mut String, side: &SideAudit) {
-    out.push_str("<table class=\"windows\"><caption>Windows</caption><thead><tr><th scope=\"col\">Window</th><th scope=\"col\" class=\"num\">Moves</th><th scope=\"col\" class=\"num\">Index</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
+    out.push_str("<table class=\"windows\"><caption>Windows</caption><thead><tr><th scope=\"col\">Window</th><th scope=\"col\" class=\"num\">Moves</th><th scope=\"col\" class=\"num\">Index</th><th scope=\"col\" class=\"num\" title=\"share of the side's table moves made at leader or minister level\">Top</th><th scope=\"col\">Verdict</th></tr></thead><tbody>");
     for w in &side.windows {
         // As the audit prints it: one day, or the first and last day.
         let span = if w.from == w.to {
@@ -417,9 +439,10 @@ fn windows_table(out: &mut String, side: &SideAudit) {
         };
         let _ = write!(
             out,
-            "<tr><td>{span}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr><td>{span}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             w.moves,
             escape(&index_text(w.index)),
+            escape(&audit_words::top(w.top)),
             escape(w.verdict.as_str())
         );
     }

@@ -1,5 +1,7 @@
 //! The summary at the top of the page, made to fit the first screen: each side's
-//! verdict with the rules that produced it and its index per window as a small chart,
+//! verdict (marked weak when it rests on little; a mediator's or observer's role and
+//! "not judged" instead) with the rules that produced it and its index per window as a
+//! small chart titled with each window's index and top-level share,
 //! the most important audit flags with their events, a count of the reviewers' notes,
 //! and where every issue of the agenda stands (numbers or not).
 //!
@@ -57,13 +59,11 @@ fn sides(out: &mut String, report: &Report, audit: &AuditReport) {
             .collect();
         let _ = write!(
             out,
-            "<li><span class=\"party\" style=\"--c:{colour};--i:{ink}\">{code}</span> \
-             <span class=\"verdict v-{class}\">{verdict}</span> ",
+            "<li><span class=\"party\" style=\"--c:{colour};--i:{ink}\">{code}</span> {badge} ",
             colour = party_style(slot).0,
             ink = party_ink(slot),
             code = escape(party),
-            class = css_word(side.verdict.as_str()),
-            verdict = escape(side.verdict.as_str()),
+            badge = super::html::verdict_badge(side),
         );
         sparkline(out, party, side);
         let _ = write!(
@@ -87,12 +87,12 @@ fn sparkline(out: &mut String, party: &str, side: &SideAudit) {
     let desc = side
         .windows
         .iter()
-        .map(|w| index_text(w.index))
+        .map(|w| format!("{} (top {})", index_text(w.index), audit_words::top(w.top)))
         .collect::<Vec<_>>()
         .join(", ");
     let _ = write!(
         out,
-        "<svg class=\"spark\" width=\"{w}\" height=\"{H}\" viewBox=\"0 0 {w} {H}\" role=\"img\" aria-label=\"{party}: index per window {desc}\">\
+        "<svg class=\"spark\" width=\"{w}\" height=\"{H}\" viewBox=\"0 0 {w} {H}\" role=\"img\" aria-label=\"{party}: index per window (top: share of table moves at leader or minister level) {desc}\"><title>{party}: index per window (top: share of table moves at leader or minister level) {desc}</title>\
          <line class=\"zero\" x1=\"0\" x2=\"{w}\" y1=\"{z}\" y2=\"{z}\"/>\
          <line class=\"band\" x1=\"0\" x2=\"{w}\" y1=\"{p}\" y2=\"{p}\"/><line class=\"band\" x1=\"0\" x2=\"{w}\" y1=\"{d}\" y2=\"{d}\"/>",
         w = px(width),

@@ -863,3 +863,88 @@ fn a_voided_move_is_left_out_and_the_header_says_so() {
     assert_eq!(move_marks(&html), 1);
     assert!(html.contains("1 move from 2025-04-02 to 2025-04-02. 1 event voided.</p>"));
 }
+
+/// The list of `class` (what lies between `<ul class="…">` and `</ul>`).
+fn list_of<'a>(html: &'a str, class: &str) -> &'a str {
+    let open = format!("<ul class=\"{class}\">");
+    let rest = &html[html.find(&open).map_or(html.len(), |at| at + open.len())..];
+    &rest[..rest.find("</ul>").unwrap_or(rest.len())]
+}
+
+/// The text of each piece of `html` between `open` and the next `close`, tags removed.
+fn texts_between(html: &str, open: &str, close: &str) -> Vec<String> {
+    html.split(open)
+        .skip(1)
+        .map(|rest| {
+            let piece = &rest[..rest.find(close).unwrap_or(rest.len())];
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in piece.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            unescape(&text)
+        })
+        .collect()
+}
+
+#[test]
+fn a_mediator_shows_its_role_and_not_judged_and_a_weak_verdict_says_what_it_rests_on() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/three-party.ndjson");
+    let text = std::fs::read_to_string(path).unwrap();
+    let timeline = timeline(&text, "three-party");
+    let one_window = Rubric {
+        windows: 1,
+        ..Rubric::default()
+    };
+    let audit = audit(&timeline, &one_window);
+    let html = render(&Report::build(&timeline, None, Some(&audit)));
+    assert_eq!(
+        texts_between(&html, "<article class=\"side\"><h3>", "</h3>"),
+        [
+            "AA mixed weak: 3 moves, 1 judged window",
+            "BB mixed weak: 5 moves, 1 judged window",
+            "CH mediator · not judged",
+        ]
+    );
+    assert_eq!(
+        texts_between(list_of(&html, "sum-sides"), "<li>", "</li>"),
+        [
+            "AA mixed weak: 3 moves, 1 judged window AA: index per window (top: share of table moves at leader or minister level) −0.17 (top 0%) index −0.17windows went balanced; index -0.17 in the first judged window, -0.17 in the last (+0.00)",
+            "BB mixed weak: 5 moves, 1 judged window BB: index per window (top: share of table moves at leader or minister level) 0.13 (top 0%) index 0.13windows went balanced; index +0.13 in the first judged window, +0.13 in the last (+0.00)",
+            "CH mediator · not judged CH: index per window (top: share of table moves at leader or minister level) no data (top 0%) index no dataa mediator gets no posture verdict",
+        ]
+    );
+}
+
+#[test]
+fn the_trend_chart_names_each_windows_index_and_top_level_share() {
+    let timeline = timeline(&talks(), "t");
+    let every_move = Rubric {
+        min_moves: 1,
+        ..Rubric::default()
+    };
+    let html = render(&Report::build(
+        &timeline,
+        None,
+        Some(&audit(&timeline, &every_move)),
+    ));
+    let descs: Vec<String> = (0..2)
+        .map(|n| texts_between(&html, &format!("<desc id=\"trend-{n}-d\">"), "</desc>").concat())
+        .collect();
+    // KR has two windows with an index and US three: a point each; the US's first window
+    // holds only its public threat, so it has no top-level share.
+    assert_eq!(
+        descs,
+        [
+            "2025-03-10 to 2025-03-10: index −0.17, top 0%; 2025-04-02 to 2025-04-02: index 0.17, top 0%; 2025-04-03 to 2025-04-03: index no data, top 0%",
+            "2025-03-04 to 2025-03-04: index 1.00, top —; 2025-04-01 to 2025-04-01: index −0.06, top 0%; 2025-04-03 to 2025-04-03: index 0.00, top 0%",
+        ]
+    );
+    assert_eq!(count(&html, "<circle class=\"pt "), 5);
+    assert_eq!(count(&html, "<svg class=\"posture-chart trend\""), 2);
+}

@@ -1,5 +1,6 @@
 //! The report's charts as inline SVG: the negotiation dance per numeric issue, the
-//! timeline by side (swimlanes) and the posture index per window.
+//! timeline by side (swimlanes), the posture index per window and the posture index over
+//! time with each window's top-level share.
 //!
 //! Each chart carries a `<title>` and `<desc>` that say in words what it shows, and
 //! every mark has a class and a `data-seq` so the page (and the tests) can find it.
@@ -9,10 +10,12 @@
 mod dance;
 mod posture;
 mod timeline;
+mod trend;
 
 pub use dance::dance;
 pub use posture::{css_word, index_text, posture_windows};
 pub use timeline::swimlanes;
+pub use trend::posture_trend;
 
 use std::fmt::Write;
 
