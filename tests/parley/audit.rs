@@ -675,7 +675,11 @@ fn moves_on_one_day_fall_in_one_window_each() {
 /// order fails here.
 #[test]
 fn audit_json_keys_come_out_sorted_at_every_level() {
-    for name in ["korea-us-2025.ndjson", "korea-us-sma-2019-2021.ndjson"] {
+    for name in [
+        "korea-us-2025.ndjson",
+        "korea-us-sma-2019-2021.ndjson",
+        "six-party-talks-2003-2009.ndjson",
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::reliability::open_store(&dir.path().join("s"));
         let text = std::fs::read(bundled(name)).unwrap();

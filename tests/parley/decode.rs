@@ -51,7 +51,11 @@ fn both_decodes_agree(store: &Store) -> usize {
 
 #[test]
 fn the_bundled_journals_decode_the_same_both_ways() {
-    for name in ["korea-us-2025.ndjson", "korea-us-sma-2019-2021.ndjson"] {
+    for name in [
+        "korea-us-2025.ndjson",
+        "korea-us-sma-2019-2021.ndjson",
+        "six-party-talks-2003-2009.ndjson",
+    ] {
         let text = std::fs::read_to_string(bundled(name)).unwrap();
         let (_dir, store) = imported(&text);
         assert!(both_decodes_agree(&store) > 10, "{name}");

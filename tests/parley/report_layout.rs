@@ -83,9 +83,12 @@ fn every_bundled_report_reads_at_1400_and_420_px() {
     let Some(browser) = chromium() else { return };
     let mut env = TestEnv::new();
     for (slug, page, _) in bundled_reports(&mut env) {
+        // The two-party journals' summaries fit the first screen; the six parties' of
+        // the six-party talks take more than one (a known limit, in issue 16's note).
+        let fits = slug != "six-party-talks-2003-2009";
         for width in [1400, 420] {
             let (found, _) = layout(&browser, &page, width);
-            assert_eq!(found, clean(width >= 1400), "{slug} at {width} px");
+            assert_eq!(found, clean(fits && width >= 1400), "{slug} at {width} px");
         }
     }
 }

@@ -9,9 +9,9 @@
 
 use crate::common::*;
 
-/// The two bundled journals with a date inside each for `--as-of`, two for `diff` and a
+/// The bundled journals, each with a date inside it for `--as-of`, two for `diff` and a
 /// busy day for `minutes`.
-const JOURNALS: [(&str, &str, &str, &str, &str); 2] = [
+const JOURNALS: [(&str, &str, &str, &str, &str); 3] = [
     (
         "korea-us-2025",
         "2025-07-31",
@@ -25,6 +25,13 @@ const JOURNALS: [(&str, &str, &str, &str, &str); 2] = [
         "2019-12-31",
         "2020-12-31",
         "2021-03-07",
+    ),
+    (
+        "six-party-talks-2003-2009",
+        "2006-12-31",
+        "2005-06-30",
+        "2007-12-31",
+        "2007-02-13",
     ),
 ];
 
