@@ -46,6 +46,22 @@ impl Scale {
 }
 
 /// A coordinate rounded to a tenth of a pixel, for compact markup.
+/// A horizontal grid line at `y` from `left` to `right`, the zero line drawn as such, with
+/// its `label` as a tick to the left: the value axis of the posture charts.
+pub fn grid_line(out: &mut String, y: f64, label: &str, zero: bool, (left, right): (f64, f64)) {
+    use std::fmt::Write;
+    let class = if zero { "zero" } else { "grid" };
+    let at = px(y);
+    let _ = write!(
+        out,
+        "<line class=\"{class}\" x1=\"{l}\" x2=\"{r}\" y1=\"{at}\" y2=\"{at}\"/>\
+         <text class=\"tick\" x=\"{tx}\" y=\"{at}\" dy=\"4\" text-anchor=\"end\">{label}</text>",
+        l = px(left),
+        r = px(right),
+        tx = px(left - 6.0),
+    );
+}
+
 pub fn px(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
     if rounded.fract() == 0.0 {

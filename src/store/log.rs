@@ -170,6 +170,24 @@ pub trait Log: Sync {
     }
 }
 
+/// The seqs a `scan_range(meta, from_seq, to_seq, …)` visits, clamped to the stream's
+/// head and to seq 1; `None` when there are none. One copy of the rule for every
+/// implementation.
+pub fn scan_bounds(meta: &StreamMeta, from_seq: u64, to_seq: u64) -> Option<(u64, u64)> {
+    let (from, to) = (from_seq.max(1), meta.head.seq.min(to_seq));
+    (from <= to).then_some((from, to))
+}
+
+/// The integrity failure of a log that holds fewer events than its head says: the first
+/// missing seq is `missing`, the head `head`.
+pub fn ends_before_head(meta: &StreamMeta, missing: u64, head: u64) -> Error {
+    Error::Integrity {
+        slug: meta.slug.to_string(),
+        seq: missing,
+        what: format!("the log ends before its head (seq {head})"),
+    }
+}
+
 /// Checks a batch against the heads as they stand (`current`: a stream's meta by slug,
 /// `next_stream`: the number the next new stream gets), before anything is written:
 /// each stream commit continues its stream from `before`, numbers its events

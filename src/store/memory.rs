@@ -69,11 +69,9 @@ impl Log for MemoryLog {
         to_seq: u64,
         visit: &mut dyn FnMut(u64, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        let head = meta.head.seq.min(to_seq);
-        let from_seq = from_seq.max(1);
-        if from_seq > head {
+        let Some((from_seq, head)) = super::log::scan_bounds(meta, from_seq, to_seq) else {
             return Ok(());
-        }
+        };
         // A copy of the range, so that `visit` runs without the lock (it may read the
         // log itself).
         let events: Vec<Vec<u8>> = {
@@ -86,11 +84,8 @@ impl Log for MemoryLog {
             match stream.get(wanted) {
                 Some(events) => events.to_vec(),
                 None => {
-                    return Err(Error::Integrity {
-                        slug: meta.slug.to_string(),
-                        seq: stream.len() as u64 + 1,
-                        what: format!("the log ends before its head (seq {head})"),
-                    });
+                    let missing = stream.len() as u64 + 1;
+                    return Err(super::log::ends_before_head(meta, missing, head));
                 }
             }
         };

@@ -608,11 +608,9 @@ impl Log for Store {
         to_seq: u64,
         visit: &mut dyn FnMut(u64, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        let head = meta.head.seq.min(to_seq);
-        let from_seq = from_seq.max(1);
-        if from_seq > head {
+        let Some((from_seq, head)) = log::scan_bounds(meta, from_seq, to_seq) else {
             return Ok(());
-        }
+        };
         let start = self.segment_start(meta.stream, from_seq)?;
         let range = keys::event_key(meta.stream, start)..=keys::event_key(meta.stream, head);
         let mut expected = start;
@@ -643,11 +641,7 @@ impl Log for Store {
             }
         }
         if expected <= head {
-            return Err(Error::Integrity {
-                slug: meta.slug.to_string(),
-                seq: expected,
-                what: format!("the log ends before its head (seq {head})"),
-            });
+            return Err(log::ends_before_head(meta, expected, head));
         }
         Ok(())
     }

@@ -157,8 +157,9 @@ impl Log for PostgresLog {
         to_seq: u64,
         visit: &mut dyn FnMut(u64, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        let head = meta.head.seq.min(to_seq);
-        let mut expected = from_seq.max(1);
+        let Some((mut expected, head)) = super::log::scan_bounds(meta, from_seq, to_seq) else {
+            return Ok(());
+        };
         while expected <= head {
             let rows = self.rows(meta, expected, head)?;
             if rows.is_empty() {
@@ -179,11 +180,7 @@ impl Log for PostgresLog {
             }
         }
         if expected <= head {
-            return Err(Error::Integrity {
-                slug: meta.slug.to_string(),
-                seq: expected,
-                what: format!("the log ends before its head (seq {head})"),
-            });
+            return Err(super::log::ends_before_head(meta, expected, head));
         }
         Ok(())
     }

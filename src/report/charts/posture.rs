@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::projection::audit::{SideAudit, WindowAudit};
 use crate::report::html::escape;
-use crate::report::svg::{Scale, px};
+use crate::report::svg::{Scale, grid_line, px};
 
 /// The posture chart's frame: width, height and the plot's left, right, top, bottom.
 const POSTURE: (f64, f64, f64, f64, f64, f64) = (460.0, 190.0, 44.0, 386.0, 14.0, 150.0);
@@ -53,16 +53,7 @@ fn posture_grid(out: &mut String, y: &Scale) {
         (-1.0, "−1"),
     ];
     for (value, label) in lines {
-        let at = px(y.at(value));
-        let class = if value == 0.0 { "zero" } else { "grid" };
-        let _ = write!(
-            out,
-            "<line class=\"{class}\" x1=\"{l}\" x2=\"{r}\" y1=\"{at}\" y2=\"{at}\"/>\
-             <text class=\"tick\" x=\"{tx}\" y=\"{at}\" dy=\"4\" text-anchor=\"end\">{label}</text>",
-            l = px(left),
-            r = px(right),
-            tx = px(left - 6.0),
-        );
+        grid_line(out, y.at(value), label, value == 0.0, (left, right));
     }
     let _ = write!(
         out,

@@ -8,7 +8,7 @@ use crate::model::{Millis, parse_instant};
 use crate::projection::audit::{SideAudit, WindowAudit};
 use crate::report::audit_words;
 use crate::report::html::escape;
-use crate::report::svg::{Scale, px};
+use crate::report::svg::{Scale, grid_line, px};
 
 use super::{css_word, index_text};
 
@@ -71,16 +71,7 @@ pub fn posture_trend(out: &mut String, party: &str, side: &SideAudit, n: usize) 
 fn frame(out: &mut String, index: &Scale, top: &Scale) {
     let (_, _, left, right, _, (_, t1)) = FRAME;
     for (value, label) in [(1.0, "1"), (0.0, "0"), (-1.0, "−1")] {
-        let at = px(index.at(value));
-        let class = if value == 0.0 { "zero" } else { "grid" };
-        let _ = write!(
-            out,
-            "<line class=\"{class}\" x1=\"{l}\" x2=\"{r}\" y1=\"{at}\" y2=\"{at}\"/>\
-             <text class=\"tick\" x=\"{tx}\" y=\"{at}\" dy=\"4\" text-anchor=\"end\">{label}</text>",
-            l = px(left),
-            r = px(right),
-            tx = px(left - 6.0),
-        );
+        grid_line(out, index.at(value), label, value == 0.0, (left, right));
     }
     let _ = write!(
         out,
