@@ -96,16 +96,15 @@ fn write_lines(converted: &Converted, out: &mut dyn Write) -> std::io::Result<()
 
 /// "events.tsv: 710 rows; 4 moves kept; left out: 704 between other actors, 2 uses of force".
 fn tally(converted: &Converted, name: &str) -> String {
+    use parley::format::{count, number};
     let force = match converted.use_of_force {
         1 => "1 use of force".to_owned(),
-        n => format!("{n} uses of force"),
-    };
-    let moves = match converted.moves() {
-        1 => "1 move".to_owned(),
-        n => format!("{n} moves"),
+        n => format!("{} uses of force", number(n as f64)),
     };
     format!(
-        "{name}: {} rows; {moves} kept; left out: {} between other actors, {force}",
-        converted.rows, converted.other_actors,
+        "{name}: {}; {} kept; left out: {} between other actors, {force}",
+        count(converted.rows as u64, "row"),
+        count(converted.moves() as u64, "move"),
+        number(converted.other_actors as f64),
     )
 }

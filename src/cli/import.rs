@@ -61,16 +61,17 @@ pub fn run(global: &Global, args: &ImportArgs) -> Result<()> {
     for (slug, added) in &summary.added {
         table.row(vec![
             slug.to_string(),
-            added.count.to_string(),
+            parley::format::number(added.count as f64),
             format!("{}–{}", added.first, added.last),
         ]);
     }
     let verb = if args.dry_run { "would add" } else { "added" };
     let total: u64 = summary.added.values().map(|a| a.count).sum();
     let mut text = format!(
-        "{name}: {}; {verb} {total}, {} already in the store{}\n",
+        "{name}: {}; {verb} {}, {} already in the store{}\n",
         parley::format::count(summary.lines as u64, "event line"),
-        summary.already_present,
+        parley::format::number(total as f64),
+        parley::format::number(summary.already_present as f64),
         if args.dry_run {
             " (dry run: nothing written)"
         } else {

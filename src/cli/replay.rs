@@ -55,10 +55,10 @@ pub fn run(global: &Global, args: &ReplayArgs) -> Result<()> {
     let interactive = args.step && std::io::stdin().is_terminal();
     let mut out = stdout();
     let heading = format!(
-        "{} — {}\n{} events, {}\n\n",
+        "{} — {}\n{}, {}\n\n",
         timeline.slug,
         timeline.agenda.title,
-        steps.len(),
+        parley::format::count(steps.len() as u64, "event"),
         args.view.describe()
     );
     out.write_all(heading.as_bytes()).map_err(io_error)?;
