@@ -83,12 +83,9 @@ fn every_bundled_report_reads_at_1400_and_420_px() {
     let Some(browser) = chromium() else { return };
     let mut env = TestEnv::new();
     for (slug, page, _) in bundled_reports(&mut env) {
-        // The two-party journals' summaries fit the first screen; the six parties' of
-        // the six-party talks take more than one (a known limit, in issue 16's note).
-        let fits = slug != "six-party-talks-2003-2009";
         for width in [1400, 420] {
             let (found, _) = layout(&browser, &page, width);
-            assert_eq!(found, clean(fits && width >= 1400), "{slug} at {width} px");
+            assert_eq!(found, clean(width >= 1400), "{slug} at {width} px");
         }
     }
 }
@@ -141,8 +138,7 @@ fn eight_parties_get_eight_line_styles_and_no_label_overprints() {
     std::fs::write(&page, render(&Report::build(&timeline, None, Some(&audit)))).unwrap();
     for width in [1400, 420] {
         let (found, styles) = layout(&browser, &page, width);
-        // Eight verdicts take more than the first screen; the rest must hold.
-        assert_eq!(found, clean(false), "eight parties at {width} px");
+        assert_eq!(found, clean(width >= 1400), "eight parties at {width} px");
         let styles = styles.as_object().unwrap();
         let mut seen: Vec<&str> = styles
             .values()
