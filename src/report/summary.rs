@@ -48,7 +48,7 @@ pub(super) fn summary(out: &mut String, report: &Report) {
 }
 
 fn sides(out: &mut String, report: &Report, audit: &AuditReport) {
-    out.push_str("<ul class=\"sum-sides\" aria-label=\"Verdicts\">");
+    out.push_str("<ul class=\"sum-sides\">");
     for (party, side) in &audit.sides {
         let slot = report
             .parties

@@ -136,9 +136,33 @@ fn the_page_has_every_section_one_mark_per_move_and_the_slider() {
         html.contains("class=\"links\""),
         "responds_to drawn as links"
     );
-    // Table and public figures side by side: KR table, KR public, US table, US public.
-    let threats = "<tr><th scope=\"row\">threat</th><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td></tr>";
-    assert!(html.contains(threats));
+    // A row per side and channel, a column per kind: the public threat is the US's.
+    let head = [
+        "demand",
+        "concession",
+        "acceptance",
+        "threat",
+        "meeting",
+        "all moves",
+    ]
+    .map(|k| format!("<th scope=\"col\" class=\"num\">{k}</th>"))
+    .concat();
+    let row = |side: &str, channel: &str, counts: [u8; 6]| {
+        let cells = counts
+            .map(|n| format!("<td class=\"num\">{n}</td>"))
+            .concat();
+        format!("<tr><th scope=\"row\">{side}</th><td>{channel}</td>{cells}</tr>")
+    };
+    assert_eq!(
+        tables_of(&html, "channels"),
+        [format!(
+            "<caption>Each side's moves by kind, at the table and in public one above the other.</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\">Channel</th>{head}</tr></thead><tbody>{}{}{}{}</tbody>",
+            row("KR", "table", [1, 1, 0, 0, 1, 3]),
+            row("KR", "public", [0, 0, 0, 0, 0, 0]),
+            row("US", "table", [0, 1, 1, 0, 0, 2]),
+            row("US", "public", [0, 0, 0, 1, 0, 1]),
+        )]
+    );
 }
 
 #[test]
@@ -928,11 +952,11 @@ fn a_mediator_shows_its_role_and_not_judged_and_a_weak_verdict_says_what_it_rest
         ]
     );
     assert_eq!(
-        texts_between(list_of(&html, "sum-sides"), "<li>", "</li>"),
+        texts_between(list_of(&html, "sum-sides"), "<li class=\"card\">", "</li>"),
         [
-            "AA mixed weak: 3 moves, 1 judged window AA: index per window (top: share of table moves at leader or minister level) −0.17 (top 0%) index −0.17windows went balanced; index -0.17 in the first judged window, -0.17 in the last (+0.00)",
-            "BB mixed weak: 5 moves, 1 judged window BB: index per window (top: share of table moves at leader or minister level) 0.13 (top 0%) index 0.13windows went balanced; index +0.13 in the first judged window, +0.13 in the last (+0.00)",
-            "CH mediator · not judged CH: index per window (top: share of table moves at leader or minister level) no data (top 0%) index no dataa mediator gets no posture verdict",
+            "AA mixed weak: 3 moves, 1 judged windowAA: index per window (top: share of table moves at leader or minister level) −0.17 (top 0%) index −0.17windows went balanced; index -0.17 in the first judged window, -0.17 in the last (+0.00)",
+            "BB mixed weak: 5 moves, 1 judged windowBB: index per window (top: share of table moves at leader or minister level) 0.13 (top 0%) index 0.13windows went balanced; index +0.13 in the first judged window, +0.13 in the last (+0.00)",
+            "CH mediator · not judgedCH: index per window (top: share of table moves at leader or minister level) no data (top 0%) index no dataa mediator gets no posture verdict",
         ]
     );
 }
