@@ -2,7 +2,7 @@
 //! ([`AuditReport`](crate::projection::audit::AuditReport)): each measure's value with
 //! the counts behind it, in the words and figures `parley audit` prints, and on the page
 //! the events behind each figure one click away (a `<details>` under it, the list
-//! `parley audit --explain` prints, cut to its first rows on a journal the charts
+//! `parley audit --explain` prints, cut to its first 50, or 20 on a journal the charts
 //! aggregate).
 //!
 //! The report computes nothing of the audit's: it takes the audit as the audit made it,
@@ -18,8 +18,10 @@ use super::html::{escape, rest_in_cli};
 use super::model::{MoveMark, Report};
 use super::summary::moves_by_seq;
 
-/// Events listed under a figure on a journal the charts aggregate (on a smaller one,
-/// all of them): a measure of a long history counts tens of thousands.
+/// Events listed under a figure: a measure of a long history counts tens of thousands,
+/// and the page stays small enough to mail.
+const EVENTS: usize = 50;
+/// Events listed under a figure on a journal the charts aggregate.
 const EVENTS_AGGREGATED: usize = 20;
 
 /// One measure as the page's table shows it.
@@ -86,11 +88,11 @@ fn events_behind(
         return;
     }
     let total = events.len();
-    let shown = if report.bucket.is_some() {
-        EVENTS_AGGREGATED.min(total)
+    let shown = total.min(if report.bucket.is_some() {
+        EVENTS_AGGREGATED
     } else {
-        total
-    };
+        EVENTS
+    });
     let command = format!("parley audit {} --explain", report.slug);
     let _ = write!(
         out,

@@ -1,7 +1,8 @@
 //! The events behind each posture figure, one click away (issue 16): under each
 //! measure's value a `<details>` lists the events `parley audit --explain` names for it
 //! (seq linking to the log's row, date, side, kind, what it counted as, weight, summary);
-//! on a journal the charts aggregate it lists the first 20 and the command for the rest.
+//! it lists the first 50, on a journal the charts aggregate the first 20, and then the
+//! command for the rest.
 
 use parley::projection::audit::{Rubric, audit};
 use parley::report::{Report, render};
