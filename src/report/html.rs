@@ -15,7 +15,6 @@ use super::audit_words;
 use super::charts::{self, css_word, index_text};
 use super::html_tables::tables;
 use super::model::{ROWS, Report, day_text, with_unit};
-use super::posture::measure_rows;
 use super::provenance::provenance_table;
 use super::summary::summary;
 use super::svg::{MOVE_KINDS, kind_colour, party_ink, party_style, symbol_defs};
@@ -365,11 +364,11 @@ fn posture(out: &mut String, report: &Report) {
     };
     let _ = write!(
         out,
-        "<p class=\"hint\">The audit's index per window, in [−1, 1]: at or above 0.2 is proactive, at or below −0.2 defensive, balanced between. Top is the share of the side's table moves made at leader or minister level, beside the index and not part of it. A verdict resting on one judged window or fewer than {} moves is marked weak; a mediator or observer is shown but not judged. The rules that fired and the measures behind the index, each with the counts it comes from, are listed under each side (<code>parley audit SLUG --explain</code> names the events).</p><div class=\"sides\">",
+        "<p class=\"hint\">The audit's index per window, in [−1, 1]: at or above 0.2 is proactive, at or below −0.2 defensive, balanced between. Top is the share of the side's table moves made at leader or minister level, beside the index and not part of it. A verdict resting on one judged window or fewer than {} moves is marked weak; a mediator or observer is shown but not judged. The rules that fired and the measures behind the index, each with the counts it comes from, are listed under each side; open a figure for the events behind it.</p><div class=\"sides\">",
         Confidence::MIN_MOVES
     );
     for (n, (party, side)) in posture.sides.iter().enumerate() {
-        posture_side(out, party, side, n);
+        posture_side(out, report, party, side, n);
     }
     if posture.sides.is_empty() {
         out.push_str("<p>The audit lists no sides.</p>");
@@ -377,7 +376,7 @@ fn posture(out: &mut String, report: &Report) {
     out.push_str("</div></section>");
 }
 
-fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
+fn posture_side(out: &mut String, report: &Report, party: &str, side: &SideAudit, n: usize) {
     let _ = write!(
         out,
         "<article class=\"side\"><h3>{party} {badge}</h3>\
@@ -395,7 +394,7 @@ fn posture_side(out: &mut String, party: &str, side: &SideAudit, n: usize) {
     charts::posture_windows(out, party, side, n);
     charts::posture_trend(out, party, side, n);
     in_scroll_box(out, |out| windows_table(out, side));
-    in_scroll_box(out, |out| measures_table(out, side));
+    in_scroll_box(out, |out| super::posture::measures_table(out, report, side));
     if !side.left_out.is_empty() {
         let _ = write!(
             out,
@@ -444,21 +443,6 @@ fn windows_table(out: &mut String, side: &SideAudit) {
             escape(&index_text(w.index)),
             escape(&audit_words::top(w.top)),
             escape(w.verdict.as_str())
-        );
-    }
-    out.push_str("</tbody></table>");
-}
-
-fn measures_table(out: &mut String, side: &SideAudit) {
-    out.push_str("<table class=\"measures\"><caption>Measures, each value with the counts it comes from</caption><thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">All moves (public at reduced weight)</th><th scope=\"col\">Table moves only</th></tr></thead><tbody>");
-    for row in measure_rows(side) {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\"><abbr>{}</abbr> {}</th><td>{}</td><td>{}</td></tr>",
-            escape(row.code),
-            escape(row.name),
-            escape(&row.all),
-            escape(&row.table)
         );
     }
     out.push_str("</tbody></table>");

@@ -1,4 +1,4 @@
-//! The report's tables section: positions now, moves by side, kind and channel, the
+//! The report's tables section: positions now, moves by side and channel per kind, the
 //! concession ledger (given and received by reversibility, then every entry), and the
 //! audit's flags with their findings and events, each table in a box that scrolls
 //! sideways. Every journal string is escaped.
@@ -109,36 +109,38 @@ fn positions_row(out: &mut String, row: &PositionRow) {
     );
 }
 
-/// Moves per side and kind, at the table and in public side by side (the audit weighs
-/// public moves less: rhetoric is not substance).
+/// Moves per side and kind, at the table and in public one above the other (the audit
+/// weighs public moves less: rhetoric is not substance). A row per side and channel and
+/// a column per kind, so that the table is as wide with eight parties as with two.
 fn channels_table(out: &mut String, report: &Report) {
     let mut channels = vec![Channel::Table];
     if report.moves.iter().any(|m| m.channel == Channel::Back) {
         channels.push(Channel::Back);
     }
     channels.push(Channel::Public);
-    out.push_str("<table><caption>Each side's moves by kind, at the table and in public side by side.</caption><thead><tr><th scope=\"col\">Kind</th>");
-    for p in &report.parties {
-        for c in &channels {
-            let _ = write!(
-                out,
-                "<th scope=\"col\" class=\"num\">{} {c}</th>",
-                escape(&p.code)
-            );
-        }
-    }
-    out.push_str("</tr></thead><tbody>");
     let kinds: Vec<Option<Kind>> = MOVE_KINDS
         .iter()
         .filter(|k| report.moves.iter().any(|m| m.kind == **k))
         .map(|k| Some(*k))
         .chain([None])
         .collect();
-    for kind in kinds {
-        let name = kind.map_or("all moves", |k| k.as_str());
-        let _ = write!(out, "<tr><th scope=\"row\">{name}</th>");
-        for p in &report.parties {
-            for c in &channels {
+    out.push_str("<table class=\"channels\"><caption>Each side's moves by kind, at the table and in public one above the other.</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\">Channel</th>");
+    for kind in &kinds {
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            kind.map_or("all moves", |k| k.as_str())
+        );
+    }
+    out.push_str("</tr></thead><tbody>");
+    for p in &report.parties {
+        for c in &channels {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td>{c}</td>",
+                escape(&p.code)
+            );
+            for kind in &kinds {
                 let n = report
                     .moves
                     .iter()
@@ -148,8 +150,8 @@ fn channels_table(out: &mut String, report: &Report) {
                     .count();
                 let _ = write!(out, "<td class=\"num\">{n}</td>");
             }
+            out.push_str("</tr>");
         }
-        out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
 }

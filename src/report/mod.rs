@@ -11,7 +11,7 @@
 //!   words from here: the terminal ([`audit_text`]), the page ([`posture`], `html`) and
 //!   `audit --json` ([`audit_json`]);
 //! - [`posture`] lays out each measure of the audit with its counts, as [`audit_text`]
-//!   prints them;
+//!   prints them, and on the page the events behind each figure;
 //! - [`html`] renders a `Report` into one page: sections and tables (`html_tables`),
 //!   inline SVG charts (`charts`, with scales and symbols from `svg`), and the page's
 //!   own CSS and script (`report.css`, `report.js`), both inlined.

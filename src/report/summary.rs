@@ -1,9 +1,11 @@
-//! The summary at the top of the page, made to fit the first screen: each side's
-//! verdict (marked weak when it rests on little; a mediator's or observer's role and
-//! "not judged" instead) with the rules that produced it and its index per window as a
-//! small chart titled with each window's index and top-level share,
-//! the most important audit flags with their events, a count of the reviewers' notes,
-//! and where every issue of the agenda stands (numbers or not).
+//! The summary at the top of the page, made to fit the first screen at 1400 × 900 with
+//! up to eight parties: a grid of cards, one per side, each with the side's verdict
+//! (marked weak when it rests on little; a mediator's or observer's role and "not
+//! judged" instead), the rules that produced it and its index per window as a small
+//! chart titled with each window's index and top-level share; then the most important
+//! audit flags with their events, a count of the reviewers' notes, and where every issue
+//! of the agenda stands (numbers or not), one line each, in a box that scrolls when the
+//! agenda is long.
 //!
 //! It restates what the sections below show in full; it computes nothing new.
 
@@ -25,20 +27,22 @@ const FLAGS: usize = 3;
 /// Issues listed before the summary points to `parley positions` for the rest.
 pub(super) const ISSUES: usize = 12;
 
-/// The summary section.
+/// The summary section: the sides as a grid of cards, then the flags and the issues
+/// one line each (the full text of anything cut short in its tooltip).
 pub(super) fn summary(out: &mut String, report: &Report) {
-    out.push_str("<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2><div class=\"summary\"><div class=\"sum-left\">");
+    out.push_str("<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2><div class=\"summary\">");
     match report.posture {
         Some(audit) => {
             sides(out, report, audit);
+            out.push_str("<div class=\"sum-flags-box\">");
             top_flags(out, report, audit);
         }
         None => out.push_str(
-            "<p class=\"notice\">No posture audit in this report: no verdicts or audit flags.</p>",
+            "<div class=\"sum-flags-box\"><p class=\"notice\">No posture audit in this report: no verdicts or audit flags.</p>",
         ),
     }
     notes_line(out, report);
-    out.push_str("</div><div class=\"sum-right\">");
+    out.push_str("</div><div class=\"sum-issues-box\">");
     issues(out, report);
     out.push_str("</div></div></section>");
 }
@@ -51,15 +55,16 @@ fn sides(out: &mut String, report: &Report, audit: &AuditReport) {
             .iter()
             .position(|p| &p.code == party)
             .unwrap_or(0);
-        let rules: Vec<String> = side
+        let rules = side
             .rules
             .iter()
             .take(RULES)
             .map(audit_words::rule)
-            .collect();
+            .collect::<Vec<_>>()
+            .join("; ");
         let _ = write!(
             out,
-            "<li><span class=\"party\" style=\"--c:{colour};--i:{ink}\">{code}</span> {badge} ",
+            "<li class=\"card\"><p class=\"card-head\"><span class=\"party\" style=\"--c:{colour};--i:{ink}\">{code}</span> {badge}</p><p class=\"card-idx\">",
             colour = party_style(slot).0,
             ink = party_ink(slot),
             code = escape(party),
@@ -68,9 +73,9 @@ fn sides(out: &mut String, report: &Report, audit: &AuditReport) {
         sparkline(out, party, side);
         let _ = write!(
             out,
-            " <span class=\"idx\">index {}</span><span class=\"why\">{}</span></li>",
+            " <span class=\"idx\">index {}</span></p><p class=\"why\" title=\"{rules}\">{rules}</p></li>",
             escape(&index_text(side.index)),
-            escape(&rules.join("; "))
+            rules = escape(&rules)
         );
     }
     out.push_str("</ul>");
@@ -157,12 +162,15 @@ fn top_flags(out: &mut String, report: &Report, audit: &AuditReport) {
             .map(|seq| short_ref(&moves, seq))
             .collect::<Vec<_>>()
             .join(", ");
+        // One line each: the events before the finding, so that a narrow line cuts the
+        // finding, which the tooltip then gives in full.
+        let note = audit_words::note(flag);
         let _ = write!(
             out,
-            "<li><strong>{} {}</strong>: {} <span class=\"evs\">{events}</span></li>",
-            escape(party),
-            escape(flag.kind().as_str()),
-            escape(&audit_words::note(flag)),
+            "<li title=\"{party} {kind}: {note}\"><strong>{party} {kind}</strong> <span class=\"evs\">{events}</span>: {note}</li>",
+            party = escape(party),
+            kind = escape(flag.kind().as_str()),
+            note = escape(&note),
         );
     }
     out.push_str("</ol>");
@@ -214,7 +222,7 @@ fn notes_line(out: &mut String, report: &Report) {
 fn issues(out: &mut String, report: &Report) {
     let _ = write!(
         out,
-        "<h3>Issues <span class=\"count\">{}</span></h3><div class=\"scroll\"><table class=\"sum-issues\"><thead><tr>\
+        "<h3>Issues <span class=\"count\">{}</span></h3><div class=\"scroll sum-scroll\"><table class=\"sum-issues\"><thead><tr>\
          <th scope=\"col\">Issue</th><th scope=\"col\">Positions</th><th scope=\"col\" class=\"gap\">Gap</th><th scope=\"col\">Status</th><th scope=\"col\">Last move</th></tr></thead><tbody>",
         report.issues.len()
     );
@@ -235,24 +243,23 @@ fn issues(out: &mut String, report: &Report) {
     }
 }
 
+/// One issue on one line: its title and the positions cut to their cell's width, each
+/// with its full text as the tooltip.
 fn issue_row(out: &mut String, row: &PositionRow) {
     let unit = row.unit.as_deref();
     let stated: Vec<String> = row
         .sides
         .iter()
         .filter_map(|(party, side)| {
-            side.as_ref().map(|(v, _)| {
-                format!(
-                    "<span>{}</span>",
-                    escape(&format!("{party} {}", with_unit(*v, unit)))
-                )
-            })
+            side.as_ref()
+                .map(|(v, _)| format!("{party} {}", with_unit(*v, unit)))
         })
         .collect();
     let positions = if stated.is_empty() {
-        "<span class=\"none\">no number stated</span>".to_owned()
+        "<td class=\"pos none\">no number stated</td>".to_owned()
     } else {
-        stated.join(" ")
+        let all = escape(&stated.join(" · "));
+        format!("<td class=\"pos\" title=\"{all}\">{all}</td>")
     };
     let last = row
         .last_move
@@ -267,9 +274,9 @@ fn issue_row(out: &mut String, row: &PositionRow) {
         .unwrap_or_else(|| "—".into());
     let _ = write!(
         out,
-        "<tr><th scope=\"row\">{}</th><td class=\"pos\">{positions}</td><td class=\"gap\">{}</td><td><span class=\"status s-{status}\">{status}</span></td><td class=\"last\">{last}</td></tr>",
-        escape(&row.title),
+        "<tr><th scope=\"row\" title=\"{title}\">{title}</th>{positions}<td class=\"gap\">{}</td><td><span class=\"status s-{status}\">{status}</span></td><td class=\"last\">{last}</td></tr>",
         escape(&row.gap.map_or_else(|| "—".into(), |g| with_unit(g, unit))),
+        title = escape(&row.title),
         status = row.status,
     );
 }

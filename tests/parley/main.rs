@@ -17,6 +17,7 @@
 //! - `references`: a ref or id names the same event when recording and viewing (issue 14)
 //! - `replay`: positions, replay and diff, bitemporal views
 //! - `report`: the HTML report, in the library and in headless Chromium (issue 5)
+//! - `report_explain`: the events behind each posture figure, one click away (issue 16)
 //! - `report_layout`: the report laid out in Chromium: the summary on the first screen,
 //!   any width, eight parties (issue 16)
 //! - `seams`: issues paired with their numbers, corrections that say what they change,
@@ -50,6 +51,7 @@ mod references;
 mod reliability;
 mod replay;
 mod report;
+mod report_explain;
 mod report_layout;
 mod seams;
 mod seams_store;

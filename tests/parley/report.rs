@@ -26,7 +26,7 @@ const LATER: &str = "2026-06-01T00:00:00Z";
 
 /// A small negotiation: a public threat, a demand answering it (later corrected), two
 /// concessions that close the gap, an acceptance and a meeting.
-fn talks() -> String {
+pub(crate) fn talks() -> String {
     journal(&[
         r#"{"kind":"threat","at":"2025-03-04","by":"US","issue":"tariff","position":25,"summary":"Tariff of 25% <announced> & \"feared\" by 'all'","channel":"public","ref":"th"}"#,
         r#"{"kind":"demand","at":"2025-03-10","by":"KR","issue":"tariff","position":0,"summary":"Korea asks for 0","responds_to":"th","ref":"ask"}"#,
@@ -136,9 +136,33 @@ fn the_page_has_every_section_one_mark_per_move_and_the_slider() {
         html.contains("class=\"links\""),
         "responds_to drawn as links"
     );
-    // Table and public figures side by side: KR table, KR public, US table, US public.
-    let threats = "<tr><th scope=\"row\">threat</th><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td></tr>";
-    assert!(html.contains(threats));
+    // A row per side and channel, a column per kind: the public threat is the US's.
+    let head = [
+        "demand",
+        "concession",
+        "acceptance",
+        "threat",
+        "meeting",
+        "all moves",
+    ]
+    .map(|k| format!("<th scope=\"col\" class=\"num\">{k}</th>"))
+    .concat();
+    let row = |side: &str, channel: &str, counts: [u8; 6]| {
+        let cells = counts
+            .map(|n| format!("<td class=\"num\">{n}</td>"))
+            .concat();
+        format!("<tr><th scope=\"row\">{side}</th><td>{channel}</td>{cells}</tr>")
+    };
+    assert_eq!(
+        tables_of(&html, "channels"),
+        [format!(
+            "<caption>Each side's moves by kind, at the table and in public one above the other.</caption><thead><tr><th scope=\"col\">Side</th><th scope=\"col\">Channel</th>{head}</tr></thead><tbody>{}{}{}{}</tbody>",
+            row("KR", "table", [1, 1, 0, 0, 1, 3]),
+            row("KR", "public", [0, 0, 0, 0, 0, 0]),
+            row("US", "table", [0, 1, 1, 0, 0, 2]),
+            row("US", "public", [0, 0, 0, 1, 0, 1]),
+        )]
+    );
 }
 
 #[test]
@@ -216,15 +240,30 @@ fn the_page_references_nothing_outside_itself() {
 
 /// The rendered tables of `class` (what lies between `<table class="…">` and
 /// `</table>`), in page order.
-fn tables_of<'a>(html: &'a str, class: &str) -> Vec<&'a str> {
+pub(crate) fn tables_of<'a>(html: &'a str, class: &str) -> Vec<&'a str> {
     html.split(&format!("<table class=\"{class}\">"))
         .skip(1)
         .map(|rest| &rest[..rest.find("</table>").unwrap_or(rest.len())])
         .collect()
 }
 
+/// The page without the events listed under each posture figure (`report_explain`
+/// checks those).
+fn without_explanations(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<details class=\"why\"") {
+        out.push_str(&rest[..at]);
+        rest = rest[at..]
+            .split_once("</details>")
+            .map_or("", |(_, after)| after);
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What a report of `text` with its audit shows.
-fn page_with_audit(text: &str) -> String {
+pub(crate) fn page_with_audit(text: &str) -> String {
     let timeline = timeline(text, "t");
     let audit = audit(&timeline, &Rubric::default());
     render(&Report::build(&timeline, None, Some(&audit)))
@@ -234,7 +273,7 @@ const MEASURES_HEAD: &str = "<caption>Measures, each value with the counts it co
 
 #[test]
 fn posture_shows_each_measure_with_its_counts_as_the_audit_prints_them() {
-    let html = page_with_audit(&talks());
+    let html = without_explanations(&page_with_audit(&talks()));
     let row = |code: &str, name: &str, all: &str, table: &str| {
         format!(
             "<tr><th scope=\"row\"><abbr>{code}</abbr> {name}</th><td>{all}</td><td>{table}</td></tr>"
@@ -330,7 +369,8 @@ fn posture_says_no_data_and_the_flags_give_their_findings() {
     let html = page_with_audit(&journal(&[
         r#"{"kind":"concession","at":"2025-04-01","by":"KR","issue":"tariff","position":15,"summary":"Korea gives"}"#,
     ]));
-    let measures = tables_of(&html, "measures");
+    let bare = without_explanations(&html);
+    let measures = tables_of(&bare, "measures");
     let no_data = |code: &str, name: &str| {
         format!(
             "<tr><th scope=\"row\"><abbr>{code}</abbr> {name}</th><td>no data</td><td>no data</td></tr>"
@@ -912,11 +952,11 @@ fn a_mediator_shows_its_role_and_not_judged_and_a_weak_verdict_says_what_it_rest
         ]
     );
     assert_eq!(
-        texts_between(list_of(&html, "sum-sides"), "<li>", "</li>"),
+        texts_between(list_of(&html, "sum-sides"), "<li class=\"card\">", "</li>"),
         [
-            "AA mixed weak: 3 moves, 1 judged window AA: index per window (top: share of table moves at leader or minister level) −0.17 (top 0%) index −0.17windows went balanced; index -0.17 in the first judged window, -0.17 in the last (+0.00)",
-            "BB mixed weak: 5 moves, 1 judged window BB: index per window (top: share of table moves at leader or minister level) 0.13 (top 0%) index 0.13windows went balanced; index +0.13 in the first judged window, +0.13 in the last (+0.00)",
-            "CH mediator · not judged CH: index per window (top: share of table moves at leader or minister level) no data (top 0%) index no dataa mediator gets no posture verdict",
+            "AA mixed weak: 3 moves, 1 judged windowAA: index per window (top: share of table moves at leader or minister level) −0.17 (top 0%) index −0.17windows went balanced; index -0.17 in the first judged window, -0.17 in the last (+0.00)",
+            "BB mixed weak: 5 moves, 1 judged windowBB: index per window (top: share of table moves at leader or minister level) 0.13 (top 0%) index 0.13windows went balanced; index +0.13 in the first judged window, +0.13 in the last (+0.00)",
+            "CH mediator · not judgedCH: index per window (top: share of table moves at leader or minister level) no data (top 0%) index no dataa mediator gets no posture verdict",
         ]
     );
 }

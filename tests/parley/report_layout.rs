@@ -1,8 +1,9 @@
 //! The report as a reviewer sees it in Chromium (issue 16): the summary inside the first
 //! screen at 1400 × 900, no sideways page scroll at 420 px, chart text of at least 10 px
 //! at 420 and 1400 px, no two labels of a chart overprinting, and with eight parties a
-//! line style (colour and dash) of each party's own. Without Chromium these skip with a
-//! note, or fail when `CI` is set.
+//! line style (colour and dash) of each party's own; and the page printed on A4: laid
+//! out with the print rules at the printable width, and printed to PDF by Chromium.
+//! Without Chromium these skip with a note, or fail when `CI` is set.
 
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use parley::report::{Report, render};
 use serde_json::{Value, json};
 
 use crate::common::TestEnv;
-use crate::report::{bundled_reports, chromium, probe_with, timeline};
+use crate::report::{bundled_reports, chromium, headless, probe_with, timeline};
 
 /// What the probe measures once the page has loaded: page width against the window,
 /// the rendered size of every chart text, overlapping text boxes within a chart, the
@@ -83,12 +84,9 @@ fn every_bundled_report_reads_at_1400_and_420_px() {
     let Some(browser) = chromium() else { return };
     let mut env = TestEnv::new();
     for (slug, page, _) in bundled_reports(&mut env) {
-        // The two-party journals' summaries fit the first screen; the six parties' of
-        // the six-party talks take more than one (a known limit, in issue 16's note).
-        let fits = slug != "six-party-talks-2003-2009";
         for width in [1400, 420] {
             let (found, _) = layout(&browser, &page, width);
-            assert_eq!(found, clean(fits && width >= 1400), "{slug} at {width} px");
+            assert_eq!(found, clean(width >= 1400), "{slug} at {width} px");
         }
     }
 }
@@ -141,8 +139,7 @@ fn eight_parties_get_eight_line_styles_and_no_label_overprints() {
     std::fs::write(&page, render(&Report::build(&timeline, None, Some(&audit)))).unwrap();
     for width in [1400, 420] {
         let (found, styles) = layout(&browser, &page, width);
-        // Eight verdicts take more than the first screen; the rest must hold.
-        assert_eq!(found, clean(false), "eight parties at {width} px");
+        assert_eq!(found, clean(width >= 1400), "eight parties at {width} px");
         let styles = styles.as_object().unwrap();
         let mut seen: Vec<&str> = styles
             .values()
@@ -163,5 +160,160 @@ fn eight_parties_get_eight_line_styles_and_no_label_overprints() {
             PARTIES.len(),
             "distinct line styles: {styles:?}"
         );
+    }
+}
+
+/// A4's printable width in CSS pixels (96 per inch): 210 mm less the page's two 14 mm
+/// margins (report.css `@page`).
+const PRINTABLE_WIDTH: u32 = 688;
+
+/// What the page shows in print, measured at the printable width with the page's print
+/// rules in force (each `@media print` rule switched to all media, in its place, and
+/// the `beforeprint` handlers run): anything wider than the page, any box that cuts or
+/// scrolls its content (paper does neither), interactive parts still shown, the
+/// provenance as printed, and every `<details>` left closed with its summary as printed.
+const PRINT: &str = r##"<script>
+addEventListener("load", function () { setTimeout(function () {
+  function list(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  Array.prototype.forEach.call(document.styleSheets, function (sheet) {
+    Array.prototype.forEach.call(sheet.cssRules, function (rule) {
+      if (rule.media && rule.media.mediaText === "print") { rule.media.mediaText = "all"; }
+    });
+  });
+  var all = document.createElement("style");
+  all.textContent = "*{content-visibility:visible !important}";
+  document.head.appendChild(all);
+  dispatchEvent(new Event("beforeprint"));
+  function shown(e) {
+    for (var up = e.parentElement; up; up = up.parentElement) {
+      if (up.tagName === "DETAILS" && !up.open && !e.closest("summary")) { return false; }
+    }
+    return e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+  }
+  function name(e) {
+    var cls = typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\s+/).join(".") : "";
+    var own = e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + cls;
+    var section = e.closest("section[id], figure[id], header, footer");
+    if (e.tagName === "text") { own += " " + e.textContent; }
+    return (section ? (section.id || section.tagName.toLowerCase()) + " " : "") + own;
+  }
+  function unique(names) { return names.filter(function (n, i) { return names.indexOf(n) === i; }); }
+  var elements = list("body *").filter(shown);
+  var wide = elements.filter(function (e) {
+    var r = e.getBoundingClientRect();
+    return r.width > 0 && (r.right > innerWidth + 0.5 || r.left < -0.5);
+  });
+  /* The outermost of each: a table, not every cell of it, named by its caption. */
+  wide = wide.filter(function (e) { return wide.indexOf(e.parentElement) < 0; }).map(function (e) {
+    var caption = e.tagName === "TABLE" && e.querySelector("caption");
+    return name(e) + (caption ? " " + caption.innerText.split(/[,:.(]/)[0] : "");
+  });
+  var cut = elements.filter(function (e) {
+    if (e.closest("svg")) { return false; }
+    var cs = getComputedStyle(e);
+    var clips = cs.overflowX !== "visible" || cs.overflowY !== "visible";
+    return clips && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1);
+  }).map(name);
+  var prov = document.querySelector("header .prov");
+  parent.postMessage(JSON.stringify({
+    "page wider than the paper": document.documentElement.scrollWidth > innerWidth ? document.documentElement.scrollWidth + " px" : null,
+    "elements wider than the paper": unique(wide),
+    "boxes that cut or scroll their content": unique(cut),
+    "interactive parts printed": unique(list("nav, .slider, input, button, select").filter(shown).map(name)),
+    "provenance in the header": prov && shown(prov) ? prov.innerText : null,
+    "provenance table printed": list("footer table.provenance").filter(shown).length === 1,
+    "details printed open": list("details").filter(function (d) { return d.open && shown(d); }).length,
+    "details printed closed": unique(list("details").filter(function (d) { return !d.open && shown(d); }).map(function (d) {
+      return d.querySelector("summary").innerText.replace(/^the [0-9][0-9,]* /, "the N ");
+    }))
+  }, null, 1), "*");
+}, 0); });
+</script>"##;
+
+/// The page size of every page of `pdf` in points (the `MediaBox` entries) and the
+/// number of pages.
+fn pdf_pages(pdf: &[u8]) -> (Vec<String>, usize) {
+    let text = String::from_utf8_lossy(pdf);
+    let mut sizes: Vec<String> = text
+        .split("/MediaBox")
+        .skip(1)
+        .filter_map(|rest| {
+            let inner = rest.trim_start().strip_prefix('[')?.split(']').next()?;
+            let n: Vec<f64> = inner
+                .split_whitespace()
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            (n.len() == 4).then(|| format!("{:.0} × {:.0} pt", n[2] - n[0], n[3] - n[1]))
+        })
+        .collect();
+    let pages = sizes.len();
+    sizes.sort();
+    sizes.dedup();
+    (sizes, pages)
+}
+
+/// What [`PRINT`] finds in `page`, once it has checked what every printed page must
+/// hold: nothing wider than the paper but the `known` elements (charts that draw a
+/// label past their end), nothing cut or scrolling, nothing interactive, the provenance
+/// table.
+fn printed(browser: &Path, page: &Path, name: &str, known: Value) -> Value {
+    let found = probe_with(browser, page, PRINTABLE_WIDTH, PRINT);
+    assert_eq!(
+        found["elements wider than the paper"], known,
+        "{name}: wider than the paper"
+    );
+    for clean in [
+        "boxes that cut or scroll their content",
+        "interactive parts printed",
+    ] {
+        assert_eq!(found[clean], json!([]), "{name}: {clean}");
+    }
+    assert_eq!(found["page wider than the paper"], Value::Null, "{name}");
+    assert_eq!(found["provenance table printed"], true, "{name}");
+    found
+}
+
+#[test]
+fn eight_parties_print_within_the_page() {
+    let Some(browser) = chromium() else { return };
+    let timeline = timeline(&eight_parties(), "eight");
+    let audit = audit(&timeline, &Rubric::default());
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("eight.html");
+    std::fs::write(&page, render(&Report::build(&timeline, None, Some(&audit)))).unwrap();
+    // The acceptances and the notes of the last day are labelled rightwards from their
+    // mark, past the chart's end: charts/dance.rs and timeline.rs start every label at
+    // its mark and never turn it leftwards at the right edge. A known defect of those
+    // charts, held here to exactly these two groups until they anchor such labels.
+    printed(
+        &browser,
+        &page,
+        "eight parties",
+        json!(["dance g", "timeline-section g"]),
+    );
+}
+
+#[test]
+fn every_bundled_report_prints_on_a4_within_the_page() {
+    let Some(browser) = chromium() else { return };
+    let mut env = TestEnv::new();
+    for (slug, page, _) in bundled_reports(&mut env) {
+        let found = printed(&browser, &page, &slug, json!([]));
+        insta::assert_snapshot!(
+            format!("report-print-{slug}"),
+            serde_json::to_string_pretty(&found).unwrap()
+        );
+        let pdf = page.with_extension("pdf");
+        headless(
+            &browser,
+            &[
+                "--no-pdf-header-footer",
+                &format!("--print-to-pdf={}", pdf.display()),
+            ],
+            &crate::report::file_url(&page),
+        );
+        let (sizes, pages) = pdf_pages(&std::fs::read(&pdf).unwrap());
+        assert_eq!(sizes, ["595 × 842 pt"], "{slug}: every page A4");
+        assert!((3..=40).contains(&pages), "{slug}: {pages} pages");
     }
 }
