@@ -150,7 +150,9 @@ pub fn verdict_badge(side: &SideAudit) -> String {
 pub fn rule(rule: &Rule) -> String {
     match rule {
         Rule::TooFewMoves { moves, min_moves } => format!(
-            "{moves} moves: no window has the {min_moves} moves and the data a verdict needs"
+            "{}: no window has the {} and the data a verdict needs",
+            crate::format::count(*moves as u64, "move"),
+            crate::format::count(*min_moves as u64, "move"),
         ),
         Rule::NoWindow(verdict) => format!("no window {verdict}"),
         Rule::FirstWindow(verdict) => format!("first window {verdict}"),
