@@ -69,7 +69,11 @@ fn clip_words(text: &str, limit: usize) -> String {
     let head: String = text.chars().take(limit - 1).collect();
     // The head ends on a whole word when the character after it is a space.
     let whole = text.chars().nth(limit - 1) == Some(' ');
-    let end = if whole { Some(head.len()) } else { head.rfind(' ') };
+    let end = if whole {
+        Some(head.len())
+    } else {
+        head.rfind(' ')
+    };
     match end {
         Some(at) if at > 0 => format!("{}…", head[..at].trim_end_matches([',', ';', ':'])),
         _ => clip(text, limit),
