@@ -506,7 +506,7 @@ fn gap_figure(out: &mut String, report: &Report) {
     out.push_str("<figure class=\"gaps\" aria-labelledby=\"gaps-c\"><figcaption id=\"gaps-c\"><strong>The gap on every numeric issue, as a share of its first gap</strong></figcaption>");
     let _ = write!(
         out,
-        "<p class=\"hint\">The gap is the highest minus the lowest number the sides stand on, as in the summary{}. 100% is the first gap once two sides had stated a number, 0% is agreement; a line above 100% means the sides moved further apart.{}</p>",
+        "<p class=\"hint\">The gap is the highest minus the lowest number the sides stand on, as in the summary{}. 100% is the first gap once two sides had stated a number, 0% is agreement; a line above 100% means the sides moved further apart. (The positions table's opening gap is between each side's first number instead, and is wider when a side moved before the other had stated one.){}</p>",
         if report.parties.len() > 2 {
             " (with more than two sides, the spread between the two furthest apart)"
         } else {
