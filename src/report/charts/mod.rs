@@ -1,5 +1,5 @@
 //! The report's charts as inline SVG: the negotiation dance per numeric issue, the gap
-//! on every numeric issue as a share of its opening gap, the timeline by side
+//! on every numeric issue as a share of its first gap, the timeline by side
 //! (swimlanes), moves per ISO week by side, each side's concessions against the threats
 //! and sanctions made to it, the posture index per window and the posture index over
 //! time with each window's top-level share.
