@@ -14,7 +14,7 @@ use crate::projection::audit::{AuditReport, Confidence, SideAudit, Verdict};
 use super::audit_words;
 use super::charts::{self, css_word, index_text};
 use super::html_tables::tables;
-use super::model::{ROWS, Report, day_text, with_unit};
+use super::model::{ROWS, Report, day_text, number, with_unit};
 use super::provenance::provenance_table;
 use super::summary::summary;
 use super::svg::{MOVE_KINDS, kind_colour, party_ink, party_style, symbol_defs};
@@ -242,6 +242,7 @@ fn replay_table(out: &mut String, report: &Report) {
 
 fn dances(out: &mut String, report: &Report) {
     out.push_str("<section id=\"dance\" aria-labelledby=\"dance-h\"><h2 id=\"dance-h\">Positions over time</h2>");
+    gap_figure(out, report);
     out.push_str("<p class=\"hint\">Each side's stated position as a step line; the hatched band is the gap between them. A ring marks a concession (a number moved toward the other side's preferred one), a dashed ring a concession in words with no number; ✓ lines mark acceptances. Mark shapes follow the legend in the timeline; hollow marks were made in public.</p>");
     dance_legend(out, report);
     if report.dances.is_empty() {
@@ -473,7 +474,137 @@ fn timeline(out: &mut String, report: &Report) {
     charts::swimlanes(out, report);
     out.push_str("</div>");
     moves_table(out, report);
-    out.push_str("</figure></section>");
+    out.push_str("</figure>");
+    weekly_figure(out, report);
+    pressure_figure(out, report);
+    out.push_str("</section>");
+}
+
+/// The gap on every numeric issue as a share of its first gap, with the issues it leaves
+/// out named and a table of the figures.
+fn gap_figure(out: &mut String, report: &Report) {
+    let (drawn, not) = charts::gaps_drawn(report);
+    if drawn.is_empty() && not.is_empty() {
+        return;
+    }
+    out.push_str("<figure class=\"gaps\" aria-labelledby=\"gaps-c\"><figcaption id=\"gaps-c\"><strong>The gap on every numeric issue, as a share of its first gap</strong></figcaption>");
+    let _ = write!(
+        out,
+        "<p class=\"hint\">The gap is the highest minus the lowest number the sides stand on, as in the summary{}. 100% is the first gap once two sides had stated a number, 0% is agreement; a line above 100% means the sides moved further apart. (The positions table's opening gap is between each side's first number instead, and is wider when a side moved before the other had stated one.){}</p>",
+        if report.parties.len() > 2 {
+            " (with more than two sides, the spread between the two furthest apart)"
+        } else {
+            ""
+        },
+        if !not.is_empty() {
+            format!(" Not drawn, {}.", escape(&charts::gaps_not_drawn(&not)))
+        } else {
+            String::new()
+        }
+    );
+    if !drawn.is_empty() {
+        out.push_str("<div class=\"chart-box\">");
+        charts::gap_shares(out, report);
+        out.push_str("</div>");
+        let _ = write!(
+            out,
+            "<details><summary>Data: the first and latest gap on {} issue{}</summary><table><thead><tr><th scope=\"col\">Issue</th><th scope=\"col\" class=\"num\">First gap</th><th scope=\"col\">Since</th><th scope=\"col\" class=\"num\">Gap now</th><th scope=\"col\" class=\"num\">Share of the first</th></tr></thead><tbody>",
+            drawn.len(),
+            if drawn.len() == 1 { "" } else { "s" }
+        );
+        for (series, opening) in &drawn {
+            let unit = series.unit.as_deref();
+            let since = series.opening().map_or("", |(p, _)| p.date.as_str());
+            let now = series.points.last().and_then(|p| p.gap);
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td><td class=\"date\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(&series.title),
+                escape(&with_unit(*opening, unit)),
+                escape(since),
+                escape(&now.map_or_else(|| "—".into(), |g| with_unit(g, unit))),
+                escape(&now.map_or_else(|| "—".into(), |g| charts::share_text(g / opening))),
+            );
+        }
+        out.push_str("</tbody></table></details>");
+    }
+    out.push_str("</figure>");
+}
+
+/// Moves per ISO week by side, with a table of the weeks.
+fn weekly_figure(out: &mut String, report: &Report) {
+    if report.moves.is_empty() {
+        return;
+    }
+    let weeks = charts::weeks(report);
+    out.push_str("<figure class=\"weekly\" aria-labelledby=\"weekly-c\"><figcaption id=\"weekly-c\"><strong>Moves per week</strong> <span class=\"unit\">ISO weeks, Monday to Sunday (UTC), stacked by side</span></figcaption>");
+    party_swatches(out, report);
+    out.push_str("<div class=\"chart-box\">");
+    charts::moves_per_week(out, report, &weeks);
+    out.push_str("</div>");
+    let _ = write!(
+        out,
+        "<details><summary>Data: moves in {} week{}</summary><table><thead><tr><th scope=\"col\">Week</th><th scope=\"col\">From</th>",
+        weeks.len(),
+        if weeks.len() == 1 { "" } else { "s" }
+    );
+    for p in &report.parties {
+        let _ = write!(
+            out,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(&p.code)
+        );
+    }
+    out.push_str("<th scope=\"col\" class=\"num\">All</th></tr></thead><tbody>");
+    for week in &weeks {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td class=\"date\">{}</td>",
+            week.name,
+            day_text(week.monday)
+        );
+        for n in &week.moves {
+            let _ = write!(out, "<td class=\"num\">{}</td>", number(*n as f64));
+        }
+        let _ = write!(
+            out,
+            "<td class=\"num\">{}</td></tr>",
+            number(week.total() as f64)
+        );
+    }
+    out.push_str("</tbody></table></details></figure>");
+}
+
+/// Each side's concessions against the threats and sanctions made to it.
+fn pressure_figure(out: &mut String, report: &Report) {
+    if report.pressure.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<figure class=\"pressure\" aria-labelledby=\"pressure-c\"><figcaption id=\"pressure-c\"><strong>Concessions against pressure</strong></figcaption>\
+         <p class=\"hint\">Per side, its concessions so far (moves of kind concession; the line, in the side's colour) and the threats and sanctions other sides made to it so far (the shaded area), on one count scale. A threat or sanction counts for the sides it names or, when it names none, for every other side that is a party to the talks (not a mediator or observer), as the audit's measure of concessions under pressure reads them.</p>\
+         <ul class=\"legend\" aria-label=\"Pressure legend\"><li><svg width=\"34\" height=\"12\" aria-hidden=\"true\"><line x1=\"1\" y1=\"6\" x2=\"33\" y2=\"6\" stroke=\"#333\" stroke-width=\"3\"/></svg>concessions so far</li>\
+         <li><svg width=\"22\" height=\"14\" aria-hidden=\"true\"><rect width=\"22\" height=\"14\" fill=\"{threat}\" opacity=\".25\"/><line x1=\"0\" y1=\"1\" x2=\"22\" y2=\"1\" stroke=\"{threat}\" stroke-width=\"2\"/></svg>threats and sanctions made to the side so far</li></ul>",
+        threat = kind_colour(crate::model::Kind::Threat),
+    );
+    out.push_str("<div class=\"chart-box\">");
+    charts::pressure(out, report);
+    out.push_str("</div></figure>");
+}
+
+/// The parties' colours, as the stacked bars use them.
+fn party_swatches(out: &mut String, report: &Report) {
+    out.push_str("<ul class=\"legend\" aria-label=\"Sides\">");
+    for (i, p) in report.parties.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<li><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect width=\"14\" height=\"14\" fill=\"{}\"/></svg>{}</li>",
+            party_style(i).0,
+            escape(&p.code)
+        );
+    }
+    out.push_str("</ul>");
 }
 
 fn moves_table(out: &mut String, report: &Report) {

@@ -3,15 +3,18 @@
 //!
 //! [`Report::build`] gathers the moves with their `responds_to` links, the reviewers'
 //! notes, the dances and positions (`positions.rs`), the concession ledger
-//! (`ledger.rs`), and the compact series the page's time slider replays. It does not
+//! (`ledger.rs`), the gap on each numeric issue over time (as the positions projection
+//! gives it after every move), the concessions each side made and the threats and
+//! sanctions made to it (as the audit reads moves: `projection::audit::Moves`), and the
+//! compact series the page's time slider replays. It does not
 //! compute the posture audit (that is `projection::audit`'s; the report shows the
 //! [`AuditReport`] it is given, as that type) and it writes no HTML.
 
 use crate::model::IssueKey;
 use crate::model::{Body, Channel, Kind, Millis, Move, Reversibility};
-use crate::projection::Timeline;
-use crate::projection::audit::AuditReport;
+use crate::projection::audit::{AuditReport, Moves};
 use crate::projection::positions::{Positions, Status};
+use crate::projection::{Fold, Timeline};
 
 use super::ledger::{ledger, ledger_totals};
 use super::positions::{dances, position_row};
@@ -60,6 +63,60 @@ pub struct Report<'a> {
     /// Above [`DETAIL`] moves, the width of the buckets (a day or a week, or more on a
     /// long span) the charts aggregate into; `None` draws one mark per move.
     pub bucket: Option<Millis>,
+    /// The gap on each issue of [`Report::dances`] over time, in the same order.
+    pub gaps: Vec<GapSeries>,
+    /// Per party (agenda order), its concessions and the pressure made to it.
+    pub pressure: Vec<Pressure>,
+}
+
+/// The gap on one numeric issue over time: after every move on the issue, the gap the
+/// positions projection gives (the highest minus the lowest number the sides stand on,
+/// once two do), recorded when it changes.
+#[derive(Clone, Debug)]
+pub struct GapSeries {
+    /// The issue key.
+    pub issue: String,
+    /// The issue title.
+    pub title: String,
+    /// The unit.
+    pub unit: Option<String>,
+    /// Each change of the gap, oldest first; it starts at the first gap.
+    pub points: Vec<GapPoint>,
+}
+
+/// The gap after one move.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GapPoint {
+    /// When.
+    pub at: Millis,
+    /// When, for people.
+    pub date: String,
+    /// The move after which the gap is this.
+    pub seq: u64,
+    /// The gap; `None` while fewer than two sides stand on a number.
+    pub gap: Option<f64>,
+}
+
+impl GapSeries {
+    /// The first gap, once two sides stood on numbers: what the shares are of.
+    pub fn opening(&self) -> Option<(&GapPoint, f64)> {
+        self.points.iter().find_map(|p| Some((p, p.gap?)))
+    }
+}
+
+/// One party's concessions and the threats and sanctions other parties made to it, as
+/// the audit reads them: moves of kind `concession` by the party, and moves of kind
+/// `threat` or `sanction` made to it (by name, or with no `to` when its role is `party`).
+#[derive(Clone, Debug)]
+pub struct Pressure {
+    /// The party.
+    pub party: String,
+    /// When it made each concession, in valid-time order.
+    pub concessions: Vec<Millis>,
+    /// When each threat was made to it.
+    pub threats: Vec<Millis>,
+    /// When each sanction was made to it.
+    pub sanctions: Vec<Millis>,
 }
 
 /// Up to this many moves the charts draw one mark per move and the lists show every
@@ -336,6 +393,8 @@ impl<'a> Report<'a> {
         let ledger_totals = ledger_totals(&parties, &ledger);
         let replay = replay(&moves, &dances);
         let moves_len = moves.len();
+        let gaps = gap_series(timeline, &dances);
+        let pressure = pressure(timeline);
         Report {
             slug: timeline.slug.to_string(),
             title: agenda.title.clone(),
@@ -355,6 +414,8 @@ impl<'a> Report<'a> {
             replay,
             provenance: Provenance::of(timeline),
             bucket: (moves_len > DETAIL).then(|| bucket_for(span)),
+            gaps,
+            pressure,
         }
     }
 }
@@ -375,6 +436,90 @@ pub fn with_unit(value: f64, unit: Option<&str>) -> String {
         Some(unit) => format!("{} {unit}", number(value)),
         None => number(value),
     }
+}
+
+/// The gap on each dance's issue after every move on it: the positions projection folded
+/// one event at a time and asked for the issue's gap, so the series ends on the gap the
+/// summary and `parley positions` show.
+fn gap_series(timeline: &Timeline, dances: &[Dance]) -> Vec<GapSeries> {
+    let agenda = &timeline.agenda;
+    let defs: Vec<&crate::model::IssueDef> = dances
+        .iter()
+        .filter_map(|d| {
+            IssueKey::parse(&d.issue)
+                .ok()
+                .and_then(|k| agenda.issue(&k))
+        })
+        .collect();
+    let index: std::collections::HashMap<&IssueKey, usize> = defs
+        .iter()
+        .enumerate()
+        .map(|(i, def)| (&def.key, i))
+        .collect();
+    let mut series: Vec<GapSeries> = defs
+        .iter()
+        .map(|d| GapSeries {
+            issue: d.key.to_string(),
+            title: d.title.clone(),
+            unit: d.unit.clone(),
+            points: Vec::new(),
+        })
+        .collect();
+    let mut positions = Positions::default();
+    for entry in &timeline.entries {
+        positions.apply(entry, agenda);
+        let Some(m) = entry.event.as_move() else {
+            continue;
+        };
+        for key in &m.issues {
+            let Some(&i) = index.get(key) else {
+                continue;
+            };
+            let gap = positions.issue(defs[i]).gap;
+            let points = &mut series[i].points;
+            let last = points.last().map(|p| p.gap);
+            if last.is_none() && gap.is_none() || last == Some(gap) {
+                continue;
+            }
+            points.push(GapPoint {
+                at: entry.event.at.millis(),
+                date: entry.event.at.to_string(),
+                seq: entry.seq(),
+                gap,
+            });
+        }
+    }
+    series
+}
+
+/// Each party's concessions and the threats and sanctions made to it (see [`Pressure`]).
+fn pressure(timeline: &Timeline) -> Vec<Pressure> {
+    let moves = Moves::new(timeline);
+    timeline
+        .agenda
+        .parties
+        .iter()
+        .map(|party| {
+            let mut out = Pressure {
+                party: party.code.to_string(),
+                concessions: Vec::new(),
+                threats: Vec::new(),
+                sanctions: Vec::new(),
+            };
+            let Some(id) = moves.party_id(&party.code) else {
+                return out;
+            };
+            for m in &moves.all {
+                match m.kind {
+                    Kind::Concession if m.by == id => out.concessions.push(m.at),
+                    Kind::Threat if moves.made_to(m, id) => out.threats.push(m.at),
+                    Kind::Sanction if moves.made_to(m, id) => out.sanctions.push(m.at),
+                    _ => {}
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 fn move_marks(timeline: &Timeline) -> Vec<MoveMark> {

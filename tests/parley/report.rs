@@ -805,6 +805,8 @@ fn unescape(html: &str) -> String {
     html.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&nbsp;", "\u{a0}")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
         .replace("&amp;", "&")
 }
 
@@ -987,4 +989,123 @@ fn the_trend_chart_names_each_windows_index_and_top_level_share() {
     );
     assert_eq!(count(&html, "<circle class=\"pt "), 5);
     assert_eq!(count(&html, "<svg class=\"posture-chart trend\""), 2);
+}
+
+/// The timeline of the bundled journal `slug` (`journals/SLUG.ndjson`).
+fn bundled_timeline(slug: &str) -> Timeline {
+    let text = std::fs::read_to_string(bundled(&format!("{slug}.ndjson"))).unwrap();
+    timeline(&text, slug)
+}
+
+/// The text of the chart `id`'s `<desc>` and of the data table after it (one line per
+/// row, cells set apart by ` | `), as a reader of the page gets them.
+fn chart_words(html: &str, id: &str, table_after: Option<&str>) -> String {
+    let desc = texts_between(html, &format!("<desc id=\"{id}-d\">"), "</desc>").concat();
+    let mut out = format!("{desc}\n");
+    if let Some(marker) = table_after {
+        let rest = &html[html.find(marker).unwrap()..];
+        let body = &rest[rest.find("<tbody>").unwrap()..rest.find("</tbody>").unwrap()];
+        for row in body.split("<tr>").skip(1) {
+            // Each cell's text is what follows the last tag before its closing tag.
+            let cells: Vec<String> = row
+                .split("</t")
+                .filter_map(|cell| cell.rsplit_once('>').map(|(_, text)| unescape(text)))
+                .filter(|text| !text.is_empty())
+                .collect();
+            out.push_str(&cells.join(" | "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn the_gap_chart_gives_each_numeric_issue_as_a_share_of_its_first_gap() {
+    let timeline = bundled_timeline("korea-us-2025");
+    let report = Report::build(&timeline, None, None);
+    let mut series = String::new();
+    for gap in &report.gaps {
+        series.push_str(&format!("{} ({})\n", gap.title, gap.issue));
+        let opening = gap.opening().map(|(_, g)| g);
+        for p in &gap.points {
+            let share = match (p.gap, opening) {
+                (Some(g), Some(o)) if o > 0.0 => {
+                    format!("{}%", parley::format::number(g / o * 100.0))
+                }
+                _ => "—".into(),
+            };
+            series.push_str(&format!(
+                "  {:<28} #{:<3} gap {:>6}  share {share}\n",
+                p.date,
+                p.seq,
+                parley::format::optional(p.gap)
+            ));
+        }
+    }
+    let html = render(&report);
+    insta::assert_snapshot!(
+        "report-gap-shares-korea-us-2025",
+        format!(
+            "{series}\n{}",
+            chart_words(&html, "gaps", Some("<figure class=\"gaps\""))
+        )
+    );
+}
+
+#[test]
+fn the_pressure_chart_counts_each_sides_concessions_and_the_threats_and_sanctions_made_to_it() {
+    let mut out = String::new();
+    for slug in ["korea-us-2025", "six-party-talks-2003-2009"] {
+        let timeline = bundled_timeline(slug);
+        let report = Report::build(&timeline, None, None);
+        out.push_str(&format!("{slug}\n"));
+        let days = |times: &[i64]| match times {
+            [] => "—".to_owned(),
+            _ => times
+                .iter()
+                .map(|&t| parley::report::model::day_text(t))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        for side in &report.pressure {
+            out.push_str(&format!(
+                "  {} concessions: {}\n  {} threats: {}\n  {} sanctions: {}\n",
+                side.party,
+                days(&side.concessions),
+                side.party,
+                days(&side.threats),
+                side.party,
+                days(&side.sanctions)
+            ));
+        }
+        out.push_str(&chart_words(&render(&report), "pressure", None));
+        out.push('\n');
+    }
+    insta::assert_snapshot!("report-pressure", out);
+}
+
+#[test]
+fn moves_per_week_counts_each_iso_week_by_side() {
+    // Monday 2024-12-30 opens ISO week 2025-W01; Sunday 2025-01-05 closes it.
+    let text = journal(&[
+        r#"{"kind":"offer","at":"2024-12-30","by":"US","issue":"tariff","position":25,"summary":"25"}"#,
+        r#"{"kind":"demand","at":"2025-01-05T23:30:00Z","by":"KR","issue":"tariff","position":0,"summary":"0"}"#,
+        r#"{"kind":"threat","at":"2025-01-06","by":"US","issue":"tariff","summary":"Or else"}"#,
+        r#"{"kind":"concession","at":"2025-01-20","by":"KR","issue":"tariff","position":10,"summary":"10"}"#,
+    ]);
+    let html = render(&Report::build(&timeline(&text, "t"), None, None));
+    let bundled = render(&Report::build(
+        &bundled_timeline("korea-us-2025"),
+        None,
+        None,
+    ));
+    insta::assert_snapshot!(
+        "report-moves-per-week",
+        format!(
+            "{}\nkorea-us-2025\n{}",
+            chart_words(&html, "weekly", Some("<figure class=\"weekly\"")),
+            chart_words(&bundled, "weekly", Some("<figure class=\"weekly\""))
+        )
+    );
+    assert_eq!(count(&html, "class=\"week-bars\""), 2, "one path per side");
 }

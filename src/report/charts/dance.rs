@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::model::{Channel, Millis};
 
-use super::{LabelRows, TIP, WIDTH, clip, cursor, open_svg, party_index, time_axis};
+use super::{LabelRows, TIP, WIDTH, clip, cursor, open_svg, party_index, stack_labels, time_axis};
 use crate::report::html::escape;
 use crate::report::model::{Dance, Report, Series, number, with_unit};
 use crate::report::svg::{Scale, party_style, px, value_ticks};
@@ -394,19 +394,10 @@ fn end_labels(out: &mut String, report: &Report, dance: &Dance, y: &Scale, right
         })
         .collect();
     labels.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // Stacked 17 units apart (a 13-unit label's box), then pulled up as one block if
-    // the stack runs past the plot's foot.
-    const STEP: f64 = 17.0;
-    let mut places: Vec<f64> = Vec::new();
-    for (at, _, _) in &labels {
-        let floor = places.last().map_or(f64::MIN, |p| p + STEP);
-        places.push(at.max(floor));
-    }
-    let overrun = places
-        .last()
-        .map_or(0.0, |p| (p - y.at(y_floor(y))).max(0.0));
+    // 17 units apart: a 13-unit label's box.
+    let wanted: Vec<f64> = labels.iter().map(|l| l.0).collect();
+    let places = stack_labels(&wanted, 17.0, y.at(y_floor(y)));
     for ((_, text, colour), place) in labels.iter().zip(places) {
-        let place = place - overrun;
         let _ = write!(
             out,
             "<text class=\"end\" x=\"{}\" y=\"{}\" dy=\"4\" fill=\"{colour}\">{}</text>",

@@ -1,21 +1,34 @@
-//! The report's charts as inline SVG: the negotiation dance per numeric issue, the
-//! timeline by side (swimlanes), the posture index per window and the posture index over
+//! The report's charts as inline SVG: the negotiation dance per numeric issue, the gap
+//! on every numeric issue as a share of its first gap, the timeline by side
+//! (swimlanes), moves per ISO week by side, each side's concessions against the threats
+//! and sanctions made to it, the posture index per window and the posture index over
 //! time with each window's top-level share.
 //!
 //! Each chart carries a `<title>` and `<desc>` that say in words what it shows, and
 //! every mark has a class and a `data-seq` so the page (and the tests) can find it.
 //! Heavy journals stay light: all `responds_to` links of a timeline are one `<path>`,
-//! marks are `<use>` references to one symbol per kind, and no filters are used.
+//! marks are `<use>` references to one symbol per kind, series are one `<path>` each
+//! (thinned to a bucket's width on a long journal), and no filters are used.
+//!
+//! Every chart of the time axis is [`WIDTH`] units wide and writes its text at 12 units
+//! or more, so that with report.css's minimum width of its `svg.chart` the text stays at
+//! least 10 px on a narrow screen.
 
 mod dance;
+mod gap;
 mod posture;
+mod pressure;
 mod timeline;
 mod trend;
+mod weekly;
 
 pub use dance::dance;
+pub use gap::{drawn as gaps_drawn, gap_shares, not_drawn as gaps_not_drawn, share_text};
 pub use posture::{css_word, index_text, posture_windows};
+pub use pressure::pressure;
 pub use timeline::swimlanes;
 pub use trend::posture_trend;
+pub use weekly::{moves_per_week, weeks};
 
 use std::fmt::Write;
 
@@ -45,6 +58,26 @@ fn clip(text: &str, limit: usize) -> String {
     }
     let cut: String = text.chars().take(limit - 1).collect();
     format!("{cut}…")
+}
+
+/// `text` cut after its last whole word within `limit` characters, with `…`; cut as
+/// [`clip`] does when its first word is longer than that.
+fn clip_words(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(limit - 1).collect();
+    // The head ends on a whole word when the character after it is a space.
+    let whole = text.chars().nth(limit - 1) == Some(' ');
+    let end = if whole {
+        Some(head.len())
+    } else {
+        head.rfind(' ')
+    };
+    match end {
+        Some(at) if at > 0 => format!("{}…", head[..at].trim_end_matches([',', ';', ':'])),
+        _ => clip(text, limit),
+    }
 }
 
 /// Opens a chart's `<svg>` with its accessible name and description, and the data the
@@ -88,14 +121,26 @@ fn cursor(out: &mut String, top: f64, bottom: f64, right: f64) {
 
 fn time_axis(out: &mut String, x: &Scale, span: (Millis, Millis), top: f64, bottom: f64) {
     out.push_str("<g class=\"axis x\" aria-hidden=\"true\">");
+    // A label that would run into the one before it is left out; its grid line stays.
+    let mut last_end = f64::MIN;
     for (t, label) in time_ticks(span.0, span.1) {
-        let at = px(x.time(t));
+        let at = x.time(t);
+        let half = label.chars().count() as f64 * 12.0 * 0.6 / 2.0;
         let _ = write!(
             out,
-            "<line class=\"grid\" x1=\"{at}\" x2=\"{at}\" y1=\"{}\" y2=\"{}\"/>\
-             <text x=\"{at}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            "<line class=\"grid\" x1=\"{a}\" x2=\"{a}\" y1=\"{}\" y2=\"{}\"/>",
             px(top),
             px(bottom),
+            a = px(at),
+        );
+        if at - half < last_end + 4.0 {
+            continue;
+        }
+        last_end = at + half;
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            px(at),
             px(bottom + 19.0),
             escape(&label)
         );
@@ -129,4 +174,124 @@ impl LabelRows {
 /// A generous width of a bold label: wider than any glyph run the page's fonts give.
 fn text_width(chars: usize, size: f64) -> f64 {
     chars as f64 * size * 0.68
+}
+
+/// The places of labels wanted at `wanted` (ascending y): each at least `step` below the
+/// one before, then the whole stack pulled up by as much as it runs past `floor`, so no
+/// two labels of a column overprint.
+fn stack_labels(wanted: &[f64], step: f64, floor: f64) -> Vec<f64> {
+    let mut places: Vec<f64> = Vec::with_capacity(wanted.len());
+    for at in wanted {
+        let lowest = places.last().map_or(f64::MIN, |p| p + step);
+        places.push(at.max(lowest));
+    }
+    let overrun = places.last().map_or(0.0, |p| (p - floor).max(0.0));
+    places.iter().map(|p| p - overrun).collect()
+}
+
+/// The `d` of a step line through `points` (x, y; `None` lifts the pen until the next
+/// point), held level to `end`.
+fn step_d(points: &[(f64, Option<f64>)], end: f64) -> String {
+    let mut d = String::new();
+    let mut down = false;
+    for (x, y) in points {
+        match (y, down) {
+            (Some(y), true) => {
+                let _ = write!(d, "H{}V{}", px(*x), px(*y));
+            }
+            (Some(y), false) => {
+                let _ = write!(d, "M{} {}", px(*x), px(*y));
+            }
+            (None, true) => {
+                let _ = write!(d, "H{}", px(*x));
+            }
+            (None, false) => {}
+        }
+        down = y.is_some();
+    }
+    if down {
+        let _ = write!(d, "H{}", px(end));
+    }
+    d
+}
+
+/// A step series thinned for drawing: a point closer than `min_dx` to the last one kept
+/// replaces it (the first point is always kept as it is), and a point that does not
+/// change the value is dropped, so a series has at most one vertex per `min_dx`.
+fn thin(points: impl Iterator<Item = (f64, Option<f64>)>, min_dx: f64) -> Vec<(f64, Option<f64>)> {
+    let mut kept: Vec<(f64, Option<f64>)> = Vec::new();
+    for (x, y) in points {
+        match kept.as_mut_slice() {
+            [.., before, last] if x - last.0 < min_dx => {
+                last.1 = y;
+                if before.1 == y {
+                    kept.pop();
+                }
+            }
+            [.., last] if last.1 == y => {}
+            _ => kept.push((x, y)),
+        }
+    }
+    kept
+}
+
+/// The narrowest step a chart draws on `x`: a bucket's width on a journal the charts
+/// aggregate, else a unit.
+fn min_step(report: &Report, x: &Scale) -> f64 {
+    report.bucket.map_or(1.0, |width| {
+        x.time(report.span.0 + width) - x.time(report.span.0)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_are_cut_after_a_whole_word() {
+        assert_eq!(
+            clip_words("US reciprocal tariff on Korean goods", 24),
+            "US reciprocal tariff on…"
+        );
+        assert_eq!(clip_words("Cost sharing, and more", 16), "Cost sharing…");
+        assert_eq!(clip_words("Tariff", 24), "Tariff");
+        assert_eq!(clip_words("Supercalifragilistic", 8), "Superca…");
+    }
+
+    #[test]
+    fn stacked_labels_keep_their_step_and_stay_above_the_floor() {
+        assert_eq!(
+            stack_labels(&[10.0, 12.0, 50.0], 16.0, 100.0),
+            [10.0, 26.0, 50.0]
+        );
+        assert_eq!(stack_labels(&[95.0, 95.0], 16.0, 100.0), [84.0, 100.0]);
+    }
+
+    #[test]
+    fn a_step_line_lifts_its_pen_where_the_value_is_missing() {
+        let points = [
+            (0.0, Some(5.0)),
+            (10.0, Some(2.0)),
+            (20.0, None),
+            (30.0, Some(4.0)),
+        ];
+        assert_eq!(step_d(&points, 40.0), "M0 5H10V2H20M30 4H40");
+        assert_eq!(step_d(&[], 40.0), "");
+    }
+
+    #[test]
+    fn thinning_keeps_the_first_point_and_one_per_step() {
+        let points = [
+            (0.0, Some(1.0)),
+            (0.5, Some(2.0)),
+            (0.8, Some(3.0)),
+            (5.0, Some(3.0)),
+            (9.0, Some(4.0)),
+            (9.5, Some(3.0)),
+        ];
+        assert_eq!(
+            thin(points.into_iter(), 2.0),
+            [(0.0, Some(1.0)), (0.5, Some(3.0))]
+        );
+    }
 }
