@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 use crate::model::{Channel, Millis};
 
-use super::{LabelRows, TIP, WIDTH, clip, cursor, open_svg, party_index, stack_labels, time_axis};
+use super::{
+    Beside, LabelRows, TIP, WIDTH, clip, cursor, open_svg, party_index, stack_labels, time_axis,
+};
 use crate::report::html::escape;
 use crate::report::model::{Dance, Report, Series, number, with_unit};
 use crate::report::svg::{Scale, party_style, px, value_ticks};
@@ -298,9 +300,10 @@ fn agreements(out: &mut String, report: &Report, dance: &Dance, x: &Scale, top: 
             .take_while(|a| x.time(a.at) - at < 2.0)
             .count();
         let label = labelled.then(|| agreement_label(&dance.agreements[i..i + group]));
-        let placed = label
-            .as_ref()
-            .and_then(|text| Some((rows.place(at + 9.0, text.chars().count(), 12.0)?, text)));
+        let placed = label.as_ref().and_then(|text| {
+            let size = (text.chars().count(), 12.0);
+            Some((rows.place_beside(at, 9.0, size, WIDTH)?, text))
+        });
         for (k, a) in dance.agreements[i..i + group].iter().enumerate() {
             agreement(
                 out,
@@ -331,7 +334,7 @@ fn agreement(
     a: &crate::report::model::Agreement,
     (x, top, bottom): (&Scale, f64, f64),
     labelled: bool,
-    label: Option<(usize, &String)>,
+    label: Option<(Beside, &String)>,
 ) {
     let at = px(x.time(a.at));
     let (colour, _) = party_style(party_index(report, &a.by));
@@ -351,11 +354,13 @@ fn agreement(
             t = px(top),
             b = px(bottom),
         );
-        if let Some((row, text)) = label {
+        if let Some((beside, text)) = label {
             let _ = write!(
                 out,
-                "<text x=\"{at}\" y=\"{}\" dx=\"9\">{}</text>",
-                px(top - 22.0 + 14.0 * row as f64),
+                "<text x=\"{at}\" y=\"{}\" dx=\"{}\" text-anchor=\"{}\">{}</text>",
+                px(top - 22.0 + 14.0 * beside.row as f64),
+                px(beside.dx),
+                beside.anchor,
                 escape(text)
             );
         }

@@ -162,13 +162,39 @@ impl LabelRows {
         }
     }
 
-    /// The row for a label of `chars` characters at `size` units starting at `x`.
-    fn place(&mut self, x: f64, chars: usize, size: f64) -> Option<usize> {
+    /// Where a label of `chars` characters at `size` units goes beside the mark at
+    /// `mark`, `gap` units away: to its right, or to its left when it would run past
+    /// `right` (the chart's end); `None` when every row is taken there.
+    fn place_beside(
+        &mut self,
+        mark: f64,
+        gap: f64,
+        (chars, size): (usize, f64),
+        right: f64,
+    ) -> Option<Beside> {
         let width = text_width(chars, size);
-        let row = self.ends.iter().position(|&end| end + 4.0 <= x)?;
-        self.ends[row] = x + width;
-        Some(row)
+        let leftwards = mark + gap + width > right;
+        let start = if leftwards {
+            mark - gap - width
+        } else {
+            mark + gap
+        };
+        let row = self.ends.iter().position(|&end| end + 4.0 <= start)?;
+        self.ends[row] = start + width;
+        Some(Beside {
+            row,
+            dx: if leftwards { -gap } else { gap },
+            anchor: if leftwards { "end" } else { "start" },
+        })
     }
+}
+
+/// A label placed beside its mark: its row, its offset from the mark and its anchor.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Beside {
+    row: usize,
+    dx: f64,
+    anchor: &'static str,
 }
 
 /// A generous width of a bold label: wider than any glyph run the page's fonts give.
@@ -256,6 +282,30 @@ mod tests {
         assert_eq!(clip_words("Cost sharing, and more", 16), "Cost sharing…");
         assert_eq!(clip_words("Tariff", 24), "Tariff");
         assert_eq!(clip_words("Supercalifragilistic", 8), "Superca…");
+    }
+
+    #[test]
+    fn a_label_that_would_pass_the_chart_end_turns_to_the_left_of_its_mark() {
+        let mut rows = LabelRows::new(1);
+        let right = rows.place_beside(100.0, 9.0, (10, 12.0), 1000.0);
+        assert_eq!(
+            right,
+            Some(Beside {
+                row: 0,
+                dx: 9.0,
+                anchor: "start"
+            })
+        );
+        let left = rows.place_beside(990.0, 9.0, (10, 12.0), 1000.0);
+        assert_eq!(
+            left,
+            Some(Beside {
+                row: 0,
+                dx: -9.0,
+                anchor: "end"
+            })
+        );
+        assert_eq!(rows.place_beside(985.0, 9.0, (10, 12.0), 1000.0), None);
     }
 
     #[test]

@@ -223,12 +223,15 @@ fn notes(out: &mut String, report: &Report, x: &Scale, top: f64, bottom: f64) {
             t0 = px(top),
             b = px(bottom),
         );
-        if rows.place(at + 12.0, label.chars().count(), 12.0).is_some() {
+        let size = (label.chars().count(), 12.0);
+        if let Some(beside) = rows.place_beside(at, 12.0, size, WIDTH) {
             let _ = write!(
                 out,
-                "<text x=\"{}\" y=\"{}\" dx=\"12\">{}</text>",
+                "<text x=\"{}\" y=\"{}\" dx=\"{}\" text-anchor=\"{}\">{}</text>",
                 px(at),
                 px(top - 9.0),
+                px(beside.dx),
+                beside.anchor,
                 escape(label)
             );
         }
