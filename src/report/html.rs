@@ -658,7 +658,9 @@ pub(super) fn rest_in_cli(out: &mut String, total: usize, shown: usize, command:
     if total > shown {
         let _ = write!(
             out,
-            "<p class=\"more\">The first {shown} of {total} rows; <code>{}</code> lists them all.</p>",
+            "<p class=\"more\">The first {} of {} rows; <code>{}</code> lists them all.</p>",
+            number(shown as f64),
+            number(total as f64),
             escape(command)
         );
     }

@@ -874,7 +874,7 @@ fn a_ten_thousand_move_report_aggregates_and_stays_light() {
     // move, and the log lists its first 200 moves with the command for the rest.
     assert_eq!(move_marks(&html), 0);
     assert!(count(&html, "class=\"mvb\"") > 10);
-    assert!(html.contains("<p class=\"more\">The first 200 of 10000 rows; <code>parley events t</code> lists them all.</p>"));
+    assert!(html.contains("<p class=\"more\">The first 200 of 10,000 rows; <code>parley events t</code> lists them all.</p>"));
     assert_eq!(count(&html, "<tr id=\"ev-"), 200);
     assert!(!html.contains("filter"), "no SVG filters");
     assert!(html.len() < 1_000_000, "page of {} bytes", html.len());
