@@ -174,7 +174,12 @@ fn corrections(report: &Report) -> String {
 
 fn replay(out: &mut String, report: &Report) {
     let days = report.replay.days.len();
-    let last_day = report.replay.days.last().cloned().unwrap_or_default();
+    let last_day = report
+        .replay
+        .days
+        .last()
+        .cloned()
+        .unwrap_or_else(|| "no moves yet".into());
     out.push_str(
         "<section id=\"replay\" aria-labelledby=\"replay-h\"><h2 id=\"replay-h\">Replay</h2>",
     );
@@ -184,13 +189,19 @@ fn replay(out: &mut String, report: &Report) {
     let _ = write!(
         out,
         "<div class=\"slider\" role=\"group\" aria-label=\"Replay the talks\"><label for=\"as-of\">Show the talks as of</label>\
-         <input type=\"range\" id=\"as-of\" min=\"0\" max=\"{max}\" step=\"1\" value=\"{max}\" aria-valuetext=\"{last} (day {days} of {days})\" {disabled}>\
+         <input type=\"range\" id=\"as-of\" min=\"0\" max=\"{max}\" step=\"1\" value=\"{max}\" aria-valuetext=\"{when}\" {disabled}>\
          <output for=\"as-of\" id=\"as-of-date\">{last}</output>\
-         <span id=\"as-of-moves\" aria-live=\"polite\">{moves} of {moves} moves</span></div>",
+         <span id=\"as-of-moves\" aria-live=\"polite\">{moves} of {all}</span></div>",
         max = days.saturating_sub(1),
+        when = if days == 0 {
+            escape(&last_day)
+        } else {
+            format!("{} (day {days} of {days})", escape(&last_day))
+        },
         last = escape(&last_day),
         disabled = if days < 2 { "disabled" } else { "" },
-        moves = report.moves.len(),
+        moves = number(report.moves.len() as f64),
+        all = crate::format::count(report.moves.len() as u64, "move"),
     );
     replay_table(out, report);
 }
@@ -294,9 +305,9 @@ fn dance_table(out: &mut String, report: &Report, dance: &super::model::Dance) {
     let count: usize = dance.sides.iter().map(|s| s.points.len()).sum();
     let _ = write!(
         out,
-        "<details><summary>Data: {count} stated position{} on {}</summary><table><thead><tr>\
+        "<details><summary>Data: {} on {}</summary><table><thead><tr>\
          <th scope=\"col\">Date</th><th scope=\"col\">Side</th><th scope=\"col\">Move</th><th scope=\"col\">Position</th><th scope=\"col\">Concession</th></tr></thead><tbody>",
-        if count == 1 { "" } else { "s" },
+        crate::format::count(count as u64, "stated position"),
         escape(&dance.issue)
     );
     let mut rows: Vec<(&str, &super::model::Point, bool)> = dance
@@ -610,7 +621,7 @@ fn party_swatches(out: &mut String, report: &Report) {
 fn moves_table(out: &mut String, report: &Report) {
     let _ = write!(
         out,
-        "<details class=\"log\"{}><summary>Data: {} moves</summary><table><thead><tr>\
+        "<details class=\"log\"{}><summary>Data: {}</summary><table><thead><tr>\
          <th scope=\"col\">#</th><th scope=\"col\">Date</th><th scope=\"col\">Side</th><th scope=\"col\">Channel</th><th scope=\"col\">Kind</th>\
          <th scope=\"col\">Issues</th><th scope=\"col\">Position</th><th scope=\"col\">Answers</th><th scope=\"col\">Summary</th></tr></thead><tbody>",
         if report.moves.len() > 400 {
@@ -618,7 +629,7 @@ fn moves_table(out: &mut String, report: &Report) {
         } else {
             ""
         },
-        report.moves.len()
+        crate::format::count(report.moves.len() as u64, "move")
     );
     for m in report.moves.iter().take(limit(report, usize::MAX)) {
         let _ = write!(

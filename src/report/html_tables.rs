@@ -36,11 +36,13 @@ pub(super) fn tables(out: &mut String, report: &Report) {
 }
 
 fn positions_table(out: &mut String, report: &Report) {
-    let last = report.replay.days.last().cloned().unwrap_or_default();
+    let as_of = report.replay.days.last().map_or_else(
+        || "so far".to_owned(),
+        |day| format!("as of {}", escape(day)),
+    );
     let _ = write!(
         out,
-        "<table><caption>Each side's latest stated number per issue as of {}, the gap between them, each side's share of the net movement toward the other, and the status (open, converged, agreed).</caption><thead><tr><th scope=\"col\">Issue</th>",
-        escape(&last)
+        "<table><caption>Each side's latest stated number per issue {as_of}, the gap between them, each side's share of the net movement toward the other, and the status (open, converged, agreed).</caption><thead><tr><th scope=\"col\">Issue</th>"
     );
     for p in &report.parties {
         let _ = write!(
@@ -208,12 +210,18 @@ fn ledger(out: &mut String, report: &Report) {
         out.push_str("<tr><td colspan=\"8\">No concessions or implementations in view.</td></tr>");
     }
     out.push_str("</tbody></table>");
-    rest_in_cli(
-        out,
-        report.ledger.len(),
-        limit(report, usize::MAX),
-        &format!("parley events {} --kind concession", report.slug),
-    );
+    let (total, shown) = (report.ledger.len(), limit(report, usize::MAX));
+    if total > shown {
+        let _ = write!(
+            out,
+            "<p class=\"more\">The first {} of {} rows; <code>parley events {} --kind \
+             concession,implementation</code> lists the concessions and implementations among \
+             them; the others are moves that took a number toward the other side.</p>",
+            number(shown as f64),
+            number(total as f64),
+            escape(report.slug.as_str()),
+        );
+    }
 }
 
 fn flags(out: &mut String, report: &Report, posture: &AuditReport) {

@@ -9,8 +9,18 @@
   var days = data.days || [];
   var total = (data.moves && data.moves.length) ? data.moves[data.moves.length - 1] : 0;
 
+  // The page's one number rule (src/format.rs): at most two decimals, halves away from
+  // zero, trailing zeros dropped, thousands set apart with commas, no -0.
+  function number(value) {
+    if (!isFinite(value)) { return "\u2014"; }
+    var rounded = Math.sign(value) * Math.round(Math.abs(value) * 100) / 100;
+    var parts = Math.abs(rounded).toFixed(2).replace(/\.?0+$/, "").split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return (rounded < 0 ? "-" : "") + whole + (parts.length > 1 ? "." + parts[1] : "");
+  }
+
   function format(value, unit) {
-    var text = String(Math.round(value * 100) / 100);
+    var text = number(value);
     if (unit === "%") { return text + "%"; }
     return unit ? text + " " + unit : text;
   }
@@ -59,7 +69,7 @@
     var count = data.moves ? data.moves[day] : 0;
     slider.setAttribute("aria-valuetext", when + " (day " + (day + 1) + " of " + days.length + ")");
     dateOut.textContent = when;
-    movesOut.textContent = count + " of " + total + " moves";
+    movesOut.textContent = number(count) + " of " + number(total) + (total === 1 ? " move" : " moves");
     var now = positions(day);
     cells.forEach(function (cell) {
       var issue = now[+cell.dataset.issue];

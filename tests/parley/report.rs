@@ -415,7 +415,7 @@ fn a_negotiation_without_moves_still_renders_and_says_so() {
     // A slider with nothing to replay is disabled.
     assert_eq!(
         element(&html, "<input type=\"range\" id=\"as-of\""),
-        "<input type=\"range\" id=\"as-of\" min=\"0\" max=\"0\" step=\"1\" value=\"0\" aria-valuetext=\" (day 0 of 0)\" disabled>"
+        "<input type=\"range\" id=\"as-of\" min=\"0\" max=\"0\" step=\"1\" value=\"0\" aria-valuetext=\"no moves yet\" disabled>"
     );
     // The header says "0 moves.", the summary that no side has stated a number. (The
     // log head's hash, in the header's provenance line and the footer, is left out: it
@@ -1195,7 +1195,7 @@ fn a_ten_thousand_move_report_aggregates_and_stays_light() {
         [
             "<p class=\"more\">The first 20 of 2,500 rows; <code>parley events t --issue tariff</code> lists them all.</p>",
             "<p class=\"more\">The first 200 of 10,000 rows; <code>parley events t</code> lists them all.</p>",
-            "<p class=\"more\">The first 200 of 399 rows; <code>parley events t --kind concession</code> lists them all.</p>",
+            "<p class=\"more\">The first 200 of 399 rows; <code>parley events t --kind concession,implementation</code> lists the concessions and implementations among them; the others are moves that took a number toward the other side.</p>",
         ]
     );
     assert_eq!(count(&html, "<tr id=\"ev-"), 200);
