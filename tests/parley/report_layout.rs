@@ -70,12 +70,12 @@ fn layout(browser: &Path, page: &Path, width: u32) -> (Value, Value) {
 
 /// What every report shows at every width: nothing too small, nothing on top of
 /// anything, no sideways page scroll; and whether the summary fits the first screen.
-fn clean(summary_fits: bool) -> Value {
+fn clean(summary_fits: impl Into<Value>) -> Value {
     json!({
         "page wider than the window": null,
         "chart text under 10 px": [],
         "overlapping chart labels": [],
-        "summary inside the first screen": summary_fits,
+        "summary inside the first screen": summary_fits.into(),
     })
 }
 
@@ -87,6 +87,59 @@ fn every_bundled_report_reads_at_1400_and_420_px() {
         for width in [1400, 420] {
             let (found, _) = layout(&browser, &page, width);
             assert_eq!(found, clean(width >= 1400), "{slug} at {width} px");
+        }
+    }
+}
+
+/// Three parties, four issues and 6,000 moves over 16 months: above the threshold where
+/// the charts aggregate per week, so the aggregated marks, bands and axes are laid out too.
+fn a_long_journal() -> String {
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let mut lines = vec![
+        "{\"kind\":\"opening\",\"negotiation\":\"long\",\"at\":\"2025-01-01\",\"title\":\"A long negotiation\",\"parties\":[{\"code\":\"KR\",\"name\":\"Korea\"},{\"code\":\"US\",\"name\":\"United States\"},{\"code\":\"JP\",\"name\":\"Japan\"}],\"issues\":[{\"key\":\"tariff\",\"title\":\"Tariff\",\"unit\":\"%\"},{\"key\":\"autos\",\"title\":\"Autos tariff\",\"unit\":\"%\"},{\"key\":\"fees\",\"title\":\"Investment fund\",\"unit\":\"USD bn\"},{\"key\":\"visas\",\"title\":\"Visas\"}],\"summary\":\"Talks open\"}".to_owned(),
+    ];
+    let kinds = [
+        "offer",
+        "demand",
+        "concession",
+        "threat",
+        "statement",
+        "offer",
+    ];
+    let issues = ["tariff", "autos", "fees", "visas"];
+    for i in 0..6_000u32 {
+        let at = start + chrono::Days::new(u64::from(i / 12));
+        let by = ["KR", "US", "JP"][(i % 3) as usize];
+        let kind = kinds[(i % 6) as usize];
+        let issue = issues[(i / 3 % 4) as usize];
+        let position = match (kind, issue) {
+            ("threat" | "statement", _) | (_, "visas") => String::new(),
+            _ => format!(",\"position\":{}", 5 + (i * 7 % 40)),
+        };
+        lines.push(format!(
+            "{{\"kind\":\"{kind}\",\"at\":\"{at}\",\"by\":\"{by}\",\"issue\":\"{issue}\"{position},\"summary\":\"Move {i}\"}}"
+        ));
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn a_long_journal_reads_at_1400_and_420_px() {
+    let Some(browser) = chromium() else { return };
+    let timeline = timeline(&a_long_journal(), "long");
+    let audit = audit(&timeline, &Rubric::default());
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("long.html");
+    std::fs::write(&page, render(&Report::build(&timeline, None, Some(&audit)))).unwrap();
+    for width in [1400, 420] {
+        let (mut found, _) = layout(&browser, &page, width);
+        let fits = found["summary inside the first screen"].take();
+        assert_eq!(found, clean(Value::Null), "at {width} px");
+        if width == 1400 {
+            assert_eq!(
+                fits, true,
+                "the summary inside the first screen at 1400 × 900"
+            );
         }
     }
 }
