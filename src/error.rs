@@ -84,6 +84,17 @@ pub enum Error {
         /// What is wrong.
         what: String,
     },
+    /// Two journals disagree, and `push` or `pull` cannot join them without losing or
+    /// rewriting an event; `todo` says what the user can do.
+    #[error("{slug}: {what}")]
+    Conflict {
+        /// The negotiation.
+        slug: String,
+        /// How the journals disagree.
+        what: String,
+        /// What to do about it.
+        todo: String,
+    },
     /// A file could not be read or written.
     #[error("{}: {source}", .path.display())]
     Io {

@@ -16,6 +16,7 @@ pub fn hint(error: &Error) -> Option<String> {
         Error::Stale { .. } => {
             Some("read the new events with `parley events`, then log again".into())
         }
+        Error::Conflict { todo, .. } => Some(todo.clone()),
         Error::Integrity { .. } => Some(
             "the store has been altered or damaged; restore it from an export or a backup".into(),
         ),

@@ -22,6 +22,7 @@ mod replay;
 mod report;
 mod session;
 mod shell;
+mod sync;
 mod verify;
 
 pub use hint::hint;
@@ -92,6 +93,8 @@ enum Command {
     Import(import::ImportArgs),
     Convert(convert::ConvertArgs),
     Export(export::ExportArgs),
+    Push(sync::PushArgs),
+    Pull(sync::PullArgs),
     List(list::ListArgs),
     Events(events::EventsArgs),
     Verify(verify::VerifyArgs),
@@ -122,6 +125,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(global, args),
         Command::Convert(args) => convert::run(global, args),
         Command::Export(args) => export::run(global, args),
+        Command::Push(args) => sync::push(global, args),
+        Command::Pull(args) => sync::pull(global, args),
         Command::List(args) => list::run(global, args),
         Command::Events(args) => events::run(global, args),
         Command::Verify(args) => verify::run(global, args),

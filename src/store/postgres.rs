@@ -550,7 +550,7 @@ fn store_error(context: &str, e: postgres::Error) -> Error {
 }
 
 /// `url` with the password, if any, written `***`.
-fn without_password(url: &str) -> String {
+pub fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };

@@ -58,6 +58,7 @@ mod seams_store;
 mod shared;
 mod snapshots;
 mod statuses;
+mod sync;
 mod terminal;
 mod transparency;
 mod views;

@@ -339,6 +339,8 @@ fn help_and_the_manual_page() {
         "cosign",
         "prove",
         "verify-proof",
+        "push",
+        "pull",
         "positions",
         "replay",
         "diff",

@@ -1,0 +1,256 @@
+//! `push` and `pull` (issue 17): a delegation logs offline into a local store, pushes to
+//! the shared journal, and pulls it back, byte for byte; conflicts are refused with what
+//! to do, and change nothing on either side. Most cases run between two sled stores;
+//! one round trip runs through a real PostgreSQL journal.
+
+use crate::common::{Run, TestEnv, bundled, journal};
+use crate::pg;
+
+const SLUG: &str = "korea-us-2025";
+
+/// The clock for the bundled journals: after their last event.
+const LATER: &str = "2026-01-05T09:00:00Z";
+
+/// A test directory with a local store (`store`) holding korea-us-2025 and an empty
+/// place for the shared one.
+fn delegation() -> TestEnv {
+    let mut env = TestEnv::new();
+    env.now = LATER.into();
+    let journal = bundled("korea-us-2025.ndjson");
+    env.run(&["import", journal.to_str().unwrap()]).ok();
+    env
+}
+
+/// Runs `args` against the store at `store` (a directory name in the test directory
+/// or a URL), not the local one, as another record-keeper's machine: its fresh ids come
+/// from another seed, as two machines' random ids differ.
+fn at(env: &TestEnv, store: &str, args: &[&str]) -> Run {
+    let place = if store.contains("://") {
+        store.to_owned()
+    } else {
+        env.path(store).display().to_string()
+    };
+    let mut all = vec!["--store", place.as_str()];
+    all.extend_from_slice(args);
+    let mut command = env.command(&all);
+    command.env("PARLEY_SEED", "2");
+    command.output().expect("run parley").into()
+}
+
+/// What a person reads: stdout and stderr with the test directory written `$TMP`.
+fn seen(env: &TestEnv, run: &Run) -> String {
+    env.masked(&format!(
+        "exit {}\n--- stdout\n{}--- stderr\n{}",
+        run.status, run.stdout, run.stderr
+    ))
+}
+
+fn shared_dir(env: &TestEnv) -> String {
+    env.path("shared").display().to_string()
+}
+
+#[test]
+fn push_then_pull_gives_the_local_store_the_shared_copy_byte_for_byte() {
+    let env = delegation();
+    let shared = shared_dir(&env);
+    let first = env.run(&["push", "--to", &shared]).ok();
+    let again = env.run(&["push", "--to", &shared]).ok();
+    env.run(&[
+        "log",
+        SLUG,
+        "statement",
+        "--by",
+        "KR",
+        "--summary",
+        "Offline note",
+    ])
+    .ok();
+    let dry = env.run(&["push", "--to", &shared, "--dry-run"]).ok();
+    let second = env.run(&["push", "--to", &shared]).ok();
+    let offline = env.export(SLUG);
+    let pulled = env.run(&["pull", "--from", &shared]).ok();
+    let up_to_date = env.run(&["pull", "--from", &shared]).ok();
+    insta::assert_snapshot!(
+        "sync-push-then-pull",
+        [first, again, dry, second, pulled, up_to_date]
+            .iter()
+            .map(|run| seen(&env, run))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(
+        env.export(SLUG),
+        at(&env, "shared", &["export", SLUG]).ok().stdout
+    );
+    assert_eq!(
+        at(&env, "store.before-pull-1", &["export", SLUG])
+            .ok()
+            .stdout,
+        offline,
+        "the store as it was is kept whole beside the new one"
+    );
+}
+
+#[test]
+fn pull_copies_a_negotiation_then_appends_only_what_is_new() {
+    let env = delegation();
+    let local = env.store().display().to_string();
+    let copied = at(&env, "copy", &["pull", "--from", &local, SLUG]).ok();
+    env.run(&[
+        "log",
+        SLUG,
+        "threat",
+        "--by",
+        "US",
+        "--summary",
+        "Tariff warning",
+    ])
+    .ok();
+    let forward = at(&env, "copy", &["pull", "--from", &local, SLUG]).ok();
+    insta::assert_snapshot!(
+        "sync-pull-copy-and-fast-forward",
+        [copied, forward]
+            .iter()
+            .map(|run| seen(&env, run))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(
+        at(&env, "copy", &["export", SLUG]).ok().stdout,
+        env.export(SLUG)
+    );
+}
+
+#[test]
+fn pull_refuses_a_local_copy_with_events_the_shared_journal_lacks() {
+    let env = delegation();
+    let shared = shared_dir(&env);
+    env.run(&["push", "--to", &shared]).ok();
+    env.run(&["pull", "--from", &shared]).ok();
+    env.run(&[
+        "log",
+        SLUG,
+        "statement",
+        "--by",
+        "KR",
+        "--summary",
+        "Not pushed yet",
+    ])
+    .ok();
+    let (local, there) = (
+        env.export(SLUG),
+        at(&env, "shared", &["export", SLUG]).ok().stdout,
+    );
+    let refused = env.run(&["pull", "--from", &shared]).user_error();
+    insta::assert_snapshot!("sync-pull-unpushed", seen(&env, &refused));
+    assert_eq!(env.export(SLUG), local);
+    assert_eq!(at(&env, "shared", &["export", SLUG]).ok().stdout, there);
+}
+
+/// Two record-keepers with the same copy each label a new move `m-55`: the second push
+/// is refused, naming the seq and the ref, and neither journal changes.
+#[test]
+fn push_refuses_a_ref_the_shared_journal_already_uses() {
+    let env = delegation();
+    let shared = shared_dir(&env);
+    env.run(&["push", "--to", &shared]).ok();
+    env.run(&["pull", "--from", &shared]).ok();
+    let labelled = ["statement", "--by", "KR", "--ref", "m-55"];
+    let mut theirs = vec!["log", SLUG];
+    theirs.extend(labelled);
+    theirs.extend(["--summary", "Trade ministry note"]);
+    at(&env, "shared", &theirs).ok();
+    let mut ours = vec!["log", SLUG];
+    ours.extend(labelled);
+    ours.extend(["--summary", "Defence ministry note"]);
+    env.run(&ours).ok();
+    let (local, there) = (
+        env.export(SLUG),
+        at(&env, "shared", &["export", SLUG]).ok().stdout,
+    );
+    let refused = env.run(&["push", "--to", &shared]).user_error();
+    insta::assert_snapshot!("sync-push-ref-conflict", seen(&env, &refused));
+    assert_eq!(env.export(SLUG), local);
+    assert_eq!(at(&env, "shared", &["export", SLUG]).ok().stdout, there);
+}
+
+/// The same id with other content on each side: the journals diverged, and the push says
+/// so rather than skipping or overwriting either event.
+#[test]
+fn push_refuses_an_id_the_shared_journal_holds_with_other_content() {
+    let env = TestEnv::new();
+    let id = r#""id":"0199a5c0-0000-7000-8000-000000000001""#;
+    let ours =
+        format!(r#"{{"kind":"statement","at":"2025-03-02","by":"KR","summary":"Ours",{id}}}"#);
+    let theirs =
+        format!(r#"{{"kind":"statement","at":"2025-03-02","by":"KR","summary":"Theirs",{id}}}"#);
+    // One opening on both sides (the same id and content), then one event each.
+    let opened = |line: &str| {
+        journal(&[line]).replacen(
+            r#"{"kind":"opening","#,
+            r#"{"id":"0199a5c0-0000-7000-8000-000000000000","kind":"opening","#,
+            1,
+        )
+    };
+    env.import(&opened(&ours));
+    let file = env.write("theirs.ndjson", &opened(&theirs));
+    at(&env, "shared", &["import", file.to_str().unwrap()]).ok();
+    let (local, there) = (
+        env.export("t"),
+        at(&env, "shared", &["export", "t"]).ok().stdout,
+    );
+    let refused = env.run(&["push", "--to", &shared_dir(&env)]).user_error();
+    insta::assert_snapshot!("sync-push-diverged", seen(&env, &refused));
+    assert_eq!(env.export("t"), local);
+    assert_eq!(at(&env, "shared", &["export", "t"]).ok().stdout, there);
+}
+
+/// The meeting-room round trip through a real PostgreSQL journal: push, another
+/// record-keeper adds to the shared journal, push again (appended after its head), pull
+/// into the local store; every export the same byte for byte.
+#[test]
+fn a_round_trip_through_postgresql_keeps_every_event_byte_for_byte() {
+    let Some(url) = pg::database("sync_round_trip") else {
+        return;
+    };
+    let env = delegation();
+    env.run(&["push", "--to", &url]).ok();
+    at(
+        &env,
+        &url,
+        &[
+            "log",
+            SLUG,
+            "statement",
+            "--by",
+            "US",
+            "--summary",
+            "Tower note",
+        ],
+    )
+    .ok();
+    env.run(&[
+        "log",
+        SLUG,
+        "statement",
+        "--by",
+        "KR",
+        "--summary",
+        "Offline note",
+    ])
+    .ok();
+    let pushed = env.run(&["push", "--to", &url, SLUG]).ok();
+    let pulled = env.run(&["pull", "--from", &url, SLUG]).ok();
+    insta::assert_snapshot!(
+        "sync-postgresql-round-trip",
+        [pushed, pulled]
+            .iter()
+            .map(|run| seen(&env, run).replace(&url, "$URL"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let there = at(&env, &url, &["export", SLUG]).ok().stdout;
+    assert_eq!(env.export(SLUG), there);
+    at(&env, "copy", &["pull", "--from", &url]).ok();
+    assert_eq!(at(&env, "copy", &["export", SLUG]).ok().stdout, there);
+}
