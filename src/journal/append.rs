@@ -102,11 +102,14 @@ struct Pending {
 }
 
 impl<'s> Appender<'s> {
-    /// Starts staging on `store`, with `now` as the clock and `recorder` as `recorded_by`.
+    /// Starts staging on `store`, with `recorder` as `recorded_by` and, as the clock of
+    /// `recorded_at`, the store's own when it keeps one ([`Log::clock`]: a shared
+    /// journal's server), else `now`, the caller's. The clock is read once, here: a
+    /// writer that retries on a moved head makes a new appender, and reads it again.
     pub fn new(store: &'s dyn Log, now: Millis, recorder: String) -> Result<Appender<'s>> {
         Ok(Appender {
             store,
-            now,
+            now: store.clock()?.unwrap_or(now),
             recorder,
             dedupe_authored: false,
             streams: BTreeMap::new(),

@@ -23,7 +23,8 @@ pub struct ImportOptions {
     pub negotiation: Option<Slug>,
     /// Check everything, write nothing.
     pub dry_run: bool,
-    /// The clock.
+    /// The caller's clock, for the `recorded_at` of authored lines when the store keeps
+    /// no clock of its own ([`crate::store::Log::clock`]); recorded lines keep theirs.
     pub now: Millis,
     /// `recorded_by` for authored lines.
     pub recorder: String,

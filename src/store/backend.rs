@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::postgres::{self, PostgresLog};
 use super::{Access, Log, Store, StreamCommit, StreamId, StreamMeta, Upkeep};
 use crate::Result;
-use crate::model::{Kind, Slug};
+use crate::model::{Kind, Millis, Slug};
 
 /// An open log of either kind.
 pub enum Backend {
@@ -88,6 +88,10 @@ impl Log for Backend {
 
     fn append(&self, batch: &[StreamCommit]) -> Result<()> {
         self.log().append(batch)
+    }
+
+    fn clock(&self) -> Result<Option<Millis>> {
+        self.log().clock()
     }
 
     fn keeps_caches(&self) -> bool {

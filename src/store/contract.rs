@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::{Access, Log, MemoryLog, Store};
 use crate::journal::{Appender, ImportOptions, Outcome, export, import, verify};
-use crate::model::{Kind, Millis, Recorded, Slug, parse_instant};
+use crate::model::{Kind, Millis, Recorded, Slug, format_instant, parse_instant};
 use crate::projection::ViewSpec;
 use crate::projection::positions::Positions;
 use crate::views::{self, memo};
@@ -87,6 +87,7 @@ macro_rules! contract_suite {
                 refs_are_found_up_to_the_head,
                 derived_data_follows_the_head,
                 a_log_reopens_as_it_was_closed,
+                appends_take_the_logs_clock_and_never_go_back,
             );
         }
     };
@@ -397,4 +398,64 @@ pub fn a_log_reopens_as_it_was_closed(fixture: &mut impl Fixture) {
     record(&log, &[offer("t", "2025-03-11", 9)]);
     assert_eq!(seqs(&log, "t"), [1, 2, 3]);
     log.close().expect("close");
+}
+
+/// The `recorded_at` of every event of `name`, in seq order, as written.
+fn recorded_at(log: &dyn Log, name: &str) -> Vec<String> {
+    events(log, name)
+        .iter()
+        .map(|(_, bytes)| {
+            Recorded::decode(bytes)
+                .expect("decodes")
+                .envelope
+                .recorded_at
+        })
+        .map(format_instant)
+        .collect()
+}
+
+/// Given a log, when an event is appended, then its `recorded_at` is the log's clock
+/// when the log keeps one (read before and after the append), else the caller's; and
+/// given a head recorded later than that clock (a recorded line from a clock far ahead),
+/// the next event takes the head's time: `recorded_at` never goes back.
+pub fn appends_take_the_logs_clock_and_never_go_back(fixture: &mut impl Fixture) {
+    let log = fixture.open();
+    let before = log.clock().expect("the clock");
+    record(&log, &[opening("t")]);
+    let after = log.clock().expect("the clock");
+    let stamped = recorded_at(&log, "t").remove(0);
+    match (before, after) {
+        (Some(before), Some(after)) => {
+            let (before, after) = (format_instant(before), format_instant(after));
+            assert!(
+                before <= stamped && stamped <= after,
+                "recorded at {stamped}, not between the log's clock before ({before}) and \
+                 after ({after})"
+            );
+        }
+        (None, None) => assert_eq!(stamped, format_instant(now())),
+        other => panic!("the log's clock came and went: {other:?}"),
+    }
+
+    let ahead = MemoryLog::new();
+    let later = parse_instant("2099-01-01T00:00:00Z").expect("an instant");
+    let mut appender = Appender::new(&ahead, later, "ahead".into()).expect("an appender");
+    appender
+        .append(object(opening("u")), None)
+        .expect("a valid line");
+    appender.commit().expect("the append");
+    let mut exported = Vec::new();
+    export(&ahead, &ahead.require("u").expect("u"), &mut exported).expect("export");
+    let options = ImportOptions {
+        negotiation: None,
+        dry_run: false,
+        now: now(),
+        recorder: "contract".into(),
+    };
+    import(&log, exported.as_slice(), "u.ndjson", &options).expect("import");
+    record(&log, &[offer("u", "2025-03-10", 10)]);
+    assert_eq!(
+        recorded_at(&log, "u"),
+        ["2099-01-01T00:00:00.000Z", "2099-01-01T00:00:00.000Z"]
+    );
 }

@@ -8,7 +8,7 @@
 use uuid::Uuid;
 
 use super::{StreamCommit, StreamId, StreamMeta};
-use crate::model::{Kind, Slug};
+use crate::model::{Kind, Millis, Slug};
 use crate::{Error, Result};
 
 /// An append-only store of negotiations' event streams, with derived data kept beside
@@ -89,6 +89,18 @@ pub trait Log: Sync {
     /// Appends every stream commit of `batch` atomically and durably, under the
     /// guarantees above; an empty batch does nothing.
     fn append(&self, batch: &[StreamCommit]) -> Result<()>;
+
+    /// The log's own clock, in milliseconds since the epoch, when it keeps one: then the
+    /// write path stamps `recorded_at` from it rather than from the caller's clock
+    /// ([`crate::clock::now`]). A log many machines share keeps one (PostgreSQL: the
+    /// server's), so that writers whose clocks disagree still stamp one time line; a log
+    /// one process opens at a time keeps none (`None`, the default). Either way the write
+    /// path never lets `recorded_at` go back within a negotiation: it takes the later of
+    /// this reading and the head's, and the compare-and-set of [`Log::append`] refuses a
+    /// batch whose head moved after it was read.
+    fn clock(&self) -> Result<Option<Millis>> {
+        Ok(None)
+    }
 
     /// Whether this log keeps derived data; when false, the `save_*` calls keep nothing.
     fn keeps_caches(&self) -> bool;

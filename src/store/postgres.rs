@@ -27,6 +27,10 @@
 //!   `id`, besides the checks of the write path.
 //! - **Readers never block writers and never see half a batch**: every read is one
 //!   statement on a snapshot, and a reader reads no event past the head it was given.
+//! - **One clock**: [`Log::clock`] is the server's `clock_timestamp()` (or the instant
+//!   the setting [`NOW_SETTING`] pins), so `recorded_at` does not depend on whose machine
+//!   wrote; the write path keeps it from going back, and the head check above keeps a
+//!   writer who read the clock before another moved the head from writing an earlier time.
 //! - **Append-only**: a trigger refuses UPDATE, DELETE and TRUNCATE on `parley_events`.
 //!   A superuser can still disable it and rewrite a row; `parley verify` re-hashes every
 //!   event and names the first one that no longer fits its chain.
@@ -41,11 +45,16 @@ use uuid::Uuid;
 
 use super::memory::decode;
 use super::{Access, Log, StoreError, StreamCommit, StreamId, StreamMeta, check_batch};
-use crate::model::{Invalid, Kind, Slug};
+use crate::model::{Invalid, Kind, Millis, Slug, parse_instant};
 use crate::{Error, Result};
 
 /// The newest table layout this build reads and writes (`parley_schema.version`).
 pub const SCHEMA: i32 = 1;
+
+/// The setting that pins the server's clock ([`Log::clock`]): an RFC 3339 instant, set
+/// for a session (`options=-c parley.now=…` in the URL) or a database (`ALTER DATABASE …
+/// SET parley.now = …`), so that tests and demos record the same times on every run.
+pub const NOW_SETTING: &str = "parley.now";
 
 /// How many events one statement reads or writes at most.
 const CHUNK: usize = 4096;
@@ -232,6 +241,24 @@ impl Log for PostgresLog {
             insert_events(&mut tx, commit, events)?;
         }
         tx.commit().map_err(failed)
+    }
+
+    /// The server's `clock_timestamp()`, or the instant [`NOW_SETTING`] pins.
+    fn clock(&self) -> Result<Option<Millis>> {
+        let row = self
+            .client()?
+            .query_one(
+                "SELECT current_setting($1, true), \
+                 floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint",
+                &[&NOW_SETTING],
+            )
+            .map_err(failed)?;
+        match row.get::<_, Option<String>>(0) {
+            Some(pinned) if !pinned.trim().is_empty() => parse_instant(pinned.trim())
+                .map(Some)
+                .map_err(|e| Error::input(format!("the server's setting {NOW_SETTING}"), e)),
+            _ => Ok(Some(row.get(1))),
+        }
     }
 
     fn keeps_caches(&self) -> bool {

@@ -55,6 +55,14 @@ pub fn database(name: &str) -> Option<String> {
     Some(cluster.url(&name))
 }
 
+/// `url` with the server's clock pinned at `now` (RFC 3339) in every session it opens:
+/// the setting `parley.now` ([`parley::store::postgres::NOW_SETTING`]), passed as a
+/// startup option, which the server's clock then reads as its time.
+pub fn pinned(url: &str, now: &str) -> String {
+    let setting = parley::store::postgres::NOW_SETTING;
+    format!("{url}?options=-c%20{setting}%3D{now}")
+}
+
 impl Cluster {
     /// The URL of database `db`, as the superuser.
     pub fn url(&self, db: &str) -> String {

@@ -18,6 +18,9 @@ const BUNDLED_NOW: &str = "2026-01-05T09:00:00Z";
 struct Shared {
     env: TestEnv,
     url: String,
+    /// The server's pinned clock (`parley.now`, which stamps `recorded_at`); `None`: the
+    /// client's, `env.now`, so that a test pins one time for both.
+    server_now: Option<String>,
 }
 
 impl Shared {
@@ -27,12 +30,19 @@ impl Shared {
         Some(Shared {
             env: TestEnv::new(),
             url,
+            server_now: None,
         })
+    }
+
+    /// The store `parley` is given: the database, with the server's clock pinned.
+    fn store(&self) -> String {
+        let now = self.server_now.as_deref().unwrap_or(&self.env.now);
+        pg::pinned(&self.url, now)
     }
 
     fn command(&self, args: &[&str]) -> Command {
         let mut command = self.env.command(args);
-        command.env("PARLEY_STORE", &self.url);
+        command.env("PARLEY_STORE", self.store());
         command
     }
 
@@ -52,6 +62,11 @@ impl Shared {
 
     fn run(&self, args: &[&str]) -> Run {
         self.command(args).output().expect("run parley").into()
+    }
+
+    /// `parley export slug`, which must succeed.
+    fn export(&self, slug: &str) -> String {
+        self.run(&["export", slug]).ok().stdout
     }
 }
 
@@ -248,7 +263,7 @@ fn a_role_per_record_keeper_has_the_rights_it_needs_and_no_more() {
     pg::admin(&shared.url)
         .batch_execute(include_str!("../../docs/postgres-roles.sql"))
         .expect("the roles");
-    let as_role = |role: &str| shared.url.replacen("postgres@", &format!("{role}@"), 1);
+    let as_role = |role: &str| shared.store().replacen("postgres@", &format!("{role}@"), 1);
     let (trade, tower) = (as_role("trade"), as_role("tower"));
     let logged = shared
         .command(&[
@@ -281,7 +296,7 @@ fn a_role_per_record_keeper_has_the_rights_it_needs_and_no_more() {
     };
     assert_eq!(
         positions(&tower).ok().stdout,
-        positions(&shared.url).ok().stdout
+        positions(&shared.store()).ok().stdout
     );
     let refused = shared
         .command(&[
@@ -381,4 +396,119 @@ fn a_writer_killed_mid_import_leaves_no_partial_import() {
             .ok();
     }
     shared.run(&["verify"]).ok();
+}
+
+/// The client's clock in the tests of the server's: far before any event, so that an
+/// event stamped from it would be refused (its `at` more than a day after `recorded_at`).
+const CLIENT_NOW: &str = "1999-06-01T09:00:00Z";
+
+/// `parley log` of one move by Korea on the tariff, at `at`.
+fn log_move(shared: &Shared, position: u32, at: &str) {
+    let position = position.to_string();
+    shared
+        .run(&[
+            "log",
+            "t",
+            "offer",
+            "--by",
+            "KR",
+            "--issue",
+            "tariff",
+            "--position",
+            &position,
+            "--at",
+            at,
+            "--summary",
+            "Korea moves",
+        ])
+        .ok();
+}
+
+/// Given a client whose clock (`PARLEY_NOW`) says 1999 and a server whose clock says
+/// 2026-01-05, when a journal is imported and a move logged, then every `recorded_at`
+/// (and the time in each new id) is the server's: the whole export shows it.
+#[test]
+fn recorded_at_comes_from_the_servers_clock_not_the_clients() {
+    let Some(mut shared) = Shared::new("server_clock") else {
+        return;
+    };
+    shared.env.now = CLIENT_NOW.to_owned();
+    shared.server_now = Some(BUNDLED_NOW.to_owned());
+    talks(&shared);
+    log_move(&shared, 15, "2025-04-01");
+    insta::assert_snapshot!("server-clock-export", shared.export("t"));
+}
+
+/// Given a journal recorded at 2026-01-05 09:00 by the server's clock, when the server's
+/// clock goes back a day and a move is logged, and then forward to 2026-01-06 and another
+/// is, then the first keeps the negotiation's last `recorded_at` and the second takes the
+/// server's: `recorded_at` never decreases.
+#[test]
+fn recorded_at_never_goes_back_when_the_servers_clock_does() {
+    let Some(mut shared) = Shared::new("clock_back") else {
+        return;
+    };
+    shared.env.now = CLIENT_NOW.to_owned();
+    shared.server_now = Some(BUNDLED_NOW.to_owned());
+    talks(&shared);
+    shared.server_now = Some("2026-01-04T09:00:00Z".to_owned());
+    log_move(&shared, 15, "2025-04-01");
+    shared.server_now = Some("2026-01-06T09:30:00Z".to_owned());
+    log_move(&shared, 14, "2025-04-02");
+    let exported = shared.export("t");
+    let stamps: Vec<String> = exported
+        .lines()
+        .map(|line| {
+            let event: serde_json::Value = serde_json::from_str(line).expect("a journal line");
+            format!("seq {} recorded at {}", event["seq"], event["recorded_at"])
+        })
+        .collect();
+    assert_eq!(
+        stamps,
+        [
+            r#"seq 1 recorded at "2026-01-05T09:00:00.000Z""#,
+            r#"seq 2 recorded at "2026-01-05T09:00:00.000Z""#,
+            r#"seq 3 recorded at "2026-01-05T09:00:00.000Z""#,
+            r#"seq 4 recorded at "2026-01-05T09:00:00.000Z""#,
+            r#"seq 5 recorded at "2026-01-06T09:30:00.000Z""#,
+        ]
+    );
+    insta::assert_snapshot!("server-clock-back-export", exported);
+}
+
+/// Given a journal on PostgreSQL, when the server's clock is pinned to a text that is not
+/// an instant, then `log` exits 1 naming the setting and the text, and writes nothing.
+#[test]
+fn a_server_clock_pinned_to_no_instant_is_refused() {
+    let Some(mut shared) = Shared::new("bad_clock") else {
+        return;
+    };
+    talks(&shared);
+    let before = shared.export("t");
+    shared.server_now = Some("yesterday".to_owned());
+    let run = shared
+        .command(&[
+            "log",
+            "t",
+            "offer",
+            "--by",
+            "KR",
+            "--issue",
+            "tariff",
+            "--position",
+            "15",
+        ])
+        .args(["--at", "2025-04-01", "--summary", "Korea moves"])
+        .output()
+        .expect("run parley");
+    let run = Run::from(run).user_error();
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        (
+            "",
+            "parley: the server's setting parley.now: \"yesterday\" is not an RFC 3339 date-time\n"
+        )
+    );
+    shared.server_now = None;
+    assert_eq!(shared.export("t"), before);
 }
