@@ -213,6 +213,8 @@ fn a_round_trip_through_postgresql_keeps_every_event_byte_for_byte() {
     let Some(url) = pg::database("sync_round_trip") else {
         return;
     };
+    // The server's clock, a month after the delegation's: it stamps `recorded_at`.
+    let url = pg::pinned(&url, "2026-02-05T10:00:00Z");
     let env = delegation();
     env.run(&["push", "--to", &url]).ok();
     at(
@@ -251,6 +253,13 @@ fn a_round_trip_through_postgresql_keeps_every_event_byte_for_byte() {
     );
     let there = at(&env, &url, &["export", SLUG]).ok().stdout;
     assert_eq!(env.export(SLUG), there);
+    // The offline note as the shared journal holds it: recorded when the server learned
+    // it, and when and by whom the meeting room's store did.
+    let note: serde_json::Value = serde_json::from_str(there.lines().last().unwrap()).unwrap();
+    insta::assert_snapshot!(
+        "sync-postgresql-pushed-event",
+        serde_json::to_string_pretty(&note).unwrap()
+    );
     at(&env, "copy", &["pull", "--from", &url]).ok();
     assert_eq!(at(&env, "copy", &["export", SLUG]).ok().stdout, there);
 }
