@@ -3,6 +3,13 @@
 //! to do, and change nothing on either side. Most cases run between two sled stores;
 //! one round trip runs through a real PostgreSQL journal.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parley::journal::{Appender, ImportOptions, Recording, import, push};
+use parley::model::{Kind, Slug};
+use parley::store::{Log, MemoryLog, StreamCommit, StreamId, StreamMeta};
+use uuid::Uuid;
+
 use crate::common::{Run, TestEnv, bundled, journal};
 use crate::pg;
 
@@ -262,4 +269,133 @@ fn a_round_trip_through_postgresql_keeps_every_event_byte_for_byte() {
     );
     at(&env, "copy", &["pull", "--from", &url]).ok();
     assert_eq!(at(&env, "copy", &["export", SLUG]).ok().stdout, there);
+}
+
+/// A log that lets another writer append to the shared journal just before the push's
+/// own append, as a second record-keeper on PostgreSQL may.
+struct Racing {
+    log: MemoryLog,
+    raced: AtomicBool,
+}
+
+impl Log for Racing {
+    fn negotiations(&self) -> parley::Result<Vec<StreamMeta>> {
+        self.log.negotiations()
+    }
+    fn stream(&self, slug: &Slug) -> parley::Result<Option<StreamMeta>> {
+        self.log.stream(slug)
+    }
+    fn next_stream_id(&self) -> parley::Result<StreamId> {
+        self.log.next_stream_id()
+    }
+    fn scan_range(
+        &self,
+        meta: &StreamMeta,
+        from_seq: u64,
+        to_seq: u64,
+        visit: &mut dyn FnMut(u64, &[u8]) -> parley::Result<()>,
+    ) -> parley::Result<()> {
+        self.log.scan_range(meta, from_seq, to_seq, visit)
+    }
+    fn find_id(&self, id: &Uuid) -> parley::Result<Option<(StreamId, u64, Kind)>> {
+        self.log.find_id(id)
+    }
+    fn find_ref(&self, meta: &StreamMeta, label: &str) -> parley::Result<Option<(u64, Kind)>> {
+        self.log.find_ref(meta, label)
+    }
+    fn append(&self, batch: &[StreamCommit]) -> parley::Result<()> {
+        if !self.raced.swap(true, Ordering::SeqCst) {
+            let mut other = Appender::new(&self.log, instant(), "other".into())?;
+            let line = r#"{"kind":"statement","negotiation":"t","at":"2025-03-03","by":"US","summary":"Theirs"}"#;
+            other.append(serde_json::from_str(line).unwrap(), None)?;
+            other.commit()?;
+        }
+        self.log.append(batch)
+    }
+    fn keeps_caches(&self) -> bool {
+        false
+    }
+    fn checkpoint(&self, _: &StreamMeta) -> parley::Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
+    fn save_checkpoint(&self, _: &StreamMeta, _: &[u8]) -> parley::Result<()> {
+        Ok(())
+    }
+    fn memo(&self, _: &StreamMeta, _: &[u8; 32]) -> parley::Result<Option<Vec<u8>>> {
+        Ok(None)
+    }
+    fn memo_heads(&self, _: &StreamMeta, _: usize) -> parley::Result<Vec<([u8; 32], Vec<u8>)>> {
+        Ok(Vec::new())
+    }
+    fn save_memo(
+        &self,
+        _: &StreamMeta,
+        _: &[u8; 32],
+        _: &[u8],
+        _: &[[u8; 32]],
+    ) -> parley::Result<()> {
+        Ok(())
+    }
+    fn close(self) -> parley::Result<()> {
+        Ok(())
+    }
+}
+
+fn instant() -> i64 {
+    parley::model::parse_instant(crate::common::NOW).unwrap()
+}
+
+fn recording() -> Recording<'static> {
+    Recording {
+        now: instant(),
+        recorder: "tester".into(),
+        signer: None,
+    }
+}
+
+/// Another record-keeper appends to the shared journal while a push is under way: the
+/// push is refused with what to do and writes nothing; pushed again, it lands after the
+/// new head.
+#[test]
+fn a_head_that_moves_during_the_push_refuses_it() {
+    let options = ImportOptions {
+        negotiation: None,
+        dry_run: false,
+        now: instant(),
+        recorder: "tester".into(),
+    };
+    let local = MemoryLog::new();
+    let shared = Racing {
+        log: MemoryLog::new(),
+        raced: AtomicBool::new(true),
+    };
+    import(&local, journal(&[]).as_bytes(), "opening", &options).unwrap();
+    push(&local, &shared, &[], recording(), false).unwrap();
+    let offer = r#"{"kind":"offer","negotiation":"t","at":"2025-03-02","by":"KR","issue":"tariff","position":10,"summary":"Ours"}"#;
+    import(&local, offer.as_bytes(), "offer", &options).unwrap();
+    shared.raced.store(false, Ordering::SeqCst);
+    let refused = push(&local, &shared, &[], recording(), false).unwrap_err();
+    assert_eq!(
+        (refused.to_string(), parley_hint(&refused)),
+        (
+            "t: another record-keeper appended to the shared journal during the push".to_owned(),
+            "run the push again: it sends only what the shared journal still lacks".to_owned()
+        )
+    );
+    let t = Slug::parse("t").unwrap();
+    assert_eq!(
+        shared.stream(&t).unwrap().unwrap().head.seq,
+        2,
+        "only theirs"
+    );
+    let pushed = push(&local, &shared, &[], recording(), false).unwrap();
+    assert_eq!(pushed[0].seqs, Some((3, 3)));
+}
+
+/// What the conflict tells the user to do.
+fn parley_hint(error: &parley::Error) -> String {
+    match error {
+        parley::Error::Conflict { todo, .. } => todo.clone(),
+        other => format!("not a conflict: {other:?}"),
+    }
 }
