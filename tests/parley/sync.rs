@@ -52,6 +52,21 @@ fn seen(env: &TestEnv, run: &Run) -> String {
     ))
 }
 
+/// Runs `args`, which must be refused (exit 1), and checks that neither the local store's
+/// nor the shared store's export of `slug` changed.
+fn refused_changing_nothing(env: &TestEnv, slug: &str, args: &[&str]) -> Run {
+    let exports = || {
+        (
+            env.export(slug),
+            at(env, "shared", &["export", slug]).ok().stdout,
+        )
+    };
+    let before = exports();
+    let refused = env.run(args).user_error();
+    assert_eq!(exports(), before, "{args:?} changed a journal");
+    refused
+}
+
 fn shared_dir(env: &TestEnv) -> String {
     env.path("shared").display().to_string()
 }
@@ -144,14 +159,8 @@ fn pull_refuses_a_local_copy_with_events_the_shared_journal_lacks() {
         "Not pushed yet",
     ])
     .ok();
-    let (local, there) = (
-        env.export(SLUG),
-        at(&env, "shared", &["export", SLUG]).ok().stdout,
-    );
-    let refused = env.run(&["pull", "--from", &shared]).user_error();
+    let refused = refused_changing_nothing(&env, SLUG, &["pull", "--from", &shared]);
     insta::assert_snapshot!("sync-pull-unpushed", seen(&env, &refused));
-    assert_eq!(env.export(SLUG), local);
-    assert_eq!(at(&env, "shared", &["export", SLUG]).ok().stdout, there);
 }
 
 /// Two record-keepers with the same copy each label a new move `m-55`: the second push
@@ -171,14 +180,8 @@ fn push_refuses_a_ref_the_shared_journal_already_uses() {
     ours.extend(labelled);
     ours.extend(["--summary", "Defence ministry note"]);
     env.run(&ours).ok();
-    let (local, there) = (
-        env.export(SLUG),
-        at(&env, "shared", &["export", SLUG]).ok().stdout,
-    );
-    let refused = env.run(&["push", "--to", &shared]).user_error();
+    let refused = refused_changing_nothing(&env, SLUG, &["push", "--to", &shared]);
     insta::assert_snapshot!("sync-push-ref-conflict", seen(&env, &refused));
-    assert_eq!(env.export(SLUG), local);
-    assert_eq!(at(&env, "shared", &["export", SLUG]).ok().stdout, there);
 }
 
 /// The same id with other content on each side: the journals diverged, and the push says
@@ -202,14 +205,9 @@ fn push_refuses_an_id_the_shared_journal_holds_with_other_content() {
     env.import(&opened(&ours));
     let file = env.write("theirs.ndjson", &opened(&theirs));
     at(&env, "shared", &["import", file.to_str().unwrap()]).ok();
-    let (local, there) = (
-        env.export("t"),
-        at(&env, "shared", &["export", "t"]).ok().stdout,
-    );
-    let refused = env.run(&["push", "--to", &shared_dir(&env)]).user_error();
+    let shared = shared_dir(&env);
+    let refused = refused_changing_nothing(&env, "t", &["push", "--to", &shared]);
     insta::assert_snapshot!("sync-push-diverged", seen(&env, &refused));
-    assert_eq!(env.export("t"), local);
-    assert_eq!(at(&env, "shared", &["export", "t"]).ok().stdout, there);
 }
 
 /// The meeting-room round trip through a real PostgreSQL journal: push, another
