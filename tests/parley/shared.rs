@@ -512,3 +512,51 @@ fn a_server_clock_pinned_to_no_instant_is_refused() {
     shared.server_now = None;
     assert_eq!(shared.export("t"), before);
 }
+
+/// Given a journal on PostgreSQL, when a superuser deletes an event behind parley's back
+/// (the trigger off), then `verify` exits 1 naming the missing seq and the next one
+/// stored; when the events after it are deleted too, it says the log ends before its head.
+#[test]
+fn verify_names_an_event_deleted_behind_parleys_back() {
+    let Some(shared) = Shared::new("deleted") else {
+        return;
+    };
+    talks(&shared);
+    let delete = |seq: u32| {
+        pg::admin(&shared.url)
+            .batch_execute(&format!(
+                "ALTER TABLE parley_events DISABLE TRIGGER parley_events_append_only;
+                 DELETE FROM parley_events WHERE seq = {seq};
+                 ALTER TABLE parley_events ENABLE TRIGGER parley_events_append_only;"
+            ))
+            .expect("a superuser deletes a row");
+    };
+    let verified = || {
+        let run = shared.run(&["verify", "t"]).user_error();
+        (run.stdout, run.stderr)
+    };
+    let broken = "negotiation  events  chain   head hash\nt                 3  BROKEN\n";
+    let hint =
+        "hint: the store has been altered or damaged; restore it from an export or a backup\n";
+    delete(2);
+    assert_eq!(
+        verified(),
+        (
+            broken.to_owned(),
+            format!(
+                "parley: integrity failure in t at seq 2: the store has no event 2; the next \
+                 one stored is 3\n{hint}"
+            )
+        )
+    );
+    delete(3);
+    assert_eq!(
+        verified(),
+        (
+            broken.to_owned(),
+            format!(
+                "parley: integrity failure in t at seq 2: the log ends before its head (seq 3)\n{hint}"
+            )
+        )
+    );
+}
