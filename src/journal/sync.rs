@@ -142,12 +142,7 @@ fn held_there(shared: &dyn Log, there: Option<&StreamMeta>, stored: &Stored) -> 
             "the two journals gave one id to different events; export both and compare them before pushing",
         ));
     };
-    let theirs = shared.get(there, seq)?.unwrap_or_default();
-    let theirs = Stored::decode(&theirs).map_err(|e| Error::Integrity {
-        slug: slug.to_string(),
-        seq,
-        what: e.to_string(),
-    })?;
+    let theirs = event_at(shared, there, seq)?;
     if content(&theirs.raw()) != content(&stored.raw()) {
         return Err(conflict(
             slug,
@@ -189,19 +184,15 @@ fn content(raw: &Map<String, Value>) -> Map<String, Value> {
 
 /// An event the shared journal refused, as a push conflict that says what to do.
 fn refused_by_shared(slug: &Slug, seq: u64, error: Error) -> Error {
-    match error {
-        Error::Input { problem, .. } => conflict(
-            slug,
-            format!("the shared journal refuses local seq {seq}: {problem}"),
-            "nothing was pushed; pull the shared journal into a fresh store (`parley --store DIR pull --from URL SLUG`), see what it holds, and record the local event there again in a form it accepts",
-        ),
-        Error::Invalid(problem) => conflict(
-            slug,
-            format!("the shared journal refuses local seq {seq}: {problem}"),
-            "nothing was pushed; pull the shared journal into a fresh store (`parley --store DIR pull --from URL SLUG`), see what it holds, and record the local event there again in a form it accepts",
-        ),
-        error => error,
-    }
+    let problem = match &error {
+        Error::Input { problem, .. } | Error::Invalid(problem) => problem,
+        _ => return error,
+    };
+    conflict(
+        slug,
+        format!("the shared journal refuses local seq {seq}: {problem}"),
+        "nothing was pushed; pull the shared journal into a fresh store (`parley --store DIR pull --from URL SLUG`), see what it holds, and record the local event there again in a form it accepts",
+    )
 }
 
 /// What a pull did, or would do.
@@ -280,25 +271,8 @@ fn same_prefix(
     there: &StreamMeta,
 ) -> Result<bool> {
     let slug = &here.slug;
-    let theirs = if here.head.seq <= there.head.seq {
-        shared.get(there, here.head.seq)?
-    } else {
-        None
-    };
-    let matches = match theirs {
-        Some(bytes) => {
-            Stored::decode(&bytes)
-                .map_err(|e| Error::Integrity {
-                    slug: slug.to_string(),
-                    seq: here.head.seq,
-                    what: e.to_string(),
-                })?
-                .envelope
-                .hash
-                == here.head.hash
-        }
-        None => false,
-    };
+    let matches = here.head.seq <= there.head.seq
+        && event_at(shared, there, here.head.seq)?.envelope.hash == here.head.hash;
     if matches {
         return Ok(true);
     }
@@ -320,6 +294,17 @@ fn same_prefix(
         )),
         None => Ok(false),
     }
+}
+
+/// Event `seq` of `meta`'s stream, decoded; a seq the log cannot give or decode is an
+/// integrity failure.
+fn event_at(log: &dyn Log, meta: &StreamMeta, seq: u64) -> Result<Stored> {
+    let bytes = log.get(meta, seq)?.unwrap_or_default();
+    Stored::decode(&bytes).map_err(|e| Error::Integrity {
+        slug: meta.slug.to_string(),
+        seq,
+        what: e.to_string(),
+    })
 }
 
 /// The streams `slugs` names in `log`, or all of them when it names none.

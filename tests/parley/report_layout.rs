@@ -126,11 +126,8 @@ fn a_long_journal() -> String {
 #[test]
 fn a_long_journal_reads_at_1400_and_420_px() {
     let Some(browser) = chromium() else { return };
-    let timeline = timeline(&a_long_journal(), "long");
-    let audit = audit(&timeline, &Rubric::default());
     let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("long.html");
-    std::fs::write(&page, render(&Report::build(&timeline, None, Some(&audit)))).unwrap();
+    let page = rendered(&a_long_journal(), "long", dir.path());
     for width in [1400, 420] {
         let (mut found, _) = layout(&browser, &page, width);
         let fits = found["summary inside the first screen"].take();
@@ -142,6 +139,15 @@ fn a_long_journal_reads_at_1400_and_420_px() {
             );
         }
     }
+}
+
+/// The report of negotiation `slug` of `journal`, with its audit, written in `dir`.
+fn rendered(journal: &str, slug: &str, dir: &Path) -> std::path::PathBuf {
+    let timeline = timeline(journal, slug);
+    let audit = audit(&timeline, &Rubric::default());
+    let page = dir.join(format!("{slug}.html"));
+    std::fs::write(&page, render(&Report::build(&timeline, None, Some(&audit)))).unwrap();
+    page
 }
 
 const PARTIES: [&str; 8] = ["KR", "US", "JP", "CN", "DE", "FR", "IN", "BR"];
@@ -185,11 +191,8 @@ fn eight_parties() -> String {
 #[test]
 fn eight_parties_get_eight_line_styles_and_no_label_overprints() {
     let Some(browser) = chromium() else { return };
-    let timeline = timeline(&eight_parties(), "eight");
-    let audit = audit(&timeline, &Rubric::default());
     let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("eight.html");
-    std::fs::write(&page, render(&Report::build(&timeline, None, Some(&audit)))).unwrap();
+    let page = rendered(&eight_parties(), "eight", dir.path());
     for width in [1400, 420] {
         let (found, styles) = layout(&browser, &page, width);
         assert_eq!(found, clean(width >= 1400), "eight parties at {width} px");
@@ -330,11 +333,8 @@ fn printed(browser: &Path, page: &Path, name: &str) -> Value {
 #[test]
 fn eight_parties_print_within_the_page() {
     let Some(browser) = chromium() else { return };
-    let timeline = timeline(&eight_parties(), "eight");
-    let audit = audit(&timeline, &Rubric::default());
     let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("eight.html");
-    std::fs::write(&page, render(&Report::build(&timeline, None, Some(&audit)))).unwrap();
+    let page = rendered(&eight_parties(), "eight", dir.path());
     printed(&browser, &page, "eight parties");
 }
 

@@ -67,6 +67,12 @@ fn refused_changing_nothing(env: &TestEnv, slug: &str, args: &[&str]) -> Run {
     refused
 }
 
+/// Logs a statement by `by` into the local store.
+fn note(env: &TestEnv, by: &str, summary: &str) {
+    env.run(&["log", SLUG, "statement", "--by", by, "--summary", summary])
+        .ok();
+}
+
 fn shared_dir(env: &TestEnv) -> String {
     env.path("shared").display().to_string()
 }
@@ -77,16 +83,7 @@ fn push_then_pull_gives_the_local_store_the_shared_copy_byte_for_byte() {
     let shared = shared_dir(&env);
     let first = env.run(&["push", "--to", &shared]).ok();
     let again = env.run(&["push", "--to", &shared]).ok();
-    env.run(&[
-        "log",
-        SLUG,
-        "statement",
-        "--by",
-        "KR",
-        "--summary",
-        "Offline note",
-    ])
-    .ok();
+    note(&env, "KR", "Offline note");
     let dry = env.run(&["push", "--to", &shared, "--dry-run"]).ok();
     let second = env.run(&["push", "--to", &shared]).ok();
     let offline = env.export(SLUG);
@@ -149,16 +146,7 @@ fn pull_refuses_a_local_copy_with_events_the_shared_journal_lacks() {
     let shared = shared_dir(&env);
     env.run(&["push", "--to", &shared]).ok();
     env.run(&["pull", "--from", &shared]).ok();
-    env.run(&[
-        "log",
-        SLUG,
-        "statement",
-        "--by",
-        "KR",
-        "--summary",
-        "Not pushed yet",
-    ])
-    .ok();
+    note(&env, "KR", "Not pushed yet");
     let refused = refused_changing_nothing(&env, SLUG, &["pull", "--from", &shared]);
     insta::assert_snapshot!("sync-pull-unpushed", seen(&env, &refused));
 }
@@ -236,16 +224,7 @@ fn a_round_trip_through_postgresql_keeps_every_event_byte_for_byte() {
         ],
     )
     .ok();
-    env.run(&[
-        "log",
-        SLUG,
-        "statement",
-        "--by",
-        "KR",
-        "--summary",
-        "Offline note",
-    ])
-    .ok();
+    note(&env, "KR", "Offline note");
     let pushed = env.run(&["push", "--to", &url, SLUG]).ok();
     let pulled = env.run(&["pull", "--from", &url, SLUG]).ok();
     insta::assert_snapshot!(
