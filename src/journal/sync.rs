@@ -27,15 +27,15 @@ use serde_json::{Map, Value};
 
 use super::append::{Appender, Outcome};
 use super::read::{recorded_events, recorded_events_from};
-use crate::model::{ENVELOPE_FIELDS, Millis, Slug, Stored, format_instant};
+use crate::model::{ENVELOPE_FIELDS, Field, Kind, Millis, Slug, Stored, format_instant};
 use crate::signing::{SIGNATURE_FIELDS, Signer};
 use crate::store::{Log, StreamMeta};
 use crate::{Error, Result};
 
 /// Where a pushed event keeps when the store it was first recorded in learned it.
-pub const FIRST_RECORDED_AT: &str = "first_recorded_at";
+pub const FIRST_RECORDED_AT: &str = Field::FirstRecordedAt.name();
 /// Where a pushed event keeps who recorded it in the store it was first recorded in.
-pub const FIRST_RECORDED_BY: &str = "first_recorded_by";
+pub const FIRST_RECORDED_BY: &str = Field::FirstRecordedBy.name();
 
 /// What one negotiation gained from a push or a pull.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +48,18 @@ pub struct Moved {
     pub seqs: Option<(u64, u64)>,
     /// How many events the receiving side already held.
     pub held: u64,
+}
+
+/// The two journals a push or a pull joins.
+#[derive(Clone, Copy)]
+pub struct Journals<'a> {
+    /// The local journal (`--store`).
+    pub local: &'a dyn Log,
+    /// The shared journal (`--to`, `--from`).
+    pub shared: &'a dyn Log,
+    /// How messages and hints name the shared journal: a URL without its password, or
+    /// a directory.
+    pub shared_name: &'a str,
 }
 
 /// How the write path stamps what `push` appends.
@@ -64,25 +76,27 @@ pub struct Recording<'a> {
 /// lacks, in one all-or-nothing append; with `dry_run`, says what it would append and
 /// writes nothing.
 pub fn push(
-    local: &dyn Log,
-    shared: &dyn Log,
+    journals: Journals<'_>,
     slugs: &[String],
     recording: Recording<'_>,
     dry_run: bool,
 ) -> Result<Vec<Moved>> {
-    let mut appender = Appender::new(shared, recording.now, recording.recorder)?
+    let mut appender = Appender::new(journals.shared, recording.now, recording.recorder)?
         .sign_with(recording.signer)
         .compress_ahead(!dry_run);
     let mut moved = Vec::new();
-    for meta in chosen(local, slugs)? {
-        moved.push(push_one(local, shared, &meta, &mut appender)?);
+    for meta in chosen(journals.local, slugs)? {
+        moved.push(push_one(journals, &meta, &mut appender)?);
     }
     if !dry_run {
         appender.commit().map_err(|e| match e {
             Error::Stale { slug, .. } => conflict(
                 slug,
-                "another record-keeper appended to the shared journal during the push".into(),
-                "run the push again: it sends only what the shared journal still lacks",
+                format!(
+                    "another record-keeper appended to {} during the push",
+                    journals.shared_name
+                ),
+                "nothing was pushed; run the push again: it sends only what the shared journal still lacks".into(),
             ),
             e => e,
         })?;
@@ -92,11 +106,11 @@ pub fn push(
 
 /// Stages the events of one local negotiation that `shared` lacks.
 fn push_one(
-    local: &dyn Log,
-    shared: &dyn Log,
+    journals: Journals<'_>,
     meta: &StreamMeta,
     appender: &mut Appender<'_>,
 ) -> Result<Moved> {
+    let Journals { local, shared, .. } = journals;
     let slug = &meta.slug;
     let there = shared.stream(slug)?;
     let mut moved = Moved {
@@ -106,14 +120,17 @@ fn push_one(
         held: 0,
     };
     for stored in recorded_events(local, meta)? {
-        if held_there(shared, there.as_ref(), &stored)? {
+        if held_there(journals, there.as_ref(), &stored)? {
             moved.held += 1;
             continue;
         }
         let seq = stored.seq();
+        if there.is_some() && stored.event.kind == Kind::Opening {
+            return Err(opened_twice(journals.shared_name, slug, seq));
+        }
         let appended = appender
             .append(authored(&stored), Some(slug))
-            .map_err(|e| refused_by_shared(slug, seq, e))?;
+            .map_err(|e| refused_by_shared(journals.shared_name, slug, seq, e))?;
         if let Outcome::Appended { seq, .. } = appended {
             moved.count += 1;
             let first = moved.seqs.map_or(seq, |(first, _)| first);
@@ -125,7 +142,12 @@ fn push_one(
 
 /// Whether the shared journal holds `stored` (by id) in the same negotiation with the
 /// same content; a conflict when it holds the id otherwise.
-fn held_there(shared: &dyn Log, there: Option<&StreamMeta>, stored: &Stored) -> Result<bool> {
+fn held_there(journals: Journals<'_>, there: Option<&StreamMeta>, stored: &Stored) -> Result<bool> {
+    let Journals {
+        shared,
+        shared_name: name,
+        ..
+    } = journals;
     let id = stored.envelope.id;
     let slug = &stored.envelope.negotiation;
     let Some((stream, seq, _)) = shared.find_id(&id)? else {
@@ -136,10 +158,13 @@ fn held_there(shared: &dyn Log, there: Option<&StreamMeta>, stored: &Stored) -> 
         return Err(conflict(
             slug,
             format!(
-                "local seq {} has id {id}, which the shared journal holds in another negotiation",
+                "local seq {} has id {id}, which {name} holds in another negotiation",
                 stored.seq()
             ),
-            "the two journals gave one id to different events; export both and compare them before pushing",
+            format!(
+                "nothing was pushed; the two journals gave one id to different events: compare them (`parley events {slug}` here, `parley --store {name} events`), then {}",
+                log_again(name, slug, stored.seq(), "")
+            ),
         ));
     };
     let theirs = shared.get(there, seq)?.unwrap_or_default();
@@ -152,10 +177,13 @@ fn held_there(shared: &dyn Log, there: Option<&StreamMeta>, stored: &Stored) -> 
         return Err(conflict(
             slug,
             format!(
-                "local seq {} and shared seq {seq} have the same id {id} but different content",
+                "local seq {} and seq {seq} of {name} have the same id {id} but different content",
                 stored.seq()
             ),
-            "the journals have diverged; compare the two events (`parley events` on each) and record the difference as a correction",
+            format!(
+                "nothing was pushed; the journals have diverged: compare the two events (`parley events {slug}` here and `parley --store {name} events {slug}`), then {}",
+                log_again(name, slug, stored.seq(), " (what differs as a correction)")
+            ),
         ));
     }
     Ok(true)
@@ -188,20 +216,53 @@ fn content(raw: &Map<String, Value>) -> Map<String, Value> {
 }
 
 /// An event the shared journal refused, as a push conflict that says what to do.
-fn refused_by_shared(slug: &Slug, seq: u64, error: Error) -> Error {
-    match error {
-        Error::Input { problem, .. } => conflict(
-            slug,
-            format!("the shared journal refuses local seq {seq}: {problem}"),
-            "nothing was pushed; pull the shared journal into a fresh store (`parley --store DIR pull --from URL SLUG`), see what it holds, and record the local event there again in a form it accepts",
+fn refused_by_shared(name: &str, slug: &Slug, seq: u64, error: Error) -> Error {
+    let problem = match &error {
+        Error::Input { problem, .. } | Error::Invalid(problem) => problem,
+        _ => return error,
+    };
+    let todo = match problem.field_name() {
+        Some("ref") => format!(
+            "nothing was pushed; a correction cannot change a ref, so {}",
+            log_again(name, slug, seq, " with another ref")
         ),
-        Error::Invalid(problem) => conflict(
-            slug,
-            format!("the shared journal refuses local seq {seq}: {problem}"),
-            "nothing was pushed; pull the shared journal into a fresh store (`parley --store DIR pull --from URL SLUG`), see what it holds, and record the local event there again in a form it accepts",
+        _ => format!(
+            "nothing was pushed; {}",
+            log_again(name, slug, seq, " in a form it accepts")
         ),
-        error => error,
-    }
+    };
+    conflict(
+        slug,
+        format!("{name} refuses local seq {seq}: {}", problem.message()),
+        todo,
+    )
+}
+
+/// A local opening of a negotiation the shared journal opened too.
+fn opened_twice(name: &str, slug: &Slug, seq: u64) -> Error {
+    conflict(
+        slug,
+        format!(
+            "the two journals each opened it on their own: local seq {seq} is an opening {name} does not hold"
+        ),
+        format!(
+            "nothing was pushed; {}",
+            log_again(
+                name,
+                slug,
+                seq + 1,
+                " (or, if it is another negotiation, under another slug)"
+            )
+        ),
+    )
+}
+
+/// What to do with local events the shared journal will not take as they are: log
+/// them again, `how`, on top of its copy.
+fn log_again(name: &str, slug: &Slug, seq: u64, how: &str) -> String {
+    format!(
+        "pull {name}'s copy into a new store (`parley --store DIR pull --from {name} {slug}`), log the local events from seq {seq} on there again{how}, and push from that store"
+    )
 }
 
 /// What a pull did, or would do.
@@ -217,17 +278,16 @@ pub struct Pulled {
 /// Makes the local copies of `slugs` (every shared negotiation when empty) what the
 /// shared journal holds, appending what they lack; with `dry_run`, writes nothing.
 pub fn pull(
-    local: &dyn Log,
-    shared: &dyn Log,
+    journals: Journals<'_>,
     slugs: &[String],
     recorder: String,
     dry_run: bool,
 ) -> Result<Pulled> {
     let mut appender =
-        Appender::new(local, crate::clock::now()?, recorder)?.compress_ahead(!dry_run);
+        Appender::new(journals.local, crate::clock::now()?, recorder)?.compress_ahead(!dry_run);
     let mut pulled = Pulled::default();
-    for meta in chosen(shared, slugs)? {
-        match pull_one(local, shared, &meta, &mut appender)? {
+    for meta in chosen(journals.shared, slugs)? {
+        match pull_one(journals, &meta, &mut appender)? {
             Some(moved) => pulled.moved.push(moved),
             None => pulled.superseded.push(meta.slug.clone()),
         }
@@ -241,16 +301,16 @@ pub fn pull(
 /// Stages the shared events of one negotiation past the local head; `None` when the
 /// shared copy supersedes the local one.
 fn pull_one(
-    local: &dyn Log,
-    shared: &dyn Log,
+    journals: Journals<'_>,
     there: &StreamMeta,
     appender: &mut Appender<'_>,
 ) -> Result<Option<Moved>> {
+    let Journals { local, shared, .. } = journals;
     let slug = &there.slug;
     let here = local.stream(slug)?;
     let held = here.as_ref().map_or(0, |m| m.head.seq);
     if let Some(here) = &here
-        && !same_prefix(local, shared, here, there)?
+        && !same_prefix(journals, here, there)?
     {
         return Ok(None);
     }
@@ -273,12 +333,12 @@ fn pull_one(
 /// Whether the local copy is a prefix of the shared negotiation (`false`: the shared
 /// copy supersedes it); a conflict when the local copy holds events the shared one
 /// lacks.
-fn same_prefix(
-    local: &dyn Log,
-    shared: &dyn Log,
-    here: &StreamMeta,
-    there: &StreamMeta,
-) -> Result<bool> {
+fn same_prefix(journals: Journals<'_>, here: &StreamMeta, there: &StreamMeta) -> Result<bool> {
+    let Journals {
+        local,
+        shared,
+        shared_name: name,
+    } = journals;
     let slug = &here.slug;
     let theirs = if here.head.seq <= there.head.seq {
         shared.get(there, here.head.seq)?
@@ -313,10 +373,10 @@ fn same_prefix(
         Some(first) => Err(conflict(
             slug,
             format!(
-                "the local copy holds {} the shared journal does not (the first at local seq {first})",
+                "the local copy holds {} {name} does not (the first at local seq {first})",
                 crate::format::count(unpushed.len() as u64, "event")
             ),
-            "push them first (`parley push --to URL SLUG`), then pull again",
+            format!("push them first (`parley push --to {name} {slug}`), then pull again"),
         )),
         None => Ok(false),
     }
@@ -330,10 +390,10 @@ fn chosen(log: &dyn Log, slugs: &[String]) -> Result<Vec<StreamMeta>> {
     slugs.iter().map(|slug| log.require(slug)).collect()
 }
 
-fn conflict(slug: impl std::fmt::Display, what: String, todo: &str) -> Error {
+fn conflict(slug: impl std::fmt::Display, what: String, todo: String) -> Error {
     Error::Conflict {
         slug: slug.to_string(),
         what,
-        todo: todo.into(),
+        todo,
     }
 }

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use parley::journal::{Appender, ImportOptions, Recording, import, push};
+use parley::journal::{Appender, ImportOptions, Journals, Recording, import, push};
 use parley::model::{Kind, Slug};
 use parley::store::{Log, MemoryLog, StreamCommit, StreamId, StreamMeta};
 use uuid::Uuid;
@@ -210,6 +210,107 @@ fn push_refuses_an_id_the_shared_journal_holds_with_other_content() {
     insta::assert_snapshot!("sync-push-diverged", seen(&env, &refused));
 }
 
+/// Both journals imported the same file, each giving the events its own ids: two
+/// openings of one negotiation, refused before anything is written.
+#[test]
+fn push_refuses_a_negotiation_both_journals_opened_on_their_own() {
+    let env = delegation();
+    let journal = bundled("korea-us-2025.ndjson");
+    at(&env, "shared", &["import", journal.to_str().unwrap()]).ok();
+    let shared = shared_dir(&env);
+    let refused = refused_changing_nothing(&env, SLUG, &["push", "--to", &shared]);
+    insta::assert_snapshot!("sync-push-two-openings", seen(&env, &refused));
+}
+
+/// `--to` or `--from` naming the local store itself is refused at once, rather than
+/// waiting for the store's own lock.
+#[test]
+fn push_and_pull_refuse_the_local_store_as_the_shared_one() {
+    let env = delegation();
+    env.run(&["push", "--to", &shared_dir(&env)]).ok();
+    let store = env.store().display().to_string();
+    let push = refused_changing_nothing(&env, SLUG, &["push", "--to", &store]);
+    let pull = refused_changing_nothing(&env, SLUG, &["pull", "--from", &store, SLUG]);
+    insta::assert_snapshot!(
+        "sync-the-local-store-itself",
+        [push, pull]
+            .iter()
+            .map(|run| seen(&env, run))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Pushing one negotiation and pulling it back rebuilds the store: the other local
+/// negotiation is copied into the new store byte for byte, the old store is kept
+/// whole, and a dry run says what would happen and changes nothing.
+#[test]
+fn a_rebuilt_store_keeps_every_other_local_negotiation_byte_for_byte() {
+    let env = delegation();
+    let sma = "korea-us-sma-2019-2021";
+    let journal = bundled("korea-us-sma-2019-2021.ndjson");
+    env.run(&["import", journal.to_str().unwrap()]).ok();
+    let shared = shared_dir(&env);
+    let pushed = env.run(&["push", "--to", &shared, SLUG]).ok();
+    let (offline, other) = (env.export(SLUG), env.export(sma));
+    let dry = env
+        .run(&["pull", "--from", &shared, SLUG, "--dry-run"])
+        .ok();
+    assert_eq!(
+        (env.export(SLUG), env.path("store.before-pull-1").exists()),
+        (offline.clone(), false),
+        "a dry run changes nothing"
+    );
+    let pulled = env.run(&["pull", "--from", &shared, SLUG]).ok();
+    let everything = env.run(&["push", "--to", &shared]).ok();
+    insta::assert_snapshot!(
+        "sync-rebuild-keeps-the-rest",
+        [pushed, dry, pulled, everything]
+            .iter()
+            .map(|run| seen(&env, run))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let kept = |slug| {
+        at(&env, "store.before-pull-1", &["export", slug])
+            .ok()
+            .stdout
+    };
+    assert_eq!((kept(SLUG), kept(sma)), (offline, other.clone()));
+    assert_eq!(
+        (env.export(SLUG), env.export(sma)),
+        (at(&env, "shared", &["export", SLUG]).ok().stdout, other)
+    );
+}
+
+/// A journal on PostgreSQL whose copy was pushed elsewhere is never rebuilt: the pull
+/// is refused, saying how to get an identical copy, and neither journal changes.
+#[test]
+fn pull_refuses_to_rebuild_a_journal_on_postgresql() {
+    let Some(url) = pg::database("sync_no_rebuild") else {
+        return;
+    };
+    let mut env = TestEnv::new();
+    env.now = LATER.into();
+    let journal = bundled("korea-us-2025.ndjson");
+    at(&env, &url, &["import", journal.to_str().unwrap()]).ok();
+    let shared = shared_dir(&env);
+    at(&env, &url, &["push", "--to", &shared]).ok();
+    let exports = || {
+        (
+            at(&env, &url, &["export", SLUG]).ok().stdout,
+            at(&env, "shared", &["export", SLUG]).ok().stdout,
+        )
+    };
+    let before = exports();
+    let refused = at(&env, &url, &["pull", "--from", &shared]).user_error();
+    assert_eq!(exports(), before, "the refused pull changed a journal");
+    insta::assert_snapshot!(
+        "sync-postgresql-never-rebuilt",
+        seen(&env, &refused).replace(&url, "$URL")
+    );
+}
+
 /// The meeting-room round trip through a real PostgreSQL journal: push, another
 /// record-keeper adds to the shared journal, push again (appended after its head), pull
 /// into the local store; every export the same byte for byte.
@@ -368,16 +469,21 @@ fn a_head_that_moves_during_the_push_refuses_it() {
         raced: AtomicBool::new(true),
     };
     import(&local, journal(&[]).as_bytes(), "opening", &options).unwrap();
-    push(&local, &shared, &[], recording(), false).unwrap();
+    let journals = Journals {
+        local: &local,
+        shared: &shared,
+        shared_name: "the tower",
+    };
+    push(journals, &[], recording(), false).unwrap();
     let offer = r#"{"kind":"offer","negotiation":"t","at":"2025-03-02","by":"KR","issue":"tariff","position":10,"summary":"Ours"}"#;
     import(&local, offer.as_bytes(), "offer", &options).unwrap();
     shared.raced.store(false, Ordering::SeqCst);
-    let refused = push(&local, &shared, &[], recording(), false).unwrap_err();
+    let refused = push(journals, &[], recording(), false).unwrap_err();
     assert_eq!(
         (refused.to_string(), parley_hint(&refused)),
         (
-            "t: another record-keeper appended to the shared journal during the push".to_owned(),
-            "run the push again: it sends only what the shared journal still lacks".to_owned()
+            "t: another record-keeper appended to the tower during the push".to_owned(),
+            "nothing was pushed; run the push again: it sends only what the shared journal still lacks".to_owned()
         )
     );
     let t = Slug::parse("t").unwrap();
@@ -386,7 +492,7 @@ fn a_head_that_moves_during_the_push_refuses_it() {
         2,
         "only theirs"
     );
-    let pushed = push(&local, &shared, &[], recording(), false).unwrap();
+    let pushed = push(journals, &[], recording(), false).unwrap();
     assert_eq!(pushed[0].seqs, Some((3, 3)));
 }
 
