@@ -11,8 +11,10 @@
 //!   kept in `first_recorded_at` and `first_recorded_by` (an event that already
 //!   carries them keeps its values). The shared journal checks each event as it checks
 //!   any new one, so a `ref` already used there or a reference to an event it does not
-//!   hold is refused; so is an id it holds with other content. One append: every
-//!   negotiation pushed, or none.
+//!   hold is refused; so is an id it holds with other content, and a local opening of
+//!   a negotiation it opened on its own. One append: every negotiation pushed, or none.
+//!   Each refusal is an [`Error::Conflict`] whose hint names the command to run, with
+//!   the shared journal as [`Journals::shared_name`] gives it.
 //! - **Pull** appends the shared events past the local head as recorded events
 //!   (envelope and hash kept), so the local export becomes the shared one byte for
 //!   byte. It only ever extends a local negotiation whose events are a prefix of the
