@@ -19,17 +19,21 @@
 //!   (envelope and hash kept), so the local export becomes the shared one byte for
 //!   byte. It only ever extends a local negotiation whose events are a prefix of the
 //!   shared one. A local copy that holds events the shared journal lacks is refused
-//!   (push first). A local copy whose every event the shared journal holds under other
-//!   seqs (it was pushed) is *superseded*: pull appends nothing and says so, and the
+//!   (push first), and so is one holding an id the shared copy holds with other content.
+//!   A local copy whose every event the shared copy holds (same id, same content) under
+//!   other seqs (it was pushed) is *superseded*: pull appends nothing and says so, and the
 //!   caller may build a fresh store from the shared copy ([`pull`] into an empty log).
 //!
 //! Neither rewrites or removes an event on either side.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 use super::append::{Appender, Outcome};
 use super::read::{recorded_events, recorded_events_from};
-use crate::model::{ENVELOPE_FIELDS, Field, Kind, Millis, Slug, Stored, format_instant};
+use crate::model::{Digest32, ENVELOPE_FIELDS, Field, Kind, Millis, Slug, Stored, format_instant};
 use crate::signing::{SIGNATURE_FIELDS, Signer};
 use crate::store::{Log, StreamMeta};
 use crate::{Error, Result};
@@ -107,6 +111,10 @@ pub fn push(
 }
 
 /// Stages the events of one local negotiation that `shared` lacks.
+///
+/// A local copy that is a prefix of the shared one (the same hash at the local head's
+/// seq, as after a pull) is held whole, without reading it; otherwise the shared copy is
+/// read once and each local event looked up in it by id.
 fn push_one(
     journals: Journals<'_>,
     meta: &StreamMeta,
@@ -121,8 +129,19 @@ fn push_one(
         seqs: None,
         held: 0,
     };
+    if let Some(there) = &there
+        && hash_at(shared, there, meta.head.seq)? == Some(meta.head.hash)
+    {
+        moved.held = meta.head.seq;
+        return Ok(moved);
+    }
+    let theirs = match &there {
+        Some(there) => by_id(shared, there)?,
+        None => HashMap::new(),
+    };
     for stored in recorded_events(local, meta)? {
-        if held_there(journals, there.as_ref(), &stored)? {
+        if let Some(theirs) = theirs.get(&stored.envelope.id) {
+            same_content(journals.shared_name, &stored, theirs, "nothing was pushed")?;
             moved.held += 1;
             continue;
         }
@@ -133,62 +152,82 @@ fn push_one(
         let appended = appender
             .append(authored(&stored), Some(slug))
             .map_err(|e| refused_by_shared(journals.shared_name, slug, seq, e))?;
-        if let Outcome::Appended { seq, .. } = appended {
-            moved.count += 1;
-            let first = moved.seqs.map_or(seq, |(first, _)| first);
-            moved.seqs = Some((first, seq));
+        match appended {
+            Outcome::Appended { seq, .. } => {
+                moved.count += 1;
+                let first = moved.seqs.map_or(seq, |(first, _)| first);
+                moved.seqs = Some((first, seq));
+            }
+            // Not in the shared copy of this negotiation, so held in another one.
+            Outcome::AlreadyPresent { slug: other, seq } => {
+                return Err(id_elsewhere(journals.shared_name, &stored, &other, seq));
+            }
         }
     }
     Ok(moved)
 }
 
-/// Whether the shared journal holds `stored` (by id) in the same negotiation with the
-/// same content; a conflict when it holds the id otherwise.
-fn held_there(journals: Journals<'_>, there: Option<&StreamMeta>, stored: &Stored) -> Result<bool> {
-    let Journals {
-        shared,
-        shared_name: name,
-        ..
-    } = journals;
-    let id = stored.envelope.id;
-    let slug = &stored.envelope.negotiation;
-    let Some((stream, seq, _)) = shared.find_id(&id)? else {
-        return Ok(false);
+/// A conflict unless `ours` and `theirs` (the same id) have the same content; `nothing`
+/// says what the refused command did not do (`nothing was pushed`).
+fn same_content(name: &str, ours: &Stored, theirs: &Stored, nothing: &str) -> Result<()> {
+    if content(&theirs.raw()) == content(&ours.raw()) {
+        return Ok(());
+    }
+    let slug = &ours.envelope.negotiation;
+    Err(conflict(
+        slug,
+        format!(
+            "local seq {} and seq {} of {name} have the same id {} but different content",
+            ours.seq(),
+            theirs.seq(),
+            ours.envelope.id
+        ),
+        format!(
+            "{nothing}; the journals have diverged: compare the two events (`parley events {slug}` here and `parley --store {name} events {slug}`), then {}",
+            log_again(name, slug, ours.seq(), " (what differs as a correction)")
+        ),
+    ))
+}
+
+/// A local event whose id the shared journal gave an event of another negotiation.
+fn id_elsewhere(name: &str, ours: &Stored, other: &Slug, seq: u64) -> Error {
+    let slug = &ours.envelope.negotiation;
+    conflict(
+        slug,
+        format!(
+            "local seq {} has id {}, which {name} holds at seq {seq} of {other}",
+            ours.seq(),
+            ours.envelope.id
+        ),
+        format!(
+            "nothing was pushed; one id cannot name two events: compare them (`parley events {slug}` here, `parley --store {name} events {other}`) and, if they differ, log the local events from seq {} on again in a new store (they get new ids) and push from that store",
+            ours.seq()
+        ),
+    )
+}
+
+/// The events of `meta` in `log`, by id.
+fn by_id(log: &dyn Log, meta: &StreamMeta) -> Result<HashMap<Uuid, Stored>> {
+    Ok(recorded_events(log, meta)?
+        .into_iter()
+        .map(|stored| (stored.envelope.id, stored))
+        .collect())
+}
+
+/// The hash of event `seq` of `meta` in `log`, if it holds one.
+fn hash_at(log: &dyn Log, meta: &StreamMeta, seq: u64) -> Result<Option<Digest32>> {
+    if seq == 0 || seq > meta.head.seq {
+        return Ok(None);
+    }
+    let Some(bytes) = log.get(meta, seq)? else {
+        return Ok(None);
     };
-    let same_stream = there.filter(|m| m.stream == stream && seq <= m.head.seq);
-    let Some(there) = same_stream else {
-        return Err(conflict(
-            slug,
-            format!(
-                "local seq {} has id {id}, which {name} holds in another negotiation",
-                stored.seq()
-            ),
-            format!(
-                "nothing was pushed; the two journals gave one id to different events: compare them (`parley events {slug}` here, `parley --store {name} events`), then {}",
-                log_again(name, slug, stored.seq(), "")
-            ),
-        ));
-    };
-    let theirs = shared.get(there, seq)?.unwrap_or_default();
-    let theirs = Stored::decode(&theirs).map_err(|e| Error::Integrity {
-        slug: slug.to_string(),
+    let stored = Stored::decode(&bytes).map_err(|e| Error::Integrity {
+        slug: meta.slug.to_string(),
         seq,
         what: e.to_string(),
     })?;
-    if content(&theirs.raw()) != content(&stored.raw()) {
-        return Err(conflict(
-            slug,
-            format!(
-                "local seq {} and seq {seq} of {name} have the same id {id} but different content",
-                stored.seq()
-            ),
-            format!(
-                "nothing was pushed; the journals have diverged: compare the two events (`parley events {slug}` here and `parley --store {name} events {slug}`), then {}",
-                log_again(name, slug, stored.seq(), " (what differs as a correction)")
-            ),
-        ));
-    }
-    Ok(true)
+    Ok(Some(stored.envelope.hash))
 }
 
 /// `stored` as an authored line: its content and id, with when and by whom it was
@@ -333,8 +372,9 @@ fn pull_one(
 }
 
 /// Whether the local copy is a prefix of the shared negotiation (`false`: the shared
-/// copy supersedes it); a conflict when the local copy holds events the shared one
-/// lacks.
+/// copy supersedes it, holding every local event by id with the same content under
+/// other seqs); a conflict when the local copy holds events the shared one lacks, or
+/// one it holds with other content.
 fn same_prefix(journals: Journals<'_>, here: &StreamMeta, there: &StreamMeta) -> Result<bool> {
     let Journals {
         local,
@@ -342,33 +382,16 @@ fn same_prefix(journals: Journals<'_>, here: &StreamMeta, there: &StreamMeta) ->
         shared_name: name,
     } = journals;
     let slug = &here.slug;
-    let theirs = if here.head.seq <= there.head.seq {
-        shared.get(there, here.head.seq)?
-    } else {
-        None
-    };
-    let matches = match theirs {
-        Some(bytes) => {
-            Stored::decode(&bytes)
-                .map_err(|e| Error::Integrity {
-                    slug: slug.to_string(),
-                    seq: here.head.seq,
-                    what: e.to_string(),
-                })?
-                .envelope
-                .hash
-                == here.head.hash
-        }
-        None => false,
-    };
+    let matches = hash_at(shared, there, here.head.seq)? == Some(here.head.hash);
     if matches {
         return Ok(true);
     }
-    let ours = recorded_events(local, here)?;
+    let theirs = by_id(shared, there)?;
     let mut unpushed = Vec::new();
-    for stored in &ours {
-        if shared.find_id(&stored.envelope.id)?.is_none() {
-            unpushed.push(stored.seq());
+    for stored in recorded_events(local, here)? {
+        match theirs.get(&stored.envelope.id) {
+            Some(theirs) => same_content(name, &stored, theirs, "nothing was pulled")?,
+            None => unpushed.push(stored.seq()),
         }
     }
     match unpushed.first() {

@@ -208,6 +208,32 @@ fn push_refuses_an_id_the_shared_journal_holds_with_other_content() {
     let shared = shared_dir(&env);
     let refused = refused_changing_nothing(&env, "t", &["push", "--to", &shared]);
     insta::assert_snapshot!("sync-push-diverged", seen(&env, &refused));
+    let refused = refused_changing_nothing(&env, "t", &["pull", "--from", &shared]);
+    insta::assert_snapshot!("sync-pull-diverged", seen(&env, &refused));
+}
+
+/// A local event whose id the shared journal gave an event of another negotiation: the
+/// push names both places instead of taking the event as already there.
+#[test]
+fn push_refuses_an_id_the_shared_journal_holds_in_another_negotiation() {
+    let env = TestEnv::new();
+    let line = r#"{"kind":"statement","at":"2025-03-02","by":"KR","summary":"Ours","id":"0199a5c0-0000-7000-8000-000000000001"}"#;
+    env.import(&journal(&[line]));
+    let elsewhere = journal(&[line]).replace(r#""negotiation":"t""#, r#""negotiation":"u""#);
+    let file = env.write("theirs.ndjson", &elsewhere);
+    at(&env, "shared", &["import", file.to_str().unwrap()]).ok();
+    let shared = shared_dir(&env);
+    let journals = || {
+        (
+            env.export("t"),
+            at(&env, "shared", &["list"]).ok().stdout,
+            at(&env, "shared", &["export", "u"]).ok().stdout,
+        )
+    };
+    let before = journals();
+    let refused = env.run(&["push", "--to", &shared]).user_error();
+    assert_eq!(journals(), before, "the refused push changed a journal");
+    insta::assert_snapshot!("sync-push-id-elsewhere", seen(&env, &refused));
 }
 
 /// Both journals imported the same file, each giving the events its own ids: two
