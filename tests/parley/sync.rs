@@ -4,10 +4,11 @@
 //! one round trip runs through a real PostgreSQL journal.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use parley::journal::{Appender, ImportOptions, Journals, Recording, import, push};
 use parley::model::{Kind, Slug};
-use parley::store::{Log, MemoryLog, StreamCommit, StreamId, StreamMeta};
+use parley::store::{Access, Log, MemoryLog, Store, StreamCommit, StreamId, StreamMeta};
 use uuid::Uuid;
 
 use crate::common::{Run, TestEnv, bundled, journal};
@@ -528,4 +529,25 @@ fn parley_hint(error: &parley::Error) -> String {
         parley::Error::Conflict { todo, .. } => todo.clone(),
         other => format!("not a conflict: {other:?}"),
     }
+}
+
+/// What pull's rebuild relies on to move a store aside with nothing logged into it
+/// meanwhile: a store closed with `close_locked` stays locked, and another parley waits
+/// for it, until the lock is let go.
+#[test]
+fn a_store_closed_locked_stays_locked_until_let_go() {
+    let env = delegation();
+    let store = Store::open(&env.store(), Access::Read, Duration::from_secs(1)).unwrap();
+    let held = store.close_locked().unwrap();
+    let busy = env.run(&["--wait", "0.2", "list"]);
+    drop(held);
+    let free = env.run(&["--wait", "0.2", "list"]).ok();
+    insta::assert_snapshot!(
+        "sync-closed-locked",
+        [busy, free]
+            .iter()
+            .map(|run| seen(&env, run))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
