@@ -76,8 +76,13 @@ pub fn push(global: &Global, args: &PushArgs) -> Result<()> {
         shared_name: &other,
     };
     let pushed = match parley::journal::push(journals, &args.slugs, recording, args.dry_run) {
-        Ok(pushed) => {
+        Ok(pushed) if !args.dry_run => {
             shared.close_at_exit();
+            pushed
+        }
+        // A dry run leaves nothing behind, not even the shared store it opened.
+        Ok(pushed) => {
+            shared.discard();
             pushed
         }
         Err(error) => {
@@ -108,8 +113,13 @@ pub fn pull(global: &Global, args: &PullArgs) -> Result<()> {
     };
     let pulled = match parley::journal::pull(journals, &args.slugs, global.recorder(), args.dry_run)
     {
-        Ok(pulled) if pulled.superseded.is_empty() => {
+        Ok(pulled) if pulled.superseded.is_empty() && !args.dry_run => {
             local.close_at_exit();
+            pulled
+        }
+        // A dry run leaves nothing behind, not even the local store it opened.
+        Ok(pulled) if pulled.superseded.is_empty() => {
+            local.discard();
             pulled
         }
         // Let go of the store now: the rebuild opens it again.

@@ -76,6 +76,11 @@ fn shared_dir(env: &TestEnv) -> String {
 fn push_then_pull_gives_the_local_store_the_shared_copy_byte_for_byte() {
     let env = delegation();
     let shared = shared_dir(&env);
+    let dry = env.run(&["push", "--to", &shared, "--dry-run"]).ok();
+    assert!(
+        !env.path("shared").exists(),
+        "a dry run leaves no store behind"
+    );
     let first = env.run(&["push", "--to", &shared]).ok();
     let again = env.run(&["push", "--to", &shared]).ok();
     env.run(&[
@@ -88,14 +93,14 @@ fn push_then_pull_gives_the_local_store_the_shared_copy_byte_for_byte() {
         "Offline note",
     ])
     .ok();
-    let dry = env.run(&["push", "--to", &shared, "--dry-run"]).ok();
+    let dry_again = env.run(&["push", "--to", &shared, "--dry-run"]).ok();
     let second = env.run(&["push", "--to", &shared]).ok();
     let offline = env.export(SLUG);
     let pulled = env.run(&["pull", "--from", &shared]).ok();
     let up_to_date = env.run(&["pull", "--from", &shared]).ok();
     insta::assert_snapshot!(
         "sync-push-then-pull",
-        [first, again, dry, second, pulled, up_to_date]
+        [dry, first, again, dry_again, second, pulled, up_to_date]
             .iter()
             .map(|run| seen(&env, run))
             .collect::<Vec<_>>()
@@ -118,6 +123,11 @@ fn push_then_pull_gives_the_local_store_the_shared_copy_byte_for_byte() {
 fn pull_copies_a_negotiation_then_appends_only_what_is_new() {
     let env = delegation();
     let local = env.store().display().to_string();
+    let dry = at(&env, "copy", &["pull", "--from", &local, SLUG, "--dry-run"]).ok();
+    assert!(
+        !env.path("copy").exists(),
+        "a dry run leaves no store behind"
+    );
     let copied = at(&env, "copy", &["pull", "--from", &local, SLUG]).ok();
     env.run(&[
         "log",
@@ -132,7 +142,7 @@ fn pull_copies_a_negotiation_then_appends_only_what_is_new() {
     let forward = at(&env, "copy", &["pull", "--from", &local, SLUG]).ok();
     insta::assert_snapshot!(
         "sync-pull-copy-and-fast-forward",
-        [copied, forward]
+        [dry, copied, forward]
             .iter()
             .map(|run| seen(&env, run))
             .collect::<Vec<_>>()
