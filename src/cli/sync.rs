@@ -1,6 +1,9 @@
 //! `parley push` and `parley pull`: a local journal and a shared one (a PostgreSQL URL or
 //! another store directory) exchange events. The rules are in [`parley::journal::push`]
-//! and [`parley::journal::pull`]; this module opens both sides and prints what moved.
+//! and [`parley::journal::pull`]; this module opens both sides, prints what moved, and
+//! rebuilds a sled store whose copy the shared one superseded: a fresh store beside it,
+//! moved into its place, with the old one kept under another name. It does not rebuild
+//! a journal on PostgreSQL.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

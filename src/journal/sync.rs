@@ -2,7 +2,9 @@
 //! shared one, `pull` makes the local copy of a negotiation what the shared one holds.
 //!
 //! Both work between any two logs ([`Log`]): a sled store and a PostgreSQL journal, or
-//! two sled stores. Events are matched by `id`.
+//! two sled stores. Events are matched by `id`: a local copy that is a prefix of the
+//! shared one (the same hash at the local head's seq) is held whole; otherwise the
+//! shared copy is read once and each local event looked up in it.
 //!
 //! - **Push** appends the local events whose id the shared journal lacks, in local seq
 //!   order, through the write path ([`Appender`]) as authored events: their id and
