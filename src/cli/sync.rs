@@ -298,15 +298,21 @@ fn build(
     new.close()
 }
 
-/// Moves `store` to `aside` and `fresh` to `store`; if the second move fails, moves the
-/// store back.
+/// Moves `store` to `aside` and `fresh` to `store`, durably (the directory holding them
+/// is synced); if the second move fails, moves the store back.
 fn swap(store: &Path, aside: &Path, fresh: &Path) -> Result<()> {
     std::fs::rename(store, aside).map_err(|e| Error::io(store, e))?;
     if let Err(e) = std::fs::rename(fresh, store) {
         let _ = std::fs::rename(aside, store);
         return Err(Error::io(store, e));
     }
-    Ok(())
+    let parent = match store.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::File::open(parent)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|e| Error::io(parent, e))
 }
 
 /// The first free `STORE.WHAT-N` beside `store`.
