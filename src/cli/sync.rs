@@ -145,7 +145,19 @@ pub fn pull(global: &Global, args: &PullArgs) -> Result<()> {
         };
         return print(&text);
     }
-    let names = names(&pulled.superseded);
+    superseded(global, args, &shared, &other, &pulled.superseded)
+}
+
+/// Says what pull does with local copies the shared ones `superseded`: rebuilds a sled
+/// store (or, with `--dry-run`, says it would), refuses on PostgreSQL.
+fn superseded(
+    global: &Global,
+    args: &PullArgs,
+    shared: &Backend,
+    other: &str,
+    superseded: &[parley::model::Slug],
+) -> Result<()> {
+    let names = names(superseded);
     let store = global.store.display().to_string();
     let why = format!(
         "the local copy holds the same events as {other} under other seqs (they were pushed there)"
@@ -156,8 +168,7 @@ pub fn pull(global: &Global, args: &PullArgs) -> Result<()> {
             what: why,
             todo: format!(
                 "a journal on PostgreSQL is never rebuilt: for an identical copy pull into a new store (`parley --store DIR pull --from {other} {}`)",
-                pulled
-                    .superseded
+                superseded
                     .first()
                     .map_or_else(String::new, |s| s.to_string())
             ),
@@ -169,7 +180,7 @@ pub fn pull(global: &Global, args: &PullArgs) -> Result<()> {
             sibling(&global.store, "before-pull")?.display()
         ));
     }
-    let (aside, others) = rebuild(global, &shared, &other, &args.slugs)?;
+    let (aside, others) = rebuild(global, shared, other, &args.slugs)?;
     let others = match others {
         0 => String::new(),
         1 => " and the local copy of 1 other negotiation".to_owned(),
