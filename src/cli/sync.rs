@@ -174,10 +174,12 @@ fn superseded(
             ),
         });
     }
+    let dir = store_dir(&global.store)?;
+    let store = dir.display();
     if args.dry_run {
         return print(&format!(
             "{names}: {why}\npull would rebuild {store} with {other}'s copy and keep the store as it is at {}\n",
-            sibling(&global.store, "before-pull")?.display()
+            sibling(&dir, "before-pull")?.display()
         ));
     }
     let (aside, others) = rebuild(global, shared, other, &args.slugs)?;
@@ -229,7 +231,7 @@ fn rebuild(
     other: &str,
     slugs: &[String],
 ) -> Result<(PathBuf, usize)> {
-    let store = global.store.clone();
+    let store = store_dir(&global.store)?;
     let local = match global.open(Access::Read)? {
         Backend::Sled(local) => local,
         Backend::Postgres(_) => {
@@ -324,6 +326,16 @@ fn swap(store: &Path, aside: &Path, fresh: &Path) -> Result<()> {
     std::fs::File::open(parent)
         .and_then(|dir| dir.sync_all())
         .map_err(|e| Error::io(parent, e))
+}
+
+/// The store directory as a path whose last part names it (`talks/` is `talks`, `.` the
+/// directory it is), so that `STORE.WHAT-N` lies beside it and not inside.
+fn store_dir(store: &Path) -> Result<PathBuf> {
+    let normal: PathBuf = store.components().collect();
+    match normal.file_name() {
+        Some(_) => Ok(normal),
+        None => std::fs::canonicalize(store).map_err(|e| Error::io(store, e)),
+    }
 }
 
 /// The first free `STORE.WHAT-N` beside `store`.

@@ -561,3 +561,21 @@ fn a_store_closed_locked_stays_locked_until_let_go() {
             .join("\n")
     );
 }
+
+/// `--store talks/` names the same directory as `--store talks`: the store a rebuild
+/// keeps goes beside it (`talks.before-pull-1`), not inside it.
+#[test]
+fn a_rebuild_keeps_the_store_beside_a_store_named_with_a_slash() {
+    let env = delegation();
+    let shared = shared_dir(&env);
+    env.run(&["push", "--to", &shared]).ok();
+    let offline = env.export(SLUG);
+    let pulled = at(&env, "store/", &["pull", "--from", &shared]).ok();
+    insta::assert_snapshot!("sync-rebuild-store-with-a-slash", seen(&env, &pulled));
+    assert_eq!(
+        at(&env, "store.before-pull-1", &["export", SLUG])
+            .ok()
+            .stdout,
+        offline
+    );
+}
