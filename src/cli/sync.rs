@@ -43,8 +43,10 @@ pub struct PushArgs {
 /// Make the local copy of a shared journal's negotiations identical to it.
 ///
 /// Appends the shared events past the local head, envelope and hash as recorded, so the
-/// local export becomes the shared one byte for byte. A local copy that is not a prefix
-/// of the shared one is refused, with what to do; nothing is ever rewritten.
+/// local export becomes the shared one byte for byte. A local copy holding events the
+/// shared journal lacks is refused: push them first. A local copy that was pushed (its
+/// events hold other seqs there) is never rewritten: the store is rebuilt beside itself
+/// with the shared copy and put in its place, and the old one kept as STORE.before-pull-N.
 ///
 /// Example:
 ///   parley --store meeting-room pull --from postgres://trade@tower:5432/parley kr-us-2025
