@@ -405,6 +405,22 @@ fn a_round_trip_through_postgresql_keeps_every_event_byte_for_byte() {
     );
     at(&env, "copy", &["pull", "--from", &url]).ok();
     assert_eq!(at(&env, "copy", &["export", SLUG]).ok().stdout, there);
+    // The tower logs on; the copy pulls only what is new.
+    at(
+        &env,
+        &url,
+        &["log", SLUG, "statement", "--by", "US", "--summary", "Later"],
+    )
+    .ok();
+    let forward = at(&env, "copy", &["pull", "--from", &url, SLUG]).ok();
+    insta::assert_snapshot!(
+        "sync-postgresql-fast-forward",
+        seen(&env, &forward).replace(&url, "$URL")
+    );
+    assert_eq!(
+        at(&env, "copy", &["export", SLUG]).ok().stdout,
+        at(&env, &url, &["export", SLUG]).ok().stdout
+    );
 }
 
 /// A log that lets another writer append to the shared journal just before the push's
