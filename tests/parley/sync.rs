@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use parley::journal::{Appender, ImportOptions, Journals, Recording, import, push};
 use parley::model::{Kind, Slug};
-use parley::store::{Access, Log, MemoryLog, Store, StreamCommit, StreamId, StreamMeta};
+use parley::store::{
+    Access, Log, MemoryLog, PostgresLog, Store, StreamCommit, StreamId, StreamMeta,
+};
 use uuid::Uuid;
 
 use crate::common::{Run, TestEnv, bundled, journal};
@@ -425,12 +427,15 @@ fn a_round_trip_through_postgresql_keeps_every_event_byte_for_byte() {
 
 /// A log that lets another writer append to the shared journal just before the push's
 /// own append, as a second record-keeper on PostgreSQL may.
-struct Racing {
-    log: MemoryLog,
+struct Racing<L> {
+    log: L,
     raced: AtomicBool,
 }
 
-impl Log for Racing {
+impl<L: Log> Log for Racing<L> {
+    fn clock(&self) -> parley::Result<Option<i64>> {
+        self.log.clock()
+    }
     fn negotiations(&self) -> parley::Result<Vec<StreamMeta>> {
         self.log.negotiations()
     }
@@ -489,7 +494,7 @@ impl Log for Racing {
         Ok(())
     }
     fn close(self) -> parley::Result<()> {
-        Ok(())
+        self.log.close()
     }
 }
 
@@ -510,6 +515,21 @@ fn recording() -> Recording<'static> {
 /// new head.
 #[test]
 fn a_head_that_moves_during_the_push_refuses_it() {
+    a_moving_head_refuses_the_push(MemoryLog::new());
+}
+
+/// The same against PostgreSQL, whose append moves the head by compare-and-set in its
+/// transaction.
+#[test]
+fn a_head_that_moves_on_postgresql_during_the_push_refuses_it() {
+    let Some(url) = pg::database("sync_stale") else {
+        return;
+    };
+    let log = PostgresLog::open(&url, Access::Write, Duration::from_secs(5)).unwrap();
+    a_moving_head_refuses_the_push(log);
+}
+
+fn a_moving_head_refuses_the_push(log: impl Log) {
     let options = ImportOptions {
         negotiation: None,
         dry_run: false,
@@ -518,7 +538,7 @@ fn a_head_that_moves_during_the_push_refuses_it() {
     };
     let local = MemoryLog::new();
     let shared = Racing {
-        log: MemoryLog::new(),
+        log,
         raced: AtomicBool::new(true),
     };
     import(&local, journal(&[]).as_bytes(), "opening", &options).unwrap();
@@ -547,6 +567,7 @@ fn a_head_that_moves_during_the_push_refuses_it() {
     );
     let pushed = push(journals, &[], recording(), false).unwrap();
     assert_eq!(pushed[0].seqs, Some((3, 3)));
+    shared.close().unwrap();
 }
 
 /// What the conflict tells the user to do.
