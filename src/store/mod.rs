@@ -325,7 +325,7 @@ impl Store {
     pub fn close_locked(mut self) -> Result<StillLocked> {
         let lock = self._lock.take();
         Log::close(self)?;
-        Ok(StillLocked(lock))
+        Ok(StillLocked { _lock: lock })
     }
 
     /// The store's directory.
@@ -774,7 +774,9 @@ impl Log for Store {
 /// The lock of a store that [`Store::close_locked`] closed; dropping it lets go.
 #[must_use = "the lock is let go when this is dropped"]
 #[derive(Debug)]
-pub struct StillLocked(#[allow(dead_code)] Option<StoreLock>);
+pub struct StillLocked {
+    _lock: Option<StoreLock>,
+}
 
 /// The parts of a [`Store`] besides sled's.
 struct Parts<'a> {
