@@ -23,5 +23,7 @@ pub use line::{did_you_mean, move_kind, read_line, resolve_names, typed_number, 
 pub use lines::{Line, Lines, MAX_LINE_BYTES, parse_object};
 pub use prepared::{Authored, Prepared};
 pub use read::{recorded_events, recorded_events_from};
-pub use sync::{FIRST_RECORDED_AT, FIRST_RECORDED_BY, Moved, Pulled, Recording, pull, push};
+pub use sync::{
+    FIRST_RECORDED_AT, FIRST_RECORDED_BY, Journals, Moved, Pulled, Recording, pull, push,
+};
 pub use verify::{Verified, verify};

@@ -41,6 +41,11 @@ impl Invalid {
     pub fn field_name(&self) -> Option<&str> {
         self.field.as_deref()
     }
+
+    /// What is wrong, without the field's name.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for Invalid {

@@ -119,6 +119,13 @@ schema! {
         Changes => "changes": Object,
         Reason => "reason": Line,
     }
+    /// The fields `parley push` adds to an event it brings from another store: when and
+    /// by whom that store recorded it. No kind reads them and an amend may not name
+    /// them; they are part of the event's content, covered by its hash.
+    PUSHED {
+        FirstRecordedAt => "first_recorded_at": Word,
+        FirstRecordedBy => "first_recorded_by": Line,
+    }
     /// The fields of a party in an agenda event's `parties`.
     PARTY {
         Code => "code": Word,

@@ -318,6 +318,16 @@ impl Store {
         drop((_lock, copy));
     }
 
+    /// Closes the store as [`Log::close`] does, but holds its lock until the returned
+    /// value is dropped, so that no other parley opens the store meanwhile: for a caller
+    /// that then moves the store's directory (`pull` moving a store aside). A parley
+    /// waiting on the lock then finds the lock file moved and opens what is at the path.
+    pub fn close_locked(mut self) -> Result<StillLocked> {
+        let lock = self._lock.take();
+        Log::close(self)?;
+        Ok(StillLocked { _lock: lock })
+    }
+
     /// The store's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -759,6 +769,13 @@ impl Log for Store {
         }
         synced
     }
+}
+
+/// The lock of a store that [`Store::close_locked`] closed; dropping it lets go.
+#[must_use = "the lock is let go when this is dropped"]
+#[derive(Debug)]
+pub struct StillLocked {
+    _lock: Option<StoreLock>,
 }
 
 /// The parts of a [`Store`] besides sled's.
